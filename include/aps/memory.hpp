@@ -1,0 +1,23 @@
+// The seam between aps and a target's address space: a live process, a core file or a fake image
+// in tests all implement RemoteMemory, and nothing above the read layer knows which one it has.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "aps/error.hpp"
+
+namespace aps {
+
+class RemoteMemory {
+  public:
+    virtual ~RemoteMemory() = default;
+
+    // Copies exactly out.size() bytes starting at the remote address addr. A read that cannot be
+    // completed fails as a whole (ReadFailed for unmapped memory, NoSuchProcess when the target
+    // is gone, PermissionDenied when the kernel refuses); `out` is then unspecified.
+    virtual Result<void> read(uint64_t addr, std::span<std::byte> out) = 0;
+};
+
+}  // namespace aps

@@ -1,0 +1,101 @@
+// The target's own description of its memory layout: _Py_DebugOffsets (start of .PyRuntime) and
+// _Py_AsyncioModuleDebugOffsets (.AsyncioDebug), parsed and validated once. Everything that
+// differs between CPython 3.14 and 3.15 is decided in the parser (src/read/debug_offsets.cpp);
+// the rest of aps reaches every field by name.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "aps/error.hpp"
+
+namespace aps {
+
+// Offsets are byte offsets inside the named object; sizes are the object's size in the target.
+struct DebugOffsets {
+    uint64_t version_hex = 0;  // PY_VERSION_HEX of the target
+    int major = 0;
+    int minor = 0;
+    bool free_threaded = false;
+
+    struct {
+        uint64_t size, interpreters_head;
+    } runtime_state{};
+    struct {
+        uint64_t size, id, next, threads_head, threads_main;
+    } interpreter_state{};
+    struct {
+        uint64_t size, next, native_thread_id;
+    } thread_state{};
+    struct {
+        uint64_t size, executable, instr_ptr, owner, stackpointer;
+    } interpreter_frame{};
+    struct {
+        uint64_t size, filename, qualname, linetable, firstlineno, co_code_adaptive;
+    } code_object{};
+    struct {
+        uint64_t ob_type;
+    } pyobject{};
+    struct {
+        uint64_t size, tp_name, tp_flags;
+    } type_object{};
+    struct {
+        uint64_t size, used, table, mask;
+    } set_object{};
+    struct {
+        uint64_t size, lv_tag, ob_digit;
+    } long_object{};
+    struct {
+        uint64_t size, ob_size, ob_sval;
+    } bytes_object{};
+    struct {
+        uint64_t size, state, length, asciiobject_size, compactunicodeobject_size;
+    } unicode_object{};
+    struct {
+        uint64_t size, gi_iframe, gi_frame_state;
+    } gen_object{};
+    struct {
+        uint64_t next, prev;
+    } llist_node{};
+
+    // Version knowledge that the table does not carry (enum values and stack conventions).
+    struct {
+        int8_t suspended_yield_from;  // gi_frame_state of a coroutine suspended in `await`
+        int8_t cleared;               // gi_frame_state of a finished coroutine
+        uint8_t owned_by_thread;
+        uint8_t owned_by_generator;
+        uint8_t owned_by_interpreter;
+        int16_t owned_by_cstack;      // -1 where the version has no such owner
+        uint64_t awaited_slot;        // the awaited object is at stackpointer - awaited_slot * 8
+    } frame{};
+};
+
+struct AsyncioOffsets {
+    struct {
+        uint64_t size, task_name, task_awaited_by, task_is_task, task_awaited_by_is_set, task_coro,
+            task_node;
+    } task_object{};
+    struct {
+        uint64_t size, asyncio_tasks_head;
+    } interpreter_state{};
+    struct {
+        uint64_t size, asyncio_tasks_head;
+    } thread_state{};
+};
+
+// Bytes to read from the start of .PyRuntime so that parse_debug_offsets sees the whole table of
+// every supported version.
+inline constexpr std::size_t kDebugOffsetsReadSize = 1024;
+inline constexpr std::size_t kAsyncioOffsetsSize = 104;
+
+// Parses and validates _Py_DebugOffsets. Errc::NotPython when the cookie is absent,
+// Errc::UnsupportedVersion (naming the version) for versions other than 3.14 and 3.15 or for a
+// free-threaded build, Errc::CorruptData for offsets that fail the sanity checks.
+Result<DebugOffsets> parse_debug_offsets(std::span<const std::byte> bytes);
+
+// Parses and validates _Py_AsyncioModuleDebugOffsets against the already parsed runtime offsets.
+Result<AsyncioOffsets> parse_asyncio_offsets(std::span<const std::byte> bytes,
+                                             const DebugOffsets& runtime);
+
+}  // namespace aps

@@ -1,0 +1,33 @@
+// Opening a live target: the process's memory (process_vm_readv) and the location and contents of
+// its debug offsets, found through the ELF sections of the files it has mapped.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "aps/error.hpp"
+#include "aps/memory.hpp"
+#include "aps/offsets.hpp"
+
+namespace aps {
+
+// Reads a live process with process_vm_readv (falling back to /proc/PID/mem). Never writes and
+// never stops the target.
+std::unique_ptr<RemoteMemory> open_live_memory(pid_t pid);
+
+struct Target {
+    uint64_t runtime_addr = 0;
+    DebugOffsets offsets;
+    std::optional<AsyncioOffsets> asyncio;  // empty when asyncio was never imported
+    std::string runtime_file;               // the mapped file that holds .PyRuntime
+};
+
+// Finds .PyRuntime and .AsyncioDebug in the target's mapped files, reads and validates both
+// tables. Errors: NoSuchProcess, PermissionDenied, NotPython, UnsupportedVersion, CorruptData.
+Result<Target> open_target(pid_t pid, RemoteMemory& memory);
+
+}  // namespace aps

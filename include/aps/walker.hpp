@@ -1,0 +1,36 @@
+// The walker: turns a target's memory into a Snapshot, following interpreters → threads →
+// task lists → coroutine chains → awaited-by links. Every loop is bounded and every remote size is
+// checked before it sizes an allocation; garbage becomes an Error, never a crash.
+#pragma once
+
+#include <cstdint>
+
+#include "aps/error.hpp"
+#include "aps/memory.hpp"
+#include "aps/offsets.hpp"
+#include "aps/snapshot.hpp"
+
+namespace aps {
+
+// Safety bounds against garbage, far above any real program.
+struct WalkLimits {
+    uint64_t max_interpreters = 4096;
+    uint64_t max_threads = 1u << 20;
+    uint64_t max_tasks_per_list = 1u << 26;
+    uint64_t max_frames_per_chain = 1u << 16;
+    uint64_t max_awaiters_per_task = 1u << 20;  // slots of an awaited-by set
+    uint64_t max_string_code_points = 1u << 20;
+    uint64_t max_linetable_bytes = 1u << 24;
+    uint64_t task_name_code_points = 255;  // the reference's cut, kept for drop-in output
+};
+
+struct WalkInput {
+    uint64_t runtime_addr = 0;            // address of _PyRuntime (start of .PyRuntime)
+    DebugOffsets offsets;
+    const AsyncioOffsets* asyncio = nullptr;  // null when asyncio was never imported
+};
+
+Result<Snapshot> walk_snapshot(RemoteMemory& memory, const WalkInput& input,
+                               const WalkLimits& limits = {});
+
+}  // namespace aps

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Provisions the test target interpreters (python3.13, 3.14, 3.15 from Debian's unstable suite) into a
+# cache folder outside the repository, without installing anything into the system.
+#
+# The packages need a newer glibc than the host's, so the script unpacks that suite's libc6 and the
+# libraries the interpreters link beside them, and points each binary at them with patchelf
+# (--set-interpreter, and --force-rpath so that extension modules loaded later resolve there too).
+# The archive's address is read from the machine's own apt configuration; only the suite changes.
+#
+# Usage: scripts/provision-pythons.sh            prints the cache folder's bin/ directory
+# Environment: APS_PYTHON_CACHE (default ~/.cache/aps/pythons), APS_PYTHON_SUITE (default sid)
+set -euo pipefail
+
+cache=${APS_PYTHON_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/aps/pythons}
+suite=${APS_PYTHON_SUITE:-sid}
+versions=(3.13 3.14 3.15)
+arch=$(dpkg --print-architecture)
+triplet=$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)
+
+roots=()
+for v in "${versions[@]}"; do
+  roots+=("python$v-minimal" "libpython$v-minimal" "libpython$v-stdlib" "libpython$v" "python$v-dbg"
+          "libpython$v-dbg" "python$v-nopie" "libpython$v-dev" "libpython$v-dbg")
+done
+stamp_key="$suite ${roots[*]} v3"
+
+if [[ -f "$cache/stamp" && "$(cat "$cache/stamp")" == "$stamp_key" ]]; then
+  echo "$cache/bin"
+  exit 0
+fi
+
+log() { echo "provision-pythons: $*" >&2; }
+
+# The Debian archive this machine already uses (its main suite, not -security or -updates).
+archive_uri() {
+  apt-get indextargets --format '$(REPO_URI)|$(LABEL)|$(RELEASE)' 2>/dev/null |
+    awk -F'|' '$2 == "Debian" && $3 !~ /-/ { print $1; exit }'
+}
+uri=$(archive_uri || true)
+if [[ -z "$uri" ]]; then
+  log "no Debian archive found in the apt configuration; running 'apt-get update' first"
+  apt-get update -qq >&2
+  uri=$(archive_uri || true)
+fi
+[[ -n "$uri" ]] || { log "no Debian archive in the apt configuration"; exit 1; }
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+
+work="$cache/apt"
+rm -rf "$work" "$cache/root" "$cache/bin" "$cache/stamp"
+mkdir -p "$work/lists/partial" "$work/archives/partial" "$cache/root" "$cache/bin"
+cat >"$work/unstable.sources" <<EOF
+Types: deb
+URIs: $uri
+Suites: $suite
+Components: main
+Signed-By: $keyring
+EOF
+apt_opts=(-o "Dir::Etc::SourceList=$work/unstable.sources" -o Dir::Etc::SourceParts=/dev/null
+          -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -o Dir::State::status=/dev/null
+          -o "Dir::Cache::archives=$work/archives" -o APT::Architecture="$arch" -q)
+log "reading the $suite package index from $uri"
+apt-get "${apt_opts[@]}" update >&2
+
+# Each root package and what it depends on, recursively; only the libraries and Python packages are
+# needed (debconf, tzdata and friends are not, for running the interpreter).
+mapfile -t pkgs < <(apt-cache "${apt_opts[@]}" depends --recurse --no-recommends --no-suggests \
+  --no-conflicts --no-breaks --no-replaces --no-enhances "${roots[@]}" libc6 2>/dev/null |
+  grep -v '^ ' | grep -v '^<' | grep -E '^(lib|python3|gcc-[0-9]+-base)' | sort -u)
+log "downloading ${#pkgs[@]} packages"
+(cd "$work/archives" && apt-get "${apt_opts[@]}" download "${pkgs[@]}" >&2)
+for deb in "$work"/archives/*.deb; do
+  dpkg-deb -x "$deb" "$cache/root"
+done
+
+root="$cache/root"
+loader="$root/usr/lib/$triplet/ld-linux-x86-64.so.2"
+[[ -e "$loader" ]] || loader="$root/lib/$triplet/ld-linux-x86-64.so.2"
+[[ -e "$loader" ]] || { log "the unpacked libc6 has no dynamic loader"; exit 1; }
+rpath="$root/usr/lib/$triplet:$root/lib/$triplet"
+
+for v in "${versions[@]}"; do
+  for exe in "$root/usr/bin/python$v" "$root/usr/bin/python$v-dbg" "$root/usr/bin/python$v-nopie"; do
+    [[ -f "$exe" && ! -L "$exe" ]] || continue
+    patchelf --set-interpreter "$loader" --set-rpath "$rpath" --force-rpath "$exe"
+    ln -sf "$exe" "$cache/bin/$(basename "$exe")"
+  done
+done
+
+# Smoke test: each interpreter starts on the unpacked libc and imports asyncio with its C module.
+for v in "${versions[@]}"; do
+  "$cache/bin/python$v" -c 'import asyncio, _asyncio, ssl, sys; assert sys.version_info[:2] == tuple(map(int, "'"$v"'".split(".")))' \
+    || { log "python$v does not start"; exit 1; }
+done
+rm -rf "$work/archives" "$work/lists"
+echo "$stamp_key" >"$cache/stamp"
+log "ready: $("$cache/bin/python3.14" -VV | head -1); $("$cache/bin/python3.15" -VV | head -1)"
+echo "$cache/bin"

@@ -1,0 +1,2 @@
+// STUB — replaced by the CLI work.
+int main() { return 0; }
