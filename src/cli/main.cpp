@@ -1,2 +1,36 @@
-// STUB — replaced by the CLI work.
-int main() { return 0; }
+// Entry point: parse the command line, take a snapshot, render it, map errors to exit codes.
+#include <cstdio>
+#include <string>
+
+#include "aps/render.hpp"
+#include "cli/exit_status.hpp"
+#include "cli/options.hpp"
+#include "cli/snapshot_reader.hpp"
+
+namespace {
+
+void write_all(std::FILE* stream, const std::string& text) {
+    std::fwrite(text.data(), 1, text.size(), stream);
+    std::fflush(stream);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    aps::Options options;
+    if (int stop = aps::parse_options(argc, argv, options); stop >= 0) return stop;
+
+    aps::Result<aps::Snapshot> snapshot = aps::read_live_snapshot(options.pid, options.retries);
+    if (!snapshot) {
+        write_all(stderr, aps::describe_error(snapshot.error()));
+        return aps::exit_code_for(snapshot.error().code);
+    }
+    if (options.command == aps::Command::Ps) {
+        write_all(stdout, aps::render_ps(*snapshot));
+        return aps::kExitOk;
+    }
+    aps::TreeOutput tree = aps::render_pstree(*snapshot);
+    write_all(stdout, tree.out);
+    write_all(stderr, tree.err);
+    return tree.exit_code;
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages aps builds and tests with (by package name, nothing else).
+set -euo pipefail
+packages=(cmake g++ make pkg-config libcli11-dev libfmt-dev libelf-dev libgtest-dev libgmock-dev
+          libbenchmark-dev patchelf dpkg-dev util-linux procps)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+sudo=""
+[[ $(id -u) -eq 0 ]] || sudo="sudo"
+echo "install-deps: installing ${missing[*]}" >&2
+$sudo apt-get update -qq >&2
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2

@@ -1,0 +1,36 @@
+// Maps typed errors to the contract's exit codes and one-line explanations with their fixes.
+#include "cli/exit_status.hpp"
+
+#include <fmt/format.h>
+
+namespace aps {
+
+int exit_code_for(Errc code) {
+    switch (code) {
+        case Errc::NoSuchProcess:
+            return kExitNoSuchProcess;
+        case Errc::PermissionDenied:
+            return kExitPermission;
+        case Errc::NotPython:
+        case Errc::UnsupportedVersion:
+        case Errc::BadImage:
+            return kExitNotSupported;
+        case Errc::ReadFailed:
+        case Errc::CorruptData:
+            return kExitInconsistent;
+    }
+    return kExitInconsistent;
+}
+
+std::string describe_error(const Error& error) {
+    if (error.code == Errc::PermissionDenied) {
+        return fmt::format(
+            "aps: {}: run aps as the target's user or as root, or grant it CAP_SYS_PTRACE; with "
+            "kernel.yama.ptrace_scope above 1 only root can read (sysctl kernel.yama.ptrace_scope); "
+            "in Kubernetes use 'kubectl debug --profile=general'\n",
+            error.message);
+    }
+    return fmt::format("aps: {}\n", error.message);
+}
+
+}  // namespace aps

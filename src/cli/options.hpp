@@ -1,0 +1,22 @@
+// The command line, as a plain value: which view, which process, how hard to try.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace aps {
+
+enum class Command { Ps, PsTree };
+
+struct Options {
+    Command command = Command::Ps;
+    pid_t pid = 0;
+    int retries = 3;  // extra attempts after a read that saw the target change (3.15's --retries)
+};
+
+// Parses argv. Returns the exit code to stop with (0 after --help/--version, 2 for a bad command
+// line, with the message already written) or -1 to go on with `options` filled.
+int parse_options(int argc, char** argv, Options& options);
+
+}  // namespace aps

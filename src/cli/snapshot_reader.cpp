@@ -1,0 +1,49 @@
+// Takes one snapshot of a live target, retrying reads that saw the target change.
+#include "cli/snapshot_reader.hpp"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <cerrno>
+
+#include "aps/target.hpp"
+#include "aps/walker.hpp"
+
+namespace aps {
+
+namespace {
+
+bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
+Result<Snapshot> read_once(pid_t pid, RemoteMemory& memory) {
+    Result<Target> target = open_target(pid, memory);
+    if (!target) return std::move(target).error();
+    WalkInput input;
+    input.runtime_addr = target->runtime_addr;
+    input.offsets = target->offsets;
+    input.asyncio = target->asyncio ? &*target->asyncio : nullptr;
+    return walk_snapshot(memory, input);
+}
+
+}  // namespace
+
+Result<Snapshot> read_live_snapshot(pid_t pid, int retries) {
+    std::unique_ptr<RemoteMemory> memory = open_live_memory(pid);
+    const int attempts = retries + 1;
+    Error last{Errc::ReadFailed, "no attempt made"};
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        Result<Snapshot> snapshot = read_once(pid, *memory);
+        if (snapshot) return snapshot;
+        last = std::move(snapshot).error();
+        if (!is_transient(last.code)) return last;
+        if (!process_exists(pid)) {
+            return Error{Errc::NoSuchProcess, fmt::format("process {} exited while being read", pid)};
+        }
+    }
+    return Error{last.code,
+                 fmt::format("the target's memory kept changing while being read ({} attempt{}; "
+                             "last error: {}); try again, or raise --retries",
+                             attempts, attempts == 1 ? "" : "s", last.message)};
+}
+
+}  // namespace aps
