@@ -1,0 +1,62 @@
+// Command-line parsing: the reference's command line is accepted as is; bad input exits 2.
+#include "cli/options.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+int parse(std::vector<std::string> words, aps::Options& options) {
+    std::vector<char*> argv;
+    for (std::string& w : words) argv.push_back(w.data());
+    return aps::parse_options(static_cast<int>(argv.size()), argv.data(), options);
+}
+
+TEST(Options, PsWithPid) {
+    aps::Options options;
+    EXPECT_EQ(parse({"aps", "ps", "1234"}, options), -1);
+    EXPECT_EQ(options.command, aps::Command::Ps);
+    EXPECT_EQ(options.pid, 1234);
+    EXPECT_EQ(options.retries, 3);
+}
+
+TEST(Options, PstreeWithRetriesLikeThe315Reference) {
+    aps::Options options;
+    EXPECT_EQ(parse({"aps", "pstree", "--retries", "7", "42"}, options), -1);
+    EXPECT_EQ(options.command, aps::Command::PsTree);
+    EXPECT_EQ(options.pid, 42);
+    EXPECT_EQ(options.retries, 7);
+}
+
+TEST(Options, BadCommandLinesExitTwo) {
+    for (std::vector<std::string> words : std::vector<std::vector<std::string>>{
+             {"aps"},
+             {"aps", "ps"},
+             {"aps", "ps", "abc"},
+             {"aps", "ps", "0"},
+             {"aps", "ps", "-5"},
+             {"aps", "ps", "99999999999"},
+             {"aps", "ps", "1", "2"},
+             {"aps", "top", "1"},
+             {"aps", "ps", "--retries", "-1", "5"},
+         }) {
+        aps::Options options;
+        testing::internal::CaptureStderr();
+        EXPECT_EQ(parse(words, options), 2) << words.back();
+        std::string err = testing::internal::GetCapturedStderr();
+        EXPECT_EQ(err.rfind("aps: ", 0), 0u) << err;
+    }
+}
+
+TEST(Options, HelpAndVersionExitZero) {
+    for (const char* flag : {"--help", "-h", "--version", "-V"}) {
+        aps::Options options;
+        testing::internal::CaptureStdout();
+        EXPECT_EQ(parse({"aps", flag}, options), 0) << flag;
+        EXPECT_FALSE(testing::internal::GetCapturedStdout().empty()) << flag;
+    }
+}
+
+}  // namespace
