@@ -1,6 +1,162 @@
-// STUB — replaced by the read-layer work.
+// Opening a live target: find .PyRuntime and .AsyncioDebug in the files it has mapped, then read
+// and validate both debug-offset tables.
 #include "aps/target.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstring>
+#include <vector>
+
+#include "read/proc_maps.hpp"
+#include "read/section_locator.hpp"
+
 namespace aps {
-std::unique_ptr<RemoteMemory> open_live_memory(pid_t) { return nullptr; }
-Result<Target> open_target(pid_t, RemoteMemory&) { return Error{Errc::NotPython, "not implemented"}; }
+namespace {
+
+using read::FoundSection;
+using read::MappedFile;
+using read::SearchLog;
+using read::SectionInfo;
+
+constexpr std::string_view kRuntimeSection = ".PyRuntime";
+constexpr std::string_view kAsyncioSection = ".AsyncioDebug";
+constexpr std::string_view kCookie = "xdebugpy";
+
+bool basename_contains(const MappedFile& f, std::string_view needle) {
+    return read::basename_of(f.path).find(needle) != std::string_view::npos;
+}
+
+std::vector<MappedFile> files_matching(std::span<const MappedFile> files, std::string_view needle) {
+    std::vector<MappedFile> out;
+    for (const MappedFile& f : files) {
+        if (basename_contains(f, needle)) out.push_back(f);
+    }
+    return out;
+}
+
+// The runtime's file first (static builds and 3.15, where _asyncio is built in), then
+// extension modules named _asyncio (3.14), then every other python file.
+std::vector<MappedFile> asyncio_candidates(std::span<const MappedFile> files,
+                                           const std::string& runtime_file) {
+    std::vector<MappedFile> out;
+    for (const MappedFile& f : files) {
+        if (f.path == runtime_file) out.push_back(f);
+    }
+    for (const MappedFile& f : files) {
+        if (f.path != runtime_file && basename_contains(f, "_asyncio")) out.push_back(f);
+    }
+    for (const MappedFile& f : files) {
+        if (f.path != runtime_file && !basename_contains(f, "_asyncio") &&
+            basename_contains(f, "python"))
+            out.push_back(f);
+    }
+    return out;
+}
+
+std::string exe_of(pid_t pid) {
+    std::array<char, 4096> buf{};
+    std::string link = fmt::format("/proc/{}/exe", pid);
+    ssize_t n = ::readlink(link.c_str(), buf.data(), buf.size() - 1);
+    return n > 0 ? std::string(buf.data(), static_cast<size_t>(n)) : std::string();
+}
+
+Error runtime_not_found(pid_t pid, const SearchLog& log) {
+    std::string exe = exe_of(pid);
+    if (read::basename_of(exe).find("python") == std::string_view::npos || log.notes.empty()) {
+        return {Errc::NotPython,
+                fmt::format("process {} is not a Python process (no {} section in its mapped "
+                            "files)",
+                            pid, kRuntimeSection)};
+    }
+    return {log.access_refused ? Errc::PermissionDenied : Errc::NotPython,
+            fmt::format("process {} runs {} but its {} section could not be located: {}", pid, exe,
+                        kRuntimeSection, fmt::join(log.notes, "; "))};
+}
+
+Result<FoundSection> locate_runtime(pid_t pid, std::span<const MappedFile> files,
+                                    RemoteMemory& memory) {
+    auto check_cookie = [&memory](uint64_t addr, const SectionInfo& info) -> Result<void> {
+        if (info.size < kDebugOffsetsReadSize) {
+            return Error{Errc::CorruptData, fmt::format("section is only {} bytes", info.size)};
+        }
+        std::array<std::byte, 8> cookie{};
+        if (auto ok = memory.read(addr, cookie); !ok) return ok;
+        if (std::memcmp(cookie.data(), kCookie.data(), kCookie.size()) != 0)
+            return Error{Errc::CorruptData, "no debug offsets cookie there"};
+        return {};
+    };
+    SearchLog log;
+    auto candidates = files_matching(files, "python");
+    auto found = read::find_mapped_section(pid, candidates, kRuntimeSection, check_cookie, log);
+    if (!found) return std::move(found).error();
+    if (!*found) return runtime_not_found(pid, log);
+    return std::move(**found);
+}
+
+// Empty when no mapped file has a usable .AsyncioDebug section (asyncio was never imported).
+Result<std::optional<AsyncioOffsets>> locate_asyncio(pid_t pid, std::span<const MappedFile> files,
+                                                     const std::string& runtime_file,
+                                                     const DebugOffsets& runtime,
+                                                     RemoteMemory& memory) {
+    std::optional<AsyncioOffsets> parsed;
+    std::optional<Error> first_invalid;
+    auto check_table = [&](uint64_t addr, const SectionInfo& info) -> Result<void> {
+        if (info.size < kAsyncioOffsetsSize) {
+            return Error{Errc::CorruptData, fmt::format("section is only {} bytes", info.size)};
+        }
+        std::array<std::byte, kAsyncioOffsetsSize> bytes{};
+        if (auto ok = memory.read(addr, bytes); !ok) return ok;
+        auto table = parse_asyncio_offsets(bytes, runtime);
+        if (!table) {
+            if (!first_invalid) first_invalid = table.error();
+            return table.error();
+        }
+        parsed = *table;
+        return {};
+    };
+    SearchLog log;
+    auto candidates = asyncio_candidates(files, runtime_file);
+    auto found = read::find_mapped_section(pid, candidates, kAsyncioSection, check_table, log);
+    if (!found) return std::move(found).error();
+    if (!parsed && first_invalid) return *first_invalid;
+    return parsed;
+}
+
+}  // namespace
+
+Result<Target> open_target(pid_t pid, RemoteMemory& memory) {
+    auto maps = read::read_proc_maps(pid);
+    if (!maps) return std::move(maps).error();
+    if (maps->empty()) {
+        return Error{
+            Errc::NotPython,
+            fmt::format("process {} has no memory mappings (a kernel thread or a zombie)", pid)};
+    }
+    std::vector<MappedFile> files = read::mapped_files(*maps);
+
+    auto runtime = locate_runtime(pid, files, memory);
+    if (!runtime) return std::move(runtime).error();
+
+    std::vector<std::byte> table(kDebugOffsetsReadSize);
+    if (auto ok = memory.read(runtime->addr, table); !ok) {
+        return with_context(ok.error(), fmt::format("reading the debug offsets at {:#x} in {}",
+                                                    runtime->addr, runtime->file));
+    }
+    auto offsets = parse_debug_offsets(table);
+    if (!offsets) return std::move(offsets).error();
+
+    auto asyncio = locate_asyncio(pid, files, runtime->file, *offsets, memory);
+    if (!asyncio) return std::move(asyncio).error();
+
+    Target target;
+    target.runtime_addr = runtime->addr;
+    target.offsets = *offsets;
+    target.asyncio = *asyncio;
+    target.runtime_file = runtime->file;
+    return target;
+}
+
 }  // namespace aps

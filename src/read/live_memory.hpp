@@ -1,0 +1,35 @@
+// RemoteMemory for a live process: process_vm_readv, or pread on /proc/PID/mem when the syscall
+// is unavailable or refused but the file is readable.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <span>
+
+#include "aps/memory.hpp"
+
+namespace aps::read {
+
+class LiveMemory final : public RemoteMemory {
+  public:
+    explicit LiveMemory(pid_t pid) : pid_(pid) {}
+    ~LiveMemory() override;
+    LiveMemory(const LiveMemory&) = delete;
+    LiveMemory& operator=(const LiveMemory&) = delete;
+
+    Result<void> read(uint64_t addr, std::span<std::byte> out) override;
+
+  private:
+    enum class Mode { VmReadv, ProcMem };
+
+    Result<void> read_vm(uint64_t addr, std::span<std::byte> out, int& failed_errno);
+    Result<void> read_mem(uint64_t addr, std::span<std::byte> out);
+    Error error_for(int err, uint64_t addr, size_t size) const;
+
+    pid_t pid_;
+    Mode mode_ = Mode::VmReadv;
+    int mem_fd_ = -1;
+};
+
+}  // namespace aps::read

@@ -1,0 +1,85 @@
+// Locating a section in a live process's mapped files; see section_locator.hpp.
+#include "read/section_locator.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace aps::read {
+namespace {
+
+// The ways to open a mapped file, best first. A deleted file's path may name a new file now, so
+// only the exact mapped inode (map_files) is used for it.
+std::vector<std::string> open_paths(pid_t pid, const MappedFile& file) {
+    std::vector<std::string> paths;
+    bool absolute = file.path.starts_with('/');
+    if (absolute && !file.deleted) paths.push_back(fmt::format("/proc/{}/root{}", pid, file.path));
+    paths.push_back(fmt::format("/proc/{}/map_files/{:x}-{:x}", pid, file.start, file.end));
+    if (absolute && !file.deleted) paths.push_back(file.path);
+    return paths;
+}
+
+class Fd {
+  public:
+    explicit Fd(int fd) : fd_(fd) {}
+    ~Fd() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const { return fd_; }
+
+  private:
+    int fd_;
+};
+
+}  // namespace
+
+std::vector<MappedFile> mapped_files(std::span<const MapEntry> maps) {
+    std::vector<MappedFile> files;
+    for (const MapEntry& e : maps) {
+        if (e.path.empty() || e.inode == 0) continue;  // anonymous, [heap], [stack], [vdso]…
+        bool seen = false;
+        for (const MappedFile& f : files) seen = seen || (f.path == e.path);
+        if (!seen) files.push_back({e.path, e.deleted, e.start, e.end});
+    }
+    return files;
+}
+
+Result<std::optional<FoundSection>> find_mapped_section(pid_t pid,
+                                                        std::span<const MappedFile> files,
+                                                        std::string_view section,
+                                                        const SectionCheck& check, SearchLog& log) {
+    for (const MappedFile& file : files) {
+        for (const std::string& path : open_paths(pid, file)) {
+            Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+            if (fd.get() < 0) {
+                int err = errno;
+                if (err == EACCES || err == EPERM) log.access_refused = true;
+                log.notes.push_back(fmt::format("cannot open {}: {}", path, std::strerror(err)));
+                continue;
+            }
+            auto image = open_image(fd.get(), path);
+            if (!image) {
+                log.notes.push_back(image.error().message);
+                continue;
+            }
+            auto info = (*image)->find_section(section);
+            if (!info) break;  // opened fine and has no such section: try the next file
+
+            uint64_t addr = remote_section_address(file.start, **image, *info);
+            auto ok = check(addr, *info);
+            if (ok) return std::optional<FoundSection>(FoundSection{addr, *info, file.path});
+            Errc code = ok.error().code;
+            if (code == Errc::PermissionDenied || code == Errc::NoSuchProcess) return ok.error();
+            log.notes.push_back(
+                fmt::format("{} of {} at {:#x}: {}", section, file.path, addr, ok.error().message));
+        }
+    }
+    return std::optional<FoundSection>{};
+}
+
+}  // namespace aps::read
