@@ -1,0 +1,101 @@
+// Awaited-by links (see awaited_by.hpp and internals §5.4).
+//
+// Deleted set slots hold CPython's private dummy key, whose address is unknown remotely. A
+// non-NULL key is taken as an awaiter when its type is the type of a task seen in a task list;
+// otherwise it is skipped when its type is named "<dummy key> type" (_PySetDummy_Type), and taken
+// only if it then reads as a future (its fut_is_task byte is 0 or 1). Live keys keep slot order.
+#include "model/awaited_by.hpp"
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <string>
+
+#include "model/coro_chain.hpp"
+#include "model/types.hpp"
+
+namespace aps::model {
+namespace {
+
+constexpr uint64_t kSetEntryBytes = 16;  // setentry { PyObject* key; Py_hash_t hash; }
+
+Result<Awaiter> read_awaiter(WalkContext& ctx, uint64_t addr) {
+    const auto& t = ctx.aio.task_object;
+    auto obj = RemoteObject::read(ctx.memory, addr, t.size, "awaiter");
+    if (!obj) return std::move(obj).error();
+    Awaiter awaiter;
+    awaiter.id = addr;
+    if (obj->get<uint8_t>(t.task_is_task) == 1) {
+        if (uint64_t coro = obj->ptr(t.task_coro)) {
+            auto frames = coroutine_stack(ctx, coro);
+            if (!frames) return with_context(std::move(frames).error(), "awaiter " + hex(addr));
+            awaiter.frames = std::move(*frames);
+        }
+    }
+    return awaiter;
+}
+
+// nullopt for a key that is a deleted-slot dummy (or otherwise not a future).
+Result<std::optional<Awaiter>> read_set_key(WalkContext& ctx, uint64_t key) {
+    auto type = type_of(ctx, key);
+    if (!type) return std::move(type).error();
+    if (!ctx.task_types.contains(*type)) {
+        auto info = type_info(ctx, *type);
+        if (!info) return std::move(info).error();
+        if (info->kind == TypeInfo::Kind::SetDummy) return std::optional<Awaiter>{};
+        auto is_task =
+            read_value<uint8_t>(ctx.memory, key + ctx.aio.task_object.task_is_task, "awaiter");
+        if (!is_task) return std::move(is_task).error();
+        if (*is_task > 1) return std::optional<Awaiter>{};
+    }
+    auto awaiter = read_awaiter(ctx, key);
+    if (!awaiter) return std::move(awaiter).error();
+    return std::optional<Awaiter>(std::move(*awaiter));
+}
+
+Result<std::vector<Awaiter>> read_set(WalkContext& ctx, uint64_t set_addr) {
+    const auto& s = ctx.off.set_object;
+    auto set = RemoteObject::read(ctx.memory, set_addr, s.size, "awaited-by set");
+    if (!set) return std::move(set).error();
+    auto used = set->get<int64_t>(s.used);
+    auto mask = set->get<int64_t>(s.mask);
+    uint64_t table = set->ptr(s.table);
+    if (mask < 0 || static_cast<uint64_t>(mask) >= ctx.limits.max_awaiters_per_task || used < 0 ||
+        used > mask + 1 || table == 0) {
+        return Error{Errc::CorruptData,
+                     fmt::format("invalid awaited-by set at {} (used {}, mask {})", hex(set_addr),
+                                 used, mask)};
+    }
+    uint64_t slots = static_cast<uint64_t>(mask) + 1;
+    std::vector<std::byte> entries(slots * kSetEntryBytes);
+    if (auto r = ctx.memory.read(table, entries); !r) {
+        return reading_error(std::move(r).error(), "awaited-by set table", table);
+    }
+    std::vector<Awaiter> out;
+    for (uint64_t i = 0; i < slots && out.size() < static_cast<uint64_t>(used); ++i) {
+        uint64_t key = untag(field<uint64_t>(entries, i * kSetEntryBytes));
+        if (key == 0) continue;
+        auto awaiter = read_set_key(ctx, key);
+        if (!awaiter)
+            return with_context(std::move(awaiter).error(),
+                                "awaited-by set slot " + std::to_string(i));
+        if (*awaiter) out.push_back(std::move(**awaiter));
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<Awaiter>> read_awaited_by(WalkContext& ctx, const RemoteObject& task) {
+    const auto& t = ctx.aio.task_object;
+    uint64_t awaited_by = task.ptr(t.task_awaited_by);
+    if (awaited_by == 0) return std::vector<Awaiter>{};
+    if (task.get<uint8_t>(t.task_awaited_by_is_set)) return read_set(ctx, awaited_by);
+    auto awaiter = read_awaiter(ctx, awaited_by);
+    if (!awaiter) return std::move(awaiter).error();
+    std::vector<Awaiter> out;
+    out.push_back(std::move(*awaiter));
+    return out;
+}
+
+}  // namespace aps::model

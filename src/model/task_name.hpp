@@ -1,0 +1,27 @@
+// Task names: a str (given name) or an int (the default counter, shown as `Task-N`).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "aps/error.hpp"
+#include "model/walk_context.hpp"
+
+namespace aps::model {
+
+// A PyLong with more digits than this is garbage (the counter fits in one or two digits).
+inline constexpr uint64_t kMaxLongDigits = 64;
+
+// Decimal text of Σ digits[i]·2^(30·i), with a leading '-' when negative. Pure.
+std::string long_to_decimal(std::span<const uint32_t> digits, bool negative);
+
+// Reads the int at addr and formats it in decimal. CorruptData for absurd digit counts or an
+// invalid sign.
+Result<std::string> read_long_decimal(WalkContext& ctx, uint64_t addr);
+
+// The task's name: `Task-N` for an int, the string cut at limits.task_name_code_points for a str,
+// CorruptData ("invalid task name object") for anything else.
+Result<std::string> read_task_name(WalkContext& ctx, uint64_t name_addr);
+
+}  // namespace aps::model
