@@ -1,0 +1,125 @@
+// Tests for the ELF image reader on the provisioned interpreters' real files.
+#include "read/elf_image.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "read/image.hpp"
+#include "read_test_support.hpp"
+
+namespace aps::read {
+namespace {
+
+using test::asyncio_module_path;
+using test::libpython_path;
+using test::python_path;
+
+TEST(ElfImage, Python314ExecutableHasRuntimeSection) {
+    auto image = open_image_file(python_path(14));
+    ASSERT_TRUE(image) << image.error().message << " — " << test::kProvisionHint;
+    auto runtime = (*image)->find_section(".PyRuntime");
+    ASSERT_TRUE(runtime);
+    EXPECT_GT(runtime->addr, 0u);
+    EXPECT_GT(runtime->size, 300000u);  // sizeof(_PyRuntimeState) is about 316 KB
+    EXPECT_EQ(runtime->addr % 32, 0u);
+    EXPECT_FALSE((*image)->find_section(".AsyncioDebug"));
+    // Non-PIE: the first PT_LOAD starts at (or, patched, just below) 0x400000.
+    EXPECT_LE((*image)->link_base(), 0x400000u);
+    EXPECT_GT((*image)->link_base(), 0u);
+}
+
+TEST(ElfImage, AsyncioModule314HasAsyncioDebugOf104Bytes) {
+    auto image = open_image_file(asyncio_module_path(14));
+    ASSERT_TRUE(image) << image.error().message << " — " << test::kProvisionHint;
+    auto section = (*image)->find_section(".AsyncioDebug");
+    ASSERT_TRUE(section);
+    EXPECT_EQ(section->size, 104u);
+    EXPECT_EQ((*image)->link_base(), 0u);  // shared object
+    EXPECT_FALSE((*image)->find_section(".PyRuntime"));
+}
+
+TEST(ElfImage, Python315ExecutableHasBothSections) {
+    auto image = open_image_file(python_path(15));
+    ASSERT_TRUE(image) << image.error().message << " — " << test::kProvisionHint;
+    ASSERT_TRUE((*image)->find_section(".PyRuntime"));
+    auto asyncio = (*image)->find_section(".AsyncioDebug");
+    ASSERT_TRUE(asyncio);
+    EXPECT_EQ(asyncio->size, 104u);
+}
+
+TEST(ElfImage, Libpython314IsLinkedAtZero) {
+    auto image = open_image_file(libpython_path(14));
+    ASSERT_TRUE(image) << image.error().message << " — " << test::kProvisionHint;
+    auto runtime = (*image)->find_section(".PyRuntime");
+    ASSERT_TRUE(runtime);
+    EXPECT_EQ((*image)->link_base(), 0u);
+    EXPECT_EQ(remote_section_address(0x7f0000000000, **image, *runtime),
+              0x7f0000000000 + runtime->addr);
+}
+
+TEST(ElfImage, RemoteAddressSubtractsTheLinkBase) {
+    auto image = open_image_file(python_path(14));
+    ASSERT_TRUE(image) << image.error().message;
+    auto runtime = (*image)->find_section(".PyRuntime");
+    ASSERT_TRUE(runtime);
+    // Mapped where it was linked: the section is at its link address.
+    EXPECT_EQ(remote_section_address((*image)->link_base(), **image, *runtime), runtime->addr);
+}
+
+class TempFile {
+  public:
+    explicit TempFile(std::string_view contents) {
+        path_ = (std::filesystem::temp_directory_path() /
+                 ("aps-read-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++)))
+                    .string();
+        std::ofstream(path_, std::ios::binary) << contents;
+    }
+    ~TempFile() { std::remove(path_.c_str()); }
+    const std::string& path() const { return path_; }
+
+  private:
+    static inline int counter_ = 0;
+    std::string path_;
+};
+
+TEST(ElfImage, NonElfFileIsBadImage) {
+    TempFile text("#!/bin/sh\necho not an ELF file\n");
+    auto image = open_image_file(text.path());
+    ASSERT_FALSE(image);
+    EXPECT_EQ(image.error().code, Errc::BadImage);
+    EXPECT_NE(image.error().message.find(text.path()), std::string::npos);
+}
+
+TEST(ElfImage, TruncatedElfIsBadImage) {
+    TempFile stub(std::string("\x7f"
+                              "ELF\x02\x01\x01",
+                              7) +
+                  std::string(20, '\0'));
+    auto image = open_image_file(stub.path());
+    ASSERT_FALSE(image);
+    EXPECT_EQ(image.error().code, Errc::BadImage);
+}
+
+TEST(ElfImage, TryOpenElfIgnoresOtherFormats) {
+    TempFile text("MZ not elf");
+    int fd = ::open(text.path().c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    auto image = try_open_elf(fd, text.path());
+    ::close(fd);
+    ASSERT_TRUE(image);
+    EXPECT_FALSE(*image);
+}
+
+TEST(ElfImage, MissingFileIsBadImage) {
+    auto image = open_image_file("/nonexistent/aps/python3.14");
+    ASSERT_FALSE(image);
+    EXPECT_EQ(image.error().code, Errc::BadImage);
+}
+
+}  // namespace
+}  // namespace aps::read
