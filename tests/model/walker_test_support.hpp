@@ -1,0 +1,33 @@
+// Helpers shared by the model tests: compact text views of a Snapshot for assertions.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "aps/snapshot.hpp"
+
+namespace aps::test {
+
+// "sleep -> leaf": function names, innermost first, like ps's coroutine-stack column.
+inline std::string stack_names(const Snapshot& s, const std::vector<Frame>& frames) {
+    std::string out;
+    for (const auto& f : frames) {
+        if (!out.empty()) out += " -> ";
+        out += s.codes.at(f.code).function;
+    }
+    return out;
+}
+
+// "leaf prog.py:3" (or "leaf prog.py" without a line), innermost first, joined by " | ".
+inline std::string stack_text(const Snapshot& s, const std::vector<Frame>& frames) {
+    std::string out;
+    for (const auto& f : frames) {
+        if (!out.empty()) out += " | ";
+        const auto& c = s.codes.at(f.code);
+        out += c.function + " " + c.file;
+        if (f.has_line()) out += ":" + std::to_string(f.line);
+    }
+    return out;
+}
+
+}  // namespace aps::test

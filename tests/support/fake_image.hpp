@@ -1,0 +1,136 @@
+// FakeImage: lays out a synthetic CPython 3.14 / 3.15 process in a FakeMemory (runtime →
+// interpreters → thread states → task lists → tasks → coroutines → code objects → str/int/bytes,
+// awaited-by links and type objects) with the Debian offsets, so the walker can be tested (and
+// fuzzed) without Python. Deterministic: the same calls give the same addresses and bytes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "aps/offsets.hpp"
+#include "aps/walker.hpp"
+#include "support/fake_memory.hpp"
+
+namespace aps::test {
+
+using Addr = uint64_t;
+
+// The Debian amd64 tables of internals §3.1 / §4 plus the frame knowledge, for minor 14 or 15.
+DebugOffsets debian_offsets(int minor);
+AsyncioOffsets debian_asyncio_offsets(int minor);
+
+// One frame of a coroutine chain. Chains are given outermost first (the task's coroutine first).
+struct Fn {
+    enum class Via { Coroutine, AsyncGenAsend, AsyncGenAthrow };
+    std::string function;
+    std::string file;
+    int line = 1;
+    Via via = Via::Coroutine;  // how the previous frame awaits this one (ignored for the first)
+    bool no_line = false;      // the instruction's location-table entry is NONE
+};
+
+// A task name: a str (from UTF-8; surrogates in generalized UTF-8), an int, or any object.
+struct Name {
+    Name(const char* s) : text(s) {}
+    Name(std::string s) : text(std::move(s)) {}
+    static Name number(int64_t n) {
+        Name r("");
+        r.text.reset();
+        r.num = n;
+        return r;
+    }
+    static Name object(Addr a) {
+        Name r("");
+        r.text.reset();
+        r.obj = a;
+        return r;
+    }
+    std::optional<std::string> text;
+    std::optional<int64_t> num;
+    Addr obj = 0;
+};
+
+enum class StrLayout { Compact, Legacy };
+
+class FakeImage {
+  public:
+    struct Types {
+        Addr str, integer, bytes, code, coroutine, async_gen, asend, athrow, generator, task,
+            future, set, set_dummy;
+    };
+
+    explicit FakeImage(int minor);
+
+    int minor() const { return off_.minor; }
+    FakeMemory& memory() { return mem_; }
+    const DebugOffsets& offsets() const { return off_; }
+    const AsyncioOffsets& asyncio() const { return aio_; }
+    const Types& types() const { return types_; }
+    Addr runtime() const { return runtime_; }
+    WalkInput input() const { return WalkInput{runtime_, off_, &aio_}; }
+    WalkInput input_without_asyncio() const { return WalkInput{runtime_, off_, nullptr}; }
+
+    // Interpreters and threads. The main interpreter (id 0) exists from the start; new ones and
+    // new threads become the head of their list, as in CPython.
+    Addr main_interpreter() const { return main_interp_; }
+    Addr add_interpreter(int64_t id);
+    Addr add_thread(Addr interp, uint64_t native_tid);
+    Addr add_thread(uint64_t native_tid) { return add_thread(main_interp_, native_tid); }
+    Addr tasks_of(Addr tstate) const { return tstate + aio_.thread_state.asyncio_tasks_head; }
+    Addr exited_tasks(Addr interp) const {
+        return interp + aio_.interpreter_state.asyncio_tasks_head;
+    }
+
+    // Tasks. add_task appends to the list whose head node is list_head (tasks_of / exited_tasks).
+    Addr add_task(Addr list_head, const Name& name, const std::vector<Fn>& chain);
+    Addr add_future();  // a plain asyncio Future (fut_is_task 0), in no list
+    // `parent` awaits `child`: parent joins child's awaited-by (one object, then a set).
+    void await(Addr child, Addr parent);
+    // Adds a deleted (dummy) slot to child's awaited-by set, at the current end of the slots.
+    void add_dummy_awaiter(Addr child);
+    // The chain's coroutine-like objects, outermost first (async generators, not wrappers).
+    const std::vector<Addr>& coroutines(Addr task) const { return tasks_.at(task).coros; }
+    // Overwrites what the coroutine-like object `coro` awaits.
+    void set_awaited(Addr coro, Addr awaited);
+
+    // Objects.
+    Addr alloc(uint64_t size);  // a fresh zeroed region, with an unmapped gap after it
+    Addr str(std::string_view utf8, StrLayout layout = StrLayout::Compact);
+    Addr integer(int64_t value);
+    Addr long_digits(std::span<const uint32_t> digits, bool negative);
+    Addr bytes(std::span<const std::byte> data);
+    Addr code(const Fn& fn);
+    Addr coroutine(const std::vector<Fn>& chain, std::vector<Addr>* objects = nullptr);
+    Addr type(std::string_view tp_name, uint64_t tp_flags);
+    Addr set_dummy() const { return set_dummy_; }
+    Addr pending_future() const { return pending_future_; }
+
+    // Where a frame's instruction pointer points: this code unit of its code object.
+    static constexpr uint64_t kInstrUnit = 4;
+
+  private:
+    struct TaskRec {
+        std::vector<Addr> awaiters;  // 0 = a dummy slot
+        std::vector<Addr> coros;
+    };
+    void write_awaited_by(Addr task);
+    Addr gen_object(Addr type, const Fn& fn, Addr awaited);
+
+    DebugOffsets off_;
+    AsyncioOffsets aio_;
+    FakeMemory mem_;
+    Addr next_ = 0x7f0000010000;
+    Types types_{};
+    Addr runtime_ = 0, main_interp_ = 0, set_dummy_ = 0, pending_future_ = 0;
+    std::map<Addr, TaskRec> tasks_;
+    std::map<std::pair<std::string, int>, Addr> strs_;
+    std::map<std::tuple<std::string, std::string, int, bool>, Addr> codes_;
+};
+
+}  // namespace aps::test
