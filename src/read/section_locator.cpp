@@ -39,12 +39,14 @@ class Fd {
 }  // namespace
 
 std::vector<MappedFile> mapped_files(std::span<const MapEntry> maps) {
+    // A file-offset-0 line starts an image (a file can be mapped twice, e.g. by dlmopen); a
+    // file whose offset-0 line is missing starts at its first line.
     std::vector<MappedFile> files;
     for (const MapEntry& e : maps) {
         if (e.path.empty() || e.inode == 0) continue;  // anonymous, [heap], [stack], [vdso]…
         bool seen = false;
         for (const MappedFile& f : files) seen = seen || (f.path == e.path);
-        if (!seen) files.push_back({e.path, e.deleted, e.start, e.end});
+        if (e.offset == 0 || !seen) files.push_back({e.path, e.deleted, e.start, e.end});
     }
     return files;
 }

@@ -26,7 +26,7 @@ struct MappedFile {
     uint64_t end = 0;
 };
 
-// Each distinct file of `maps`, in address order of its first mapping.
+// Each image mapped in `maps` (a file mapped twice appears twice), in address order.
 std::vector<MappedFile> mapped_files(std::span<const MapEntry> maps);
 
 struct FoundSection {

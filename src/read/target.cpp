@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "read/proc_maps.hpp"
+#include "read/runtime_scan.hpp"
 #include "read/section_locator.hpp"
 
 namespace aps {
@@ -76,8 +77,27 @@ Error runtime_not_found(pid_t pid, const SearchLog& log) {
                         kRuntimeSection, fmt::join(log.notes, "; "))};
 }
 
-Result<FoundSection> locate_runtime(pid_t pid, std::span<const MappedFile> files,
-                                    RemoteMemory& memory) {
+// When no python file could be opened (deleted, replaced, another mount namespace), scan the
+// writable mappings of the python files for the table itself.
+Result<std::optional<FoundSection>> scan_python_mappings(std::span<const read::MapEntry> maps,
+                                                         RemoteMemory& memory) {
+    std::vector<read::MapEntry> regions;
+    for (const read::MapEntry& e : maps) {
+        if (read::basename_of(e.path).find("python") != std::string_view::npos)
+            regions.push_back(e);
+    }
+    auto hit = read::scan_for_debug_offsets(memory, regions);
+    if (!hit) return std::move(hit).error();
+    if (!*hit) return std::optional<FoundSection>{};
+    std::string file;
+    for (const read::MapEntry& e : regions) {
+        if (e.start <= **hit && **hit < e.end) file = e.path;
+    }
+    return std::optional<FoundSection>(FoundSection{**hit, SectionInfo{}, file});
+}
+
+Result<FoundSection> locate_runtime(pid_t pid, std::span<const read::MapEntry> maps,
+                                    std::span<const MappedFile> files, RemoteMemory& memory) {
     auto check_cookie = [&memory](uint64_t addr, const SectionInfo& info) -> Result<void> {
         if (info.size < kDebugOffsetsReadSize) {
             return Error{Errc::CorruptData, fmt::format("section is only {} bytes", info.size)};
@@ -92,6 +112,10 @@ Result<FoundSection> locate_runtime(pid_t pid, std::span<const MappedFile> files
     auto candidates = files_matching(files, "python");
     auto found = read::find_mapped_section(pid, candidates, kRuntimeSection, check_cookie, log);
     if (!found) return std::move(found).error();
+    if (!*found) {
+        found = scan_python_mappings(maps, memory);
+        if (!found) return std::move(found).error();
+    }
     if (!*found) return runtime_not_found(pid, log);
     return std::move(**found);
 }
@@ -137,7 +161,7 @@ Result<Target> open_target(pid_t pid, RemoteMemory& memory) {
     }
     std::vector<MappedFile> files = read::mapped_files(*maps);
 
-    auto runtime = locate_runtime(pid, files, memory);
+    auto runtime = locate_runtime(pid, *maps, files, memory);
     if (!runtime) return std::move(runtime).error();
 
     std::vector<std::byte> table(kDebugOffsetsReadSize);

@@ -84,7 +84,8 @@ inline std::vector<std::byte> section_bytes(const std::string& path, std::string
 // reaps exactly this pid.
 class Child {
   public:
-    explicit Child(std::vector<std::string> argv) {
+    // `extra_env` entries ("NAME=value") are added to this process's environment.
+    explicit Child(std::vector<std::string> argv, std::vector<std::string> extra_env = {}) {
         int fds[2];
         if (::pipe2(fds, O_CLOEXEC) != 0) return;
         posix_spawn_file_actions_t actions;
@@ -93,7 +94,11 @@ class Child {
         std::vector<char*> args;
         for (auto& a : argv) args.push_back(a.data());
         args.push_back(nullptr);
-        if (posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) pid_ = -1;
+        std::vector<char*> env;
+        for (char** e = environ; *e != nullptr; ++e) env.push_back(*e);
+        for (auto& e : extra_env) env.push_back(e.data());
+        env.push_back(nullptr);
+        if (posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), env.data()) != 0) pid_ = -1;
         posix_spawn_file_actions_destroy(&actions);
         ::close(fds[1]);
         out_fd_ = fds[0];
