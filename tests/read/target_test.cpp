@@ -127,3 +127,58 @@ TEST(OpenTarget, MissingPidIsNoSuchProcess) {
 
 }  // namespace
 }  // namespace aps
+
+namespace aps {
+namespace {
+
+// Runs `attempt` in a forked child that has dropped to an unprivileged uid, and returns the
+// error code it got (-1 when it succeeded, -2 when the child could not drop privileges).
+template <class F>
+int as_nobody(F attempt) {
+    int fds[2];
+    if (::pipe(fds) != 0) return -3;
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::close(fds[0]);
+        int code = -2;
+        if (::setresgid(65534, 65534, 65534) == 0 && ::setresuid(65534, 65534, 65534) == 0) {
+            std::optional<Error> error = attempt();
+            code = error ? static_cast<int>(error->code) : -1;
+        }
+        (void)!::write(fds[1], &code, sizeof code);
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    int code = -3;
+    if (::read(fds[0], &code, sizeof code) != sizeof code) code = -3;
+    ::close(fds[0]);
+    ::waitpid(pid, nullptr, 0);
+    return code;
+}
+
+TEST(OpenTarget, AnotherUsersProcessIsPermissionDenied) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to run the reader as another user";
+    std::unique_ptr<Child> child;
+    auto target = open_python(14, kWithoutAsyncio, child);
+    ASSERT_TRUE(target) << target.error().message;
+    pid_t pid = child->pid();
+    uint64_t addr = target->runtime_addr;
+
+    int from_open = as_nobody([pid]() -> std::optional<Error> {
+        auto memory = open_live_memory(pid);
+        auto t = open_target(pid, *memory);
+        return t ? std::nullopt : std::optional<Error>(t.error());
+    });
+    EXPECT_EQ(from_open, static_cast<int>(Errc::PermissionDenied));
+
+    int from_read = as_nobody([pid, addr]() -> std::optional<Error> {
+        auto memory = open_live_memory(pid);
+        std::array<std::byte, 8> cookie{};
+        auto ok = memory->read(addr, cookie);
+        return ok ? std::nullopt : std::optional<Error>(ok.error());
+    });
+    EXPECT_EQ(from_read, static_cast<int>(Errc::PermissionDenied));
+}
+
+}  // namespace
+}  // namespace aps
