@@ -269,6 +269,12 @@ def check_no_raw_controls(text):
                 raise Fail("aps line %d holds a raw %r: %r" % (lineno, ch, line))
 
 
+def shown(name, esc):
+    """A task name as ps/pstree show it: cut to 255 code points (kept on purpose, behaviour.md),
+    then escaped."""
+    return esc(name[:255])
+
+
 def expected_ps_rows(oracle, esc):
     """The ps rows the oracle implies, as a sorted list (row order is not in the oracle)."""
     tasks = {t["id"]: t for t in oracle["tasks"]}
@@ -276,12 +282,12 @@ def expected_ps_rows(oracle, esc):
     for t in oracle["tasks"]:
         stack = " -> ".join(f[0] for f in t["stack"])
         if not t["awaited_by"]:
-            rows.append(ps_row(t["tid"], t["id"], esc(t["name"]), stack, "", "", "0x0"))
+            rows.append(ps_row(t["tid"], t["id"], shown(t["name"], esc), stack, "", "", "0x0"))
         for aid in t["awaited_by"]:
             a = tasks.get(aid)
             chain = " -> ".join(f[0] for f in a["stack"]) if a else ""
-            aname = esc(a["name"]) if a else "Unknown"
-            rows.append(ps_row(t["tid"], t["id"], esc(t["name"]), stack, chain, aname, aid))
+            aname = shown(a["name"], esc) if a else "Unknown"
+            rows.append(ps_row(t["tid"], t["id"], shown(t["name"], esc), stack, chain, aname, aid))
     return sorted(rows)
 
 
@@ -308,7 +314,7 @@ def canonical_tree(oracle, esc):
 
     awaiters = set()
     for t in oracle["tasks"]:
-        node(("T", t["id"]), "(T) " + esc(t["name"]))
+        node(("T", t["id"]), "(T) " + shown(t["name"], esc))
     for t in oracle["tasks"]:
         for aid in t["awaited_by"]:
             awaiters.add(aid)
@@ -474,7 +480,7 @@ def check_all_threads(cmd, ref, aps, oracle, esc):
             raise Fail("thread order in aps %s, expected newest first then tid 0: %s"
                        % (order, want))
         for t in oracle["tasks"]:
-            prefix = ps_row(t["tid"], t["id"], esc(t["name"]))
+            prefix = ps_row(t["tid"], t["id"], shown(t["name"], esc))
             if not any(l.startswith(prefix) for l in atext.split("\n")):
                 raise Fail("task missing from aps ps: %r" % prefix)
         n_rows = sum(max(1, len(t["awaited_by"])) for t in oracle["tasks"])
@@ -489,9 +495,9 @@ def check_all_threads(cmd, ref, aps, oracle, esc):
                        + show_diff(rout, aps[1], "reference", "aps"))
         names = [m.group(1) for m in map(TASK_LINE.match, atext.split("\n")) if m]
         for t in oracle["tasks"]:
-            if names.count(esc(t["name"])) != 1:
+            if names.count(shown(t["name"], esc)) != 1:
                 raise Fail("task %r appears %d times in aps pstree"
-                           % (t["name"], names.count(esc(t["name"]))))
+                           % (t["name"], names.count(shown(t["name"], esc))))
         # The whole forest also matches the oracle (children sorted).
         check_oracle(cmd, ref, aps, oracle, esc)
 

@@ -53,6 +53,21 @@ def describe_tasks(tid=None):
     return out
 
 
+def when_quiet(fn, delay=0.3):
+    """Call fn() from a callback of the running loop, `delay` seconds from now or later: once
+    no other callback is ready to run, i.e. every task of this loop is parked."""
+    import asyncio
+    loop = asyncio.get_running_loop()
+
+    def check():
+        if loop._ready:                   # something still runnable: look again soon
+            loop.call_later(0.05, check)
+        else:
+            fn()
+
+    loop.call_later(delay, check)
+
+
 def ready_when_parked(extra=(), delay=0.3, **info):
     """From inside the main task: print READY once every task has parked.
 
@@ -60,10 +75,8 @@ def ready_when_parked(extra=(), delay=0.3, **info):
     task is running; `extra` adds other threads' task descriptions and
     `info` other oracle fields.
     """
-    import asyncio
-
     def fire():
         tasks = list(extra) + describe_tasks()
         announce_ready({"main_tid": threading.get_native_id(), "tasks": tasks, **info})
 
-    asyncio.get_running_loop().call_later(delay, fire)
+    when_quiet(fire, delay)

@@ -29,6 +29,7 @@ NAMES = [
     "🍜 ramen",                               # UCS-4, short
     "crème brûlée à la française",            # Latin-1, long
     "東京の小さなレストランで働く料理人たち",        # UCS-2, long
+    "東京🍣é" * 75,                            # 300 code points: shown cut to 255
 ]
 
 
@@ -37,7 +38,8 @@ async def main():
              asyncio.create_task(料理(), name=NAMES[1]),
              asyncio.create_task(Cuisine().dégustation_du_chef_étoilé(), name=NAMES[2]),
              asyncio.create_task(préparer(), name=NAMES[3]),
-             asyncio.create_task(東京の小さなレストランで料理する(), name=NAMES[4])]
+             asyncio.create_task(東京の小さなレストランで料理する(), name=NAMES[4]),
+             asyncio.create_task(préparer(), name=NAMES[5])]
     aps_target.ready_when_parked()
     await asyncio.gather(*tasks)
 

@@ -21,7 +21,7 @@ async def thread_root(i):
             reports.extend(aps_target.describe_tasks())
             all_parked.release()
 
-        asyncio.get_running_loop().call_later(0.2, parked)
+        aps_target.when_quiet(parked, 0.2)
 
 
 def thread_main(i):
