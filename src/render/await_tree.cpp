@@ -1,0 +1,122 @@
+// Building the pstree forest (tools.py `_build_tree`, `_roots`).
+#include "render/await_tree.hpp"
+
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "render/frame_text.hpp"
+
+namespace aps::render {
+namespace {
+
+constexpr uint32_t kNone = AwaitForest::kNone;
+
+uint64_t pair_key(uint32_t a, uint32_t b) {
+    return (uint64_t{a} << 32) | b;
+}
+
+class ForestBuilder {
+  public:
+    ForestBuilder(const Snapshot& snapshot, const TaskIndex& index)
+        : snapshot_(snapshot), index_(index) {
+        const std::size_t tasks = index.ids().size();
+        f_.nodes.reserve(tasks * 3);
+        f_.nodes.resize(tasks);  // node i is the task at position i of id2name
+        for (std::size_t i = 0; i < tasks; ++i) {
+            f_.nodes[i].is_task = true;
+            f_.nodes[i].label = static_cast<uint32_t>(i);
+            task_node_.emplace(index.ids()[i], static_cast<uint32_t>(i));
+        }
+        is_child_.assign(tasks, 0);
+    }
+
+    AwaitForest build() {
+        // Edges: awaiter task → its frames, outermost first → the awaited task.
+        std::vector<char> is_awaiter(index_.ids().size(), 0);
+        for (const AwaitEdge& edge : index_.awaits()) {
+            uint32_t cur = task_node(edge.parent);
+            if (cur < is_awaiter.size()) is_awaiter[cur] = 1;
+            for (auto it = edge.stack->rbegin(); it != edge.stack->rend(); ++it) {
+                cur = coro_child(cur, label_of(*it));
+            }
+            const uint32_t child = task_node(edge.child);
+            if (child_edges_.insert(pair_key(cur, child)).second) add_edge(cur, child);
+        }
+        // Tasks that await nothing show their own stack below them.
+        for (std::size_t i = 0; i < index_.ids().size(); ++i) {
+            if (is_awaiter[i]) continue;
+            const std::vector<Frame>& frames = index_.at(i).frames;
+            uint32_t cur = static_cast<uint32_t>(i);
+            for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
+                cur = coro_child(cur, label_of(*it));
+            }
+        }
+        for (std::size_t i = 0; i < index_.ids().size(); ++i) {
+            if (!is_child_[i]) f_.roots.push_back(static_cast<uint32_t>(i));
+        }
+        return std::move(f_);
+    }
+
+  private:
+    uint32_t task_node(uint64_t id) {
+        const auto [it, inserted] =
+            task_node_.try_emplace(id, static_cast<uint32_t>(f_.nodes.size()));
+        if (inserted) f_.nodes.push_back(AwaitForest::Node{true, kNone, kNone, kNone});
+        return it->second;
+    }
+
+    uint32_t coro_child(uint32_t parent, uint32_t label) {
+        const auto [it, inserted] =
+            coro_node_.try_emplace(pair_key(parent, label), static_cast<uint32_t>(f_.nodes.size()));
+        if (inserted) {
+            f_.nodes.push_back(AwaitForest::Node{false, label, kNone, kNone});
+            add_edge(parent, it->second);
+        }
+        return it->second;
+    }
+
+    void add_edge(uint32_t parent, uint32_t child) {
+        const auto edge = static_cast<uint32_t>(f_.edge_child.size());
+        f_.edge_child.push_back(child);
+        f_.edge_next.push_back(kNone);
+        AwaitForest::Node& p = f_.nodes[parent];
+        if (p.last_edge == kNone) {
+            p.first_edge = edge;
+        } else {
+            f_.edge_next[p.last_edge] = edge;
+        }
+        p.last_edge = edge;
+        if (child < is_child_.size()) is_child_[child] = 1;
+    }
+
+    // Frames with equal text share a label, whatever their code object.
+    uint32_t label_of(const Frame& frame) {
+        const uint64_t key = pair_key(frame.code, static_cast<uint32_t>(frame.line));
+        if (const auto it = frame_label_.find(key); it != frame_label_.end()) return it->second;
+        std::string text = frame_text(code_of(snapshot_, frame), frame);
+        const auto [it, inserted] =
+            label_by_text_.try_emplace(text, static_cast<uint32_t>(f_.labels.size()));
+        if (inserted) f_.labels.push_back(std::move(text));
+        frame_label_.emplace(key, it->second);
+        return it->second;
+    }
+
+    const Snapshot& snapshot_;
+    const TaskIndex& index_;
+    AwaitForest f_;
+    std::vector<char> is_child_;
+    std::unordered_map<uint64_t, uint32_t> task_node_;
+    std::unordered_map<uint64_t, uint32_t> coro_node_;    // (parent, label) → node
+    std::unordered_set<uint64_t> child_edges_;            // (parent, task child) present
+    std::unordered_map<uint64_t, uint32_t> frame_label_;  // (code, line) → label
+    std::unordered_map<std::string, uint32_t> label_by_text_;
+};
+
+}  // namespace
+
+AwaitForest build_await_forest(const Snapshot& snapshot, const TaskIndex& index) {
+    return ForestBuilder(snapshot, index).build();
+}
+
+}  // namespace aps::render

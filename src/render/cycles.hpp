@@ -1,0 +1,23 @@
+// Cycle check of the task-to-task await graph, exactly as tools.py `_task_graph` + `_find_cycles`
+// (same DFS order, so the same cycles in the same order), iterative, and the stderr report.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "render/task_index.hpp"
+
+namespace aps::render {
+
+// Each cycle is a list of task ids whose first and last entries are the same task.
+using Cycle = std::vector<uint64_t>;
+
+// Empty when the graph is acyclic.
+std::vector<Cycle> find_await_cycles(const std::vector<AwaitEdge>& awaits);
+
+// "ERROR: await-graph contains cycles - cannot print a tree!\n\ncycle: A → B → A\n..."
+// Names come from the index (escaped), else hex(id).
+std::string format_cycle_report(const std::vector<Cycle>& cycles, const TaskIndex& index);
+
+}  // namespace aps::render

@@ -1,0 +1,132 @@
+// Escaping of names for the terminal (see escape.hpp for the exact rules).
+#include "render/escape.hpp"
+
+#include <cstdint>
+
+namespace aps::render {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void append_byte_escape(std::string& out, unsigned value) {
+    const char buf[4] = {'\\', 'x', kHex[(value >> 4) & 0xF], kHex[value & 0xF]};
+    out.append(buf, 4);
+}
+
+void append_u_escape(std::string& out, uint32_t cp) {
+    const char buf[6] = {
+        '\\',          'u', kHex[(cp >> 12) & 0xF], kHex[(cp >> 8) & 0xF], kHex[(cp >> 4) & 0xF],
+        kHex[cp & 0xF]};
+    out.append(buf, 6);
+}
+
+bool is_bidi_control(uint32_t cp) {
+    return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+bool is_continuation(unsigned char b) {
+    return (b & 0xC0) == 0x80;
+}
+
+// Decodes one multi-byte sequence starting at text[i] (text[i] >= 0x80). Returns its length, or 0
+// when the bytes are not valid UTF-8. Surrogates (ED A0..BF xx) are accepted: the model keeps a
+// Python str's lone surrogate in that form.
+std::size_t decode(std::string_view text, std::size_t i, uint32_t& cp) {
+    const auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
+    const unsigned char lead = at(0);
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        len = 2;
+        cp = lead & 0x1F;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        len = 3;
+        cp = lead & 0x0F;
+        if (lead == 0xE0) lo = 0xA0;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        len = 4;
+        cp = lead & 0x07;
+        if (lead == 0xF0) lo = 0x90;
+        if (lead == 0xF4) hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (text.size() - i < len) return 0;
+    if (at(1) < lo || at(1) > hi) return 0;
+    for (std::size_t k = 1; k < len; ++k) {
+        if (!is_continuation(at(k))) return 0;
+        cp = (cp << 6) | (at(k) & 0x3F);
+    }
+    return len;
+}
+
+}  // namespace
+
+void append_escaped(std::string& out, std::string_view text) {
+    std::size_t i = 0;
+    const std::size_t n = text.size();
+    while (i < n) {
+        // Fast path: a run of printable ASCII is copied in one go.
+        std::size_t run = i;
+        while (run < n) {
+            const auto b = static_cast<unsigned char>(text[run]);
+            if (b < 0x20 || b >= 0x7F) break;
+            ++run;
+        }
+        if (run > i) {
+            out.append(text.data() + i, run - i);
+            i = run;
+            if (i == n) break;
+        }
+        const auto b = static_cast<unsigned char>(text[i]);
+        if (b < 0x80) {
+            switch (b) {
+                case '\n':
+                    out.append("\\n");
+                    break;
+                case '\t':
+                    out.append("\\t");
+                    break;
+                case '\r':
+                    out.append("\\r");
+                    break;
+                default:
+                    append_byte_escape(out, b);
+                    break;
+            }
+            ++i;
+            continue;
+        }
+        uint32_t cp = 0;
+        const std::size_t len = decode(text, i, cp);
+        if (len == 0) {
+            append_byte_escape(out, b);
+            ++i;
+        } else if (cp <= 0x9F) {
+            append_byte_escape(out, cp);
+            i += len;
+        } else if ((cp >= 0xD800 && cp <= 0xDFFF) || is_bidi_control(cp)) {
+            append_u_escape(out, cp);
+            i += len;
+        } else {
+            out.append(text.data() + i, len);
+            i += len;
+        }
+    }
+}
+
+std::string escape_text(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    append_escaped(out, text);
+    return out;
+}
+
+std::size_t code_points(std::string_view utf8) {
+    std::size_t count = 0;
+    for (const char c : utf8) count += !is_continuation(static_cast<unsigned char>(c));
+    return count;
+}
+
+}  // namespace aps::render

@@ -1,0 +1,28 @@
+// Escaping of names for the terminal: control characters, bidi controls, lone surrogates and
+// invalid UTF-8 become backslash escapes, so one task is always one line and cannot restyle it.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace aps::render {
+
+// Appends `text` (UTF-8, possibly invalid or with generalized-UTF-8 surrogates) to `out`, with:
+//   \n \t \r                                  for LF, TAB, CR
+//   \xNN                                      for other C0 controls, DEL, C1 controls
+//   (U+0080-U+009F)
+//                                             and every byte that is not part of valid UTF-8
+//   \uXXXX                                    for lone surrogates (U+D800-U+DFFF) and bidi controls
+//                                             (U+061C, U+200E, U+200F, U+202A-U+202E,
+//                                             U+2066-U+2069)
+// Everything else is copied unchanged; a backslash is not escaped (paths keep their spelling).
+void append_escaped(std::string& out, std::string_view text);
+
+std::string escape_text(std::string_view text);
+
+// Number of code points of valid UTF-8 text (what Python's str.ljust counts). The output of
+// append_escaped is always valid UTF-8.
+std::size_t code_points(std::string_view utf8);
+
+}  // namespace aps::render

@@ -1,0 +1,117 @@
+// `ps`: the task table, one row per (task, awaiter), as tools.py `build_task_table` and
+// `display_awaited_by_tasks_table` print it, with every name escaped.
+#include <string>
+#include <vector>
+
+#include "aps/render.hpp"
+#include "render/escape.hpp"
+#include "render/frame_text.hpp"
+#include "render/py_format.hpp"
+#include "render/task_index.hpp"
+
+namespace aps {
+namespace {
+
+constexpr std::size_t kWidths[] = {10, 20, 20, 50, 50, 15, 15};
+constexpr std::size_t kDashes = 180;
+constexpr std::string_view kArrow = " -> ";
+
+// Escaped co_qualname of each code object, computed once.
+class FunctionNames {
+  public:
+    explicit FunctionNames(const Snapshot& snapshot)
+        : snapshot_(snapshot), escaped_(snapshot.codes.size()), done_(snapshot.codes.size()) {}
+
+    void append_chain(std::string& out, const std::vector<Frame>& frames) {
+        bool first = true;
+        for (const Frame& frame : frames) {
+            if (!first) out.append(kArrow);
+            first = false;
+            out.append(name(frame));
+        }
+    }
+
+  private:
+    const std::string& name(const Frame& frame) {
+        if (frame.code >= escaped_.size()) {
+            static const std::string kUnknown =
+                render::escape_text(render::code_of(snapshot_, frame).function);
+            return kUnknown;
+        }
+        if (!done_[frame.code]) {
+            escaped_[frame.code] = render::escape_text(snapshot_.codes[frame.code].function);
+            done_[frame.code] = 1;
+        }
+        return escaped_[frame.code];
+    }
+
+    const Snapshot& snapshot_;
+    std::vector<std::string> escaped_;
+    std::vector<char> done_;
+};
+
+void append_row(std::string& out, const std::string_view (&cells)[7]) {
+    for (std::size_t i = 0; i < 7; ++i) {
+        if (i != 0) out.push_back(' ');
+        render::append_ljust(out, cells[i], kWidths[i]);
+    }
+    out.push_back('\n');
+}
+
+}  // namespace
+
+std::string render_ps(const Snapshot& snapshot) {
+    const render::TaskIndex index(snapshot);
+    FunctionNames functions(snapshot);
+
+    std::string out;
+    out.reserve(400 + (index.ids().size() + index.awaits().size()) * 200);
+    {
+        const std::string_view header[7] = {
+            "tid",           "task id",      "task name", "coroutine stack",
+            "awaiter chain", "awaiter name", "awaiter id"};
+        append_row(out, header);
+        out.append(kDashes, '-');
+        out.push_back('\n');
+    }
+
+    std::string tid, task_id, task_name, stack, chain, awaiter_name, awaiter_id;
+    for (const Interpreter& interp : snapshot.interpreters) {
+        for (const Thread& thread : interp.threads) {
+            tid.clear();
+            render::append_decimal(tid, thread.tid);
+            for (const Task& task : thread.tasks) {
+                task_id.clear();
+                render::append_py_hex(task_id, task.id);
+                task_name.clear();
+                render::append_escaped(task_name, task.name);
+                stack.clear();
+                functions.append_chain(stack, task.frames);
+
+                if (task.awaited_by.empty()) {
+                    const std::string_view row[7] = {tid, task_id, task_name, stack, "", "", "0x0"};
+                    append_row(out, row);
+                    continue;
+                }
+                for (const Awaiter& awaiter : task.awaited_by) {
+                    chain.clear();
+                    functions.append_chain(chain, awaiter.frames);
+                    awaiter_name.clear();
+                    if (const Task* parent = index.find(awaiter.id)) {
+                        render::append_escaped(awaiter_name, parent->name);
+                    } else {
+                        awaiter_name = "Unknown";
+                    }
+                    awaiter_id.clear();
+                    render::append_py_hex(awaiter_id, awaiter.id);
+                    const std::string_view row[7] = {tid,   task_id,      task_name, stack,
+                                                     chain, awaiter_name, awaiter_id};
+                    append_row(out, row);
+                }
+            }
+        }
+    }
+    return out;
+}
+
+}  // namespace aps
