@@ -147,6 +147,7 @@ class Target:
     """One target process, started by us, killed by pid and reaped in stop()."""
 
     def __init__(self, argv, env=None, wait_ready=True):
+        env = dict(os.environ if env is None else env, PYTHONDONTWRITEBYTECODE="1")
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, env=env, preexec_fn=_pdeathsig)
         self.pid = self.proc.pid
@@ -459,7 +460,8 @@ def check_all_threads(cmd, ref, aps, oracle, esc):
     main_tid = str(oracle["main_tid"])
     if cmd == "ps":
         if not atext.startswith(PS_HEADER):
-            raise Fail("aps ps header differs")
+            raise Fail("aps ps header differs:\n" + show_diff(
+                PS_HEADER.encode(), atext[:len(PS_HEADER)].encode(), "expected", "aps"))
         rrows, arows = ps_rows_by_tid(rtext), ps_rows_by_tid(atext)
         if set(rrows) - {main_tid, "0"}:
             raise Fail("harness: the 3.14 reference shows other threads: %s" % list(rrows))
@@ -540,7 +542,7 @@ CHECKERS = {
 
 def differential(args, version, tmp):
     oracle_path = os.path.join(tmp, "oracle.json")
-    env = dict(os.environ, APS_TEST_ORACLE=oracle_path, PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, APS_TEST_ORACLE=oracle_path)
     env.pop("PYTHONPATH", None)
     target = Target([args.python, os.path.join(TARGETS, args.case + ".py")], env=env)
     try:
