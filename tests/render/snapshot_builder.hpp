@@ -1,0 +1,70 @@
+// Test helper: builds Snapshots by hand (interpreters → threads → tasks → awaiters), interning
+// code objects the way the model does.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "aps/snapshot.hpp"
+
+namespace aps::render::test {
+
+// One frame: function name, file and line (kNoLine when absent).
+struct F {
+    F(const char* function_) : function(function_) {}  // NOLINT: a bare name is a frame
+    F(std::string function_, std::string file_, int32_t line_ = Frame::kNoLine)
+        : function(std::move(function_)), file(std::move(file_)), line(line_) {}
+    std::string function;
+    std::string file;
+    int32_t line = Frame::kNoLine;
+};
+
+class SnapshotBuilder {
+  public:
+    SnapshotBuilder& interpreter() {
+        snapshot_.interpreters.emplace_back();
+        return *this;
+    }
+    SnapshotBuilder& thread(uint64_t tid) {
+        if (snapshot_.interpreters.empty()) interpreter();
+        snapshot_.interpreters.back().threads.push_back(Thread{tid, {}});
+        return *this;
+    }
+    SnapshotBuilder& task(uint64_t id, std::string name, const std::vector<F>& frames = {}) {
+        Task t;
+        t.id = id;
+        t.name = std::move(name);
+        t.frames = make_frames(frames);
+        snapshot_.interpreters.back().threads.back().tasks.push_back(std::move(t));
+        return *this;
+    }
+    SnapshotBuilder& awaited_by(uint64_t id, const std::vector<F>& frames = {}) {
+        snapshot_.interpreters.back().threads.back().tasks.back().awaited_by.push_back(
+            Awaiter{id, make_frames(frames)});
+        return *this;
+    }
+    Snapshot build() const { return snapshot_; }
+
+  private:
+    std::vector<Frame> make_frames(const std::vector<F>& frames) {
+        std::vector<Frame> out;
+        for (const F& f : frames) {
+            const auto [it, inserted] = codes_.try_emplace(
+                std::make_pair(f.function, f.file), static_cast<uint32_t>(snapshot_.codes.size()));
+            if (inserted) snapshot_.codes.push_back(Code{f.function, f.file});
+            Frame frame;
+            frame.code = it->second;
+            frame.line = f.line;
+            out.push_back(frame);
+        }
+        return out;
+    }
+
+    Snapshot snapshot_{3, 14, {}, {}};
+    std::map<std::pair<std::string, std::string>, uint32_t> codes_;
+};
+
+}  // namespace aps::render::test
