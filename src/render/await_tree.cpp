@@ -3,9 +3,9 @@
 
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "render/frame_text.hpp"
+#include "render/id_map.hpp"
 
 namespace aps::render {
 namespace {
@@ -19,14 +19,18 @@ uint64_t pair_key(uint32_t a, uint32_t b) {
 class ForestBuilder {
   public:
     ForestBuilder(const Snapshot& snapshot, const TaskIndex& index)
-        : snapshot_(snapshot), index_(index) {
+        : snapshot_(snapshot),
+          index_(index),
+          task_node_(index.ids().size()),
+          coro_node_(index.ids().size() * 2),
+          child_edges_(index.awaits().size()) {
         const std::size_t tasks = index.ids().size();
         f_.nodes.reserve(tasks * 3);
         f_.nodes.resize(tasks);  // node i is the task at position i of id2name
         for (std::size_t i = 0; i < tasks; ++i) {
             f_.nodes[i].is_task = true;
             f_.nodes[i].label = static_cast<uint32_t>(i);
-            task_node_.emplace(index.ids()[i], static_cast<uint32_t>(i));
+            task_node_.try_emplace(index.ids()[i], static_cast<uint32_t>(i));
         }
         is_child_.assign(tasks, 0);
     }
@@ -41,7 +45,7 @@ class ForestBuilder {
                 cur = coro_child(cur, label_of(*it));
             }
             const uint32_t child = task_node(edge.child);
-            if (child_edges_.insert(pair_key(cur, child)).second) add_edge(cur, child);
+            if (child_edges_.try_emplace(pair_key(cur, child), 0).second) add_edge(cur, child);
         }
         // Tasks that await nothing show their own stack below them.
         for (std::size_t i = 0; i < index_.ids().size(); ++i) {
@@ -60,20 +64,20 @@ class ForestBuilder {
 
   private:
     uint32_t task_node(uint64_t id) {
-        const auto [it, inserted] =
+        const auto [node, inserted] =
             task_node_.try_emplace(id, static_cast<uint32_t>(f_.nodes.size()));
         if (inserted) f_.nodes.push_back(AwaitForest::Node{true, kNone, kNone, kNone});
-        return it->second;
+        return node;
     }
 
     uint32_t coro_child(uint32_t parent, uint32_t label) {
-        const auto [it, inserted] =
+        const auto [node, inserted] =
             coro_node_.try_emplace(pair_key(parent, label), static_cast<uint32_t>(f_.nodes.size()));
         if (inserted) {
             f_.nodes.push_back(AwaitForest::Node{false, label, kNone, kNone});
-            add_edge(parent, it->second);
+            add_edge(parent, node);
         }
-        return it->second;
+        return node;
     }
 
     void add_edge(uint32_t parent, uint32_t child) {
@@ -93,12 +97,12 @@ class ForestBuilder {
     // Frames with equal text share a label, whatever their code object.
     uint32_t label_of(const Frame& frame) {
         const uint64_t key = pair_key(frame.code, static_cast<uint32_t>(frame.line));
-        if (const auto it = frame_label_.find(key); it != frame_label_.end()) return it->second;
+        if (const uint32_t label = frame_label_.find(key, kNone); label != kNone) return label;
         std::string text = frame_text(code_of(snapshot_, frame), frame);
         const auto [it, inserted] =
             label_by_text_.try_emplace(text, static_cast<uint32_t>(f_.labels.size()));
         if (inserted) f_.labels.push_back(std::move(text));
-        frame_label_.emplace(key, it->second);
+        frame_label_.try_emplace(key, it->second);
         return it->second;
     }
 
@@ -106,10 +110,10 @@ class ForestBuilder {
     const TaskIndex& index_;
     AwaitForest f_;
     std::vector<char> is_child_;
-    std::unordered_map<uint64_t, uint32_t> task_node_;
-    std::unordered_map<uint64_t, uint32_t> coro_node_;    // (parent, label) → node
-    std::unordered_set<uint64_t> child_edges_;            // (parent, task child) present
-    std::unordered_map<uint64_t, uint32_t> frame_label_;  // (code, line) → label
+    IdMap task_node_;
+    IdMap coro_node_;    // (parent, label) → node
+    IdMap child_edges_;  // (parent, task child) → 0, when present
+    IdMap frame_label_;  // (code, line) → label
     std::unordered_map<std::string, uint32_t> label_by_text_;
 };
 

@@ -1,9 +1,8 @@
 // Await-graph cycle detection (tools.py `_find_cycles`) and the cycle report.
 #include "render/cycles.hpp"
 
-#include <unordered_map>
-
 #include "render/escape.hpp"
+#include "render/id_map.hpp"
 #include "render/py_format.hpp"
 #include "render/py_set_order.hpp"
 
@@ -31,15 +30,14 @@ struct AwaitGraph {
 
 AwaitGraph build_graph(const std::vector<AwaitEdge>& awaits) {
     AwaitGraph g;
-    std::unordered_map<uint64_t, uint32_t> node_of;
-    node_of.reserve(awaits.size() * 2);
+    IdMap node_of(awaits.size() * 2);
     const auto node = [&](uint64_t id) {
-        const auto [it, inserted] = node_of.try_emplace(id, static_cast<uint32_t>(g.id_of.size()));
+        const auto [n, inserted] = node_of.try_emplace(id, static_cast<uint32_t>(g.id_of.size()));
         if (inserted) {
             g.id_of.push_back(id);
             g.key_of_node.push_back(kNone);
         }
-        return it->second;
+        return n;
     };
 
     // Which key each edge belongs to, and how many edges each key has.
@@ -87,7 +85,7 @@ AwaitGraph build_graph(const std::vector<AwaitEdge>& awaits) {
         for (uint32_t e = first; e < last; ++e) set.add(g.id_of[bucketed[e]]);
         ordered.clear();
         set.append_in_iteration_order(ordered);
-        for (const uint64_t id : ordered) g.children.push_back(node_of.at(id));
+        for (const uint64_t id : ordered) g.children.push_back(node_of.find(id, kNone));
     }
     g.key_start[g.keys.size()] = static_cast<uint32_t>(g.children.size());
     return g;

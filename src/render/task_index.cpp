@@ -19,13 +19,13 @@ TaskIndex::TaskIndex(const Snapshot& snapshot) {
     for (const Interpreter& interp : snapshot.interpreters) {
         for (const Thread& thread : interp.threads) {
             for (const Task& task : thread.tasks) {
-                const auto [it, inserted] =
+                const auto [position, inserted] =
                     position_.try_emplace(task.id, static_cast<uint32_t>(ids_.size()));
                 if (inserted) {
                     ids_.push_back(task.id);
                     last_.push_back(&task);
                 } else {
-                    last_[it->second] = &task;
+                    last_[position] = &task;
                 }
                 for (const Awaiter& awaiter : task.awaited_by) {
                     awaits_.push_back(AwaitEdge{awaiter.id, &awaiter.frames, task.id});
@@ -36,8 +36,8 @@ TaskIndex::TaskIndex(const Snapshot& snapshot) {
 }
 
 const Task* TaskIndex::find(uint64_t id) const {
-    const auto it = position_.find(id);
-    return it == position_.end() ? nullptr : last_[it->second];
+    const uint32_t position = position_.find(id, UINT32_MAX);
+    return position == UINT32_MAX ? nullptr : last_[position];
 }
 
 }  // namespace aps::render

@@ -4,10 +4,10 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "aps/snapshot.hpp"
+#include "render/id_map.hpp"
 
 namespace aps::render {
 
@@ -36,7 +36,7 @@ class TaskIndex {
   private:
     std::vector<uint64_t> ids_;
     std::vector<const Task*> last_;
-    std::unordered_map<uint64_t, uint32_t> position_;
+    IdMap position_;
     std::vector<AwaitEdge> awaits_;
 };
 
