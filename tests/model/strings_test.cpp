@@ -1,6 +1,7 @@
 // Tests of remote str / bytes decoding and task names (src/model/strings.cpp, task_name.cpp).
 #include "model/strings.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -178,9 +179,9 @@ TEST_P(TaskNames, NeitherStrNorIntIsCorrupt) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Py, Strings, ::testing::Values(14, 15),
-                         [](const auto& info) { return "3_" + std::to_string(info.param); });
+                         [](const auto& info) { return fmt::format("3_{}", info.param); });
 INSTANTIATE_TEST_SUITE_P(Py, TaskNames, ::testing::Values(14, 15),
-                         [](const auto& info) { return "3_" + std::to_string(info.param); });
+                         [](const auto& info) { return fmt::format("3_{}", info.param); });
 
 }  // namespace
 }  // namespace aps::model

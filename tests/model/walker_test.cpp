@@ -1,6 +1,7 @@
 // Tests of walk_snapshot over FakeImage layouts of CPython 3.14 and 3.15.
 #include "aps/walker.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -282,7 +283,7 @@ TEST_P(Walker, SelfAwaitingCoroutineIsCorrupt) {
 
 TEST_P(Walker, ChainDepthIsBounded) {
     std::vector<Fn> chain;
-    for (int i = 0; i < 40; ++i) chain.push_back({"f" + std::to_string(i), "/t/p.py", i + 1});
+    for (int i = 0; i < 40; ++i) chain.push_back({fmt::format("f{}", i), "/t/p.py", i + 1});
     img.add_task(img.tasks_of(main_thread), "deep", chain);
     WalkLimits limits;
     limits.max_frames_per_chain = 40;
@@ -404,7 +405,7 @@ TEST_P(Walker, TaggedPointersAreUntagged) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Py, Walker, ::testing::Values(14, 15),
-                         [](const auto& info) { return "3_" + std::to_string(info.param); });
+                         [](const auto& info) { return fmt::format("3_{}", info.param); });
 
 }  // namespace
 }  // namespace aps

@@ -1,6 +1,8 @@
 // Helpers shared by the model tests: compact text views of a Snapshot for assertions.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <string>
 #include <vector>
 
@@ -24,8 +26,8 @@ inline std::string stack_text(const Snapshot& s, const std::vector<Frame>& frame
     for (const auto& f : frames) {
         if (!out.empty()) out += " | ";
         const auto& c = s.codes.at(f.code);
-        out += c.function + " " + c.file;
-        if (f.has_line()) out += ":" + std::to_string(f.line);
+        out += fmt::format("{} {}", c.function, c.file);
+        if (f.has_line()) out += fmt::format(":{}", f.line);
     }
     return out;
 }

@@ -1,5 +1,6 @@
 // Size and depth: deep chains never recurse, 10,000 tasks render with the right shape, a newline
 // in a name never adds a row.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -31,7 +32,7 @@ Snapshot chain(std::size_t depth, bool close) {
     SnapshotBuilder b;
     b.thread(1);
     for (std::size_t i = 0; i < depth; ++i) {
-        b.task(0x1000 + i * 16, "t" + std::to_string(i));
+        b.task(0x1000 + i * 16, fmt::format("t{}", i));
         if (i > 0) b.awaited_by(0x1000 + (i - 1) * 16);
         if (i == 0 && close) b.awaited_by(0x1000 + (depth - 1) * 16);
     }
@@ -79,7 +80,7 @@ TEST(RenderScale, TenThousandTasksUnderOneRoot) {
     SnapshotBuilder b;
     b.thread(7).task(0x10, "root", {F{"main", "/m.py", 1}});
     for (uint64_t i = 1; i < 10000; ++i) {
-        b.task(0x10 + i * 16, "w" + std::to_string(i), {F{"work", "/w.py", 2}})
+        b.task(0x10 + i * 16, fmt::format("w{}", i), {F{"work", "/w.py", 2}})
             .awaited_by(0x10, {F{"main", "/m.py", 1}});
     }
     const Snapshot snapshot = b.build();
