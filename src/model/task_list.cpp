@@ -27,6 +27,16 @@ Result<Task> read_task(WalkContext& ctx, const RemoteObject& obj) {
     auto awaiters = read_awaited_by(ctx, obj);
     if (!awaiters) return std::move(awaiters).error();
     task.awaited_by = std::move(*awaiters);
+    // The target runs on: if the task was unlinked (finished, freed) or renamed while its
+    // fields were read, its old name may be freed memory already reused by another string.
+    // Re-read the task: same name pointer and still linked, or this read is torn (retried).
+    auto again = RemoteObject::read(ctx.memory, obj.address(), t.size, "task");
+    if (!again) return std::move(again).error();
+    const uint64_t next_at = t.task_node + ctx.off.llist_node.next;
+    if (again->ptr(t.task_name) != obj.ptr(t.task_name) ||
+        (again->get<uint64_t>(next_at) == 0 && obj.get<uint64_t>(next_at) != 0)) {
+        return Error{Errc::CorruptData, "task finished or was renamed while being read"};
+    }
     return task;
 }
 
