@@ -66,8 +66,8 @@ struct DebugOffsets {
         uint8_t owned_by_thread;
         uint8_t owned_by_generator;
         uint8_t owned_by_interpreter;
-        int16_t owned_by_cstack;      // -1 where the version has no such owner
-        uint64_t awaited_slot;        // the awaited object is at stackpointer - awaited_slot * 8
+        int16_t owned_by_cstack;  // -1 where the version has no such owner
+        uint64_t awaited_slot;    // the awaited object is at stackpointer - awaited_slot * 8
     } frame{};
 };
 
@@ -97,5 +97,12 @@ Result<DebugOffsets> parse_debug_offsets(std::span<const std::byte> bytes);
 // Parses and validates _Py_AsyncioModuleDebugOffsets against the already parsed runtime offsets.
 Result<AsyncioOffsets> parse_asyncio_offsets(std::span<const std::byte> bytes,
                                              const DebugOffsets& runtime);
+
+// The checks the parsers apply to a parsed table, on their own: a supported version, the frame
+// knowledge of that version, sizes in range, every field aligned inside its object, and the
+// relations between fields. Whatever passes is safe for the walker to use (it still treats the
+// target's memory as untrusted). Errc::UnsupportedVersion or Errc::CorruptData.
+Result<void> validate_debug_offsets(const DebugOffsets& offsets);
+Result<void> validate_asyncio_offsets(const AsyncioOffsets& asyncio, const DebugOffsets& runtime);
 
 }  // namespace aps

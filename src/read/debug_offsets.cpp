@@ -145,12 +145,16 @@ std::string_view group_of(std::string_view name) {
 }
 
 // Checks the table's values: sizes are positive and sane, each field fits aligned in its group.
+// A field whose group size is not known (not stored in the parsed struct) is bounded by the
+// largest size its group may have.
 template <class T, size_t N>
 std::optional<std::string> check_fields(const FieldSpec<T> (&specs)[N],
                                         const std::array<std::optional<uint64_t>, N>& values) {
     auto group_size = [&](std::string_view group) -> std::optional<uint64_t> {
         for (size_t i = 0; i < N; ++i) {
-            if (specs[i].width == 0 && group_of(specs[i].name) == group) return values[i];
+            if (specs[i].width == 0 && group_of(specs[i].name) == group) {
+                return values[i] ? values[i] : size_bound(specs[i].name);
+            }
         }
         return std::nullopt;
     };
@@ -188,6 +192,25 @@ std::array<std::optional<uint64_t>, N> read_fields(const FieldSpec<T> (&specs)[N
         if (specs[i].slot) *specs[i].slot(out) = *values[i];
     }
     return values;
+}
+
+// The listed fields of an already parsed table (fields the struct does not keep stay empty).
+template <class T, size_t N>
+std::array<std::optional<uint64_t>, N> stored_fields(const FieldSpec<T> (&specs)[N], T copy,
+                                                     Version v) {
+    std::array<std::optional<uint64_t>, N> values{};
+    for (size_t i = 0; i < N; ++i) {
+        if (specs[i].at[v] >= 0 && specs[i].slot) values[i] = *specs[i].slot(copy);
+    }
+    return values;
+}
+
+bool same_frame_knowledge(const decltype(DebugOffsets::frame)& a,
+                          const decltype(DebugOffsets::frame)& b) {
+    return a.suspended_yield_from == b.suspended_yield_from && a.cleared == b.cleared &&
+           a.owned_by_thread == b.owned_by_thread && a.owned_by_generator == b.owned_by_generator &&
+           a.owned_by_interpreter == b.owned_by_interpreter &&
+           a.owned_by_cstack == b.owned_by_cstack && a.awaited_slot == b.awaited_slot;
 }
 
 // Checks that need more than one field.
@@ -276,10 +299,32 @@ Result<DebugOffsets> parse_debug_offsets(std::span<const std::byte> bytes) {
     if (v == k314) d.unicode_object.compactunicodeobject_size = kCompactUnicodeSize314;
     d.frame = kFrameKnowledge[v];
 
+    // The raw check also covers the fields the struct does not keep (pyobject.size).
     if (auto problem = check_fields(kRuntimeFields, values))
         return corrupt("debug offsets", *problem);
-    if (auto problem = check_relations(d)) return corrupt("debug offsets", *problem);
+    if (auto valid = validate_debug_offsets(d); !valid) return std::move(valid).error();
     return d;
+}
+
+Result<void> validate_debug_offsets(const DebugOffsets& d) {
+    if (d.major != 3 || (d.minor != 14 && d.minor != 15)) {
+        return Error{Errc::UnsupportedVersion,
+                     fmt::format("Python {}.{} is not supported (aps reads 3.14 and 3.15)", d.major,
+                                 d.minor)};
+    }
+    if (d.free_threaded) {
+        return Error{
+            Errc::UnsupportedVersion,
+            fmt::format("free-threaded ({}.{}t) builds are not supported", d.major, d.minor)};
+    }
+    Version v = d.minor == 14 ? k314 : k315;
+    if (!same_frame_knowledge(d.frame, kFrameKnowledge[v])) {
+        return corrupt("debug offsets", "frame knowledge does not match the version");
+    }
+    if (auto problem = check_fields(kRuntimeFields, stored_fields(kRuntimeFields, d, v)))
+        return corrupt("debug offsets", *problem);
+    if (auto problem = check_relations(d)) return corrupt("debug offsets", *problem);
+    return {};
 }
 
 Result<AsyncioOffsets> parse_asyncio_offsets(std::span<const std::byte> bytes,
@@ -292,6 +337,14 @@ Result<AsyncioOffsets> parse_asyncio_offsets(std::span<const std::byte> bytes,
     auto values = read_fields(kAsyncioFields, bytes, runtime.minor == 14 ? k314 : k315, a);
     if (auto problem = check_fields(kAsyncioFields, values))
         return corrupt("asyncio debug offsets", *problem);
+    if (auto valid = validate_asyncio_offsets(a, runtime); !valid) return std::move(valid).error();
+    return a;
+}
+
+Result<void> validate_asyncio_offsets(const AsyncioOffsets& a, const DebugOffsets& runtime) {
+    Version v = runtime.minor == 14 ? k314 : k315;
+    if (auto problem = check_fields(kAsyncioFields, stored_fields(kAsyncioFields, a, v)))
+        return corrupt("asyncio debug offsets", *problem);
 
     // _PyThreadStateImpl starts with a PyThreadState; the interpreter state is the same struct.
     if (a.thread_state.size < runtime.thread_state.size ||
@@ -302,7 +355,7 @@ Result<AsyncioOffsets> parse_asyncio_offsets(std::span<const std::byte> bytes,
                                    a.thread_state.size, a.interpreter_state.size,
                                    runtime.thread_state.size, runtime.interpreter_state.size));
     }
-    return a;
+    return {};
 }
 
 }  // namespace aps
