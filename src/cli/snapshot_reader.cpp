@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "aps/cached_memory.hpp"
 #include "aps/target.hpp"
 #include "aps/walker.hpp"
 
@@ -32,7 +33,10 @@ Result<Snapshot> read_live_snapshot(pid_t pid, int retries) {
     const int attempts = retries + 1;
     Error last{Errc::ReadFailed, "no attempt made"};
     for (int attempt = 0; attempt < attempts; ++attempt) {
-        Result<Snapshot> snapshot = read_once(pid, *memory);
+        // A fresh cache per attempt: a retry must see the target anew.
+        CachedMemory cached(*memory);
+        if (auto ranges = readable_ranges(pid)) cached.set_readable_ranges(std::move(*ranges));
+        Result<Snapshot> snapshot = read_once(pid, cached);
         if (snapshot) return snapshot;
         last = std::move(snapshot).error();
         if (!is_transient(last.code)) return last;

@@ -1,0 +1,90 @@
+// CachedMemory: a RemoteMemory decorator that serves small reads from aligned blocks of the
+// wrapped memory, each fetched once (several blocks per inner read when they are contiguous), with
+// a bounded, least-recently-used set of blocks. One CachedMemory lives for one snapshot attempt.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "aps/error.hpp"
+#include "aps/memory.hpp"
+
+namespace aps {
+
+struct CacheOptions {
+    std::size_t block_bytes = 64 * 1024;            // power of two, 4 KiB .. 256 KiB
+    std::size_t run_blocks = 1;                     // blocks fetched by one inner read on a miss
+    std::size_t capacity_bytes = 16 * 1024 * 1024;  // cap on cached block bytes
+};
+
+// [start, end) of memory the target has mapped readable (from /proc/PID/maps).
+struct ReadableRange {
+    uint64_t start = 0;
+    uint64_t end = 0;
+};
+
+class CachedMemory final : public RemoteMemory {
+  public:
+    explicit CachedMemory(RemoteMemory& inner, CacheOptions options = {});
+    ~CachedMemory() override;
+    CachedMemory(const CachedMemory&) = delete;
+    CachedMemory& operator=(const CachedMemory&) = delete;
+
+    // Same contract as the wrapped memory: a read that the inner memory would fail fails with the
+    // inner memory's error (an unreadable part of a block is always re-read exactly).
+    Result<void> read(uint64_t addr, std::span<std::byte> out) override;
+
+    // Bounds blocks by readable ranges (sorted and merged here), so that a block never straddles
+    // unmapped memory; reads outside every range go to the inner memory uncached. Clears.
+    void set_readable_ranges(std::vector<ReadableRange> ranges);
+    void clear();
+
+    struct Stats {
+        uint64_t reads = 0;        // read() calls
+        uint64_t inner_reads = 0;  // reads issued to the wrapped memory
+        uint64_t bypasses = 0;     // reads served by an exact inner read (large, unmapped, holes)
+        uint64_t evictions = 0;    // blocks dropped to respect the cap
+    };
+    const Stats& stats() const { return stats_; }
+    std::size_t cached_bytes() const { return cached_bytes_; }  // blocks x block_bytes
+    std::size_t cached_blocks() const { return blocks_.size(); }
+
+  private:
+    struct Block {
+        uint64_t lo = 0, hi = 0;  // bytes [lo, hi) of the target
+        uint64_t valid = 0;       // bit i: page i (from align_down(lo, 4 KiB)) was read
+        std::unique_ptr<std::byte[]> data;
+        std::list<uint64_t>::iterator lru;
+        bool covers(uint64_t a, uint64_t b) const;  // [a, b) inside and every page valid
+    };
+
+    Block* block_for(uint64_t addr);
+    bool bounds_for(uint64_t addr, uint64_t& lo, uint64_t& hi) const;
+    Block* load(uint64_t lo, uint64_t hi);
+    Block& insert(uint64_t lo, uint64_t hi, const std::byte* bytes, uint64_t valid);
+    void evict_to_cap();
+    Result<void> inner_read(uint64_t addr, std::span<std::byte> out);
+
+    RemoteMemory& inner_;
+    CacheOptions options_;
+    std::vector<ReadableRange> ranges_;
+    std::unordered_map<uint64_t, Block> blocks_;  // keyed by Block::lo
+    std::list<uint64_t> lru_;                     // most recent first
+    std::vector<std::byte> scratch_;
+    std::vector<std::unique_ptr<std::byte[]>> spare_;  // buffers of evicted blocks
+    std::size_t cached_bytes_ = 0;
+    Block* last_ = nullptr;
+    Stats stats_;
+};
+
+// The readable ranges of a live process, from /proc/PID/maps.
+Result<std::vector<ReadableRange>> readable_ranges(pid_t pid);
+
+}  // namespace aps

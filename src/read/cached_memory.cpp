@@ -1,0 +1,224 @@
+// CachedMemory: aligned blocks of the wrapped memory, fetched in runs, bounded by an LRU cap (see
+// include/aps/cached_memory.hpp). A block that cannot be read whole is read page by page; a
+// request touching a page that could not be read is re-read exactly, so errors are unchanged.
+#include "aps/cached_memory.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include "read/proc_maps.hpp"
+
+namespace aps {
+namespace {
+
+constexpr uint64_t kPage = 4096;
+constexpr uint64_t kMaxBlock = 64 * kPage;  // one bit per page in Block::valid
+
+uint64_t align_down(uint64_t v, uint64_t a) {
+    return v & ~(a - 1);
+}
+
+uint64_t page_bits(uint64_t base, uint64_t a, uint64_t b) {  // pages of [a, b) as bits from base
+    uint64_t first = (a - base) / kPage;
+    uint64_t last = (b - 1 - base) / kPage;
+    uint64_t count = last - first + 1;
+    uint64_t mask = count >= 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1;
+    return mask << first;
+}
+
+CacheOptions sanitized(CacheOptions o) {
+    o.block_bytes = std::clamp<std::size_t>(std::bit_ceil(std::max<std::size_t>(o.block_bytes, 1)),
+                                            kPage, kMaxBlock);
+    o.run_blocks = std::max<std::size_t>(o.run_blocks, 1);
+    // Room for one whole run plus the block in use, whatever the cap says.
+    o.capacity_bytes = std::max(o.capacity_bytes, (o.run_blocks + 1) * o.block_bytes);
+    return o;
+}
+
+}  // namespace
+
+bool CachedMemory::Block::covers(uint64_t a, uint64_t b) const {
+    if (a < lo || b > hi) return false;
+    uint64_t need = page_bits(align_down(lo, kPage), a, b);
+    return (valid & need) == need;
+}
+
+CachedMemory::CachedMemory(RemoteMemory& inner, CacheOptions options)
+    : inner_(inner), options_(sanitized(options)) {}
+
+CachedMemory::~CachedMemory() = default;
+
+void CachedMemory::clear() {
+    for (auto& [lo, block] : blocks_) spare_.push_back(std::move(block.data));
+    blocks_.clear();
+    lru_.clear();
+    cached_bytes_ = 0;
+    last_ = nullptr;
+}
+
+void CachedMemory::set_readable_ranges(std::vector<ReadableRange> ranges) {
+    clear();
+    std::erase_if(ranges, [](const ReadableRange& r) { return r.end <= r.start; });
+    std::sort(ranges.begin(), ranges.end(),
+              [](const ReadableRange& a, const ReadableRange& b) { return a.start < b.start; });
+    ranges_.clear();
+    for (const auto& r : ranges) {
+        if (!ranges_.empty() && r.start <= ranges_.back().end) {
+            ranges_.back().end = std::max(ranges_.back().end, r.end);
+        } else {
+            ranges_.push_back(r);
+        }
+    }
+}
+
+Result<void> CachedMemory::inner_read(uint64_t addr, std::span<std::byte> out) {
+    ++stats_.inner_reads;
+    return inner_.read(addr, out);
+}
+
+// The block that holds addr: the aligned block, clipped to the readable range around addr.
+bool CachedMemory::bounds_for(uint64_t addr, uint64_t& lo, uint64_t& hi) const {
+    const uint64_t size = options_.block_bytes;
+    lo = align_down(addr, size);
+    hi = lo + size < lo ? ~uint64_t{0} : lo + size;
+    if (ranges_.empty()) return true;
+    auto it = std::upper_bound(ranges_.begin(), ranges_.end(), addr,
+                               [](uint64_t a, const ReadableRange& r) { return a < r.start; });
+    if (it == ranges_.begin()) return false;
+    --it;
+    if (addr >= it->end) return false;
+    lo = std::max(lo, it->start);
+    hi = std::min(hi, it->end);
+    return true;
+}
+
+CachedMemory::Block& CachedMemory::insert(uint64_t lo, uint64_t hi, const std::byte* bytes,
+                                          uint64_t valid) {
+    Block block;
+    block.lo = lo;
+    block.hi = hi;
+    block.valid = valid;
+    // Every buffer is block_bytes long, so evicted ones can be reused for any block.
+    if (spare_.empty()) {
+        block.data = std::make_unique_for_overwrite<std::byte[]>(options_.block_bytes);
+    } else {
+        block.data = std::move(spare_.back());
+        spare_.pop_back();
+    }
+    if (bytes != nullptr) std::memcpy(block.data.get(), bytes, hi - lo);
+    lru_.push_front(lo);
+    block.lru = lru_.begin();
+    cached_bytes_ += options_.block_bytes;
+    return blocks_.insert_or_assign(lo, std::move(block)).first->second;
+}
+
+void CachedMemory::evict_to_cap() {
+    while (cached_bytes_ > options_.capacity_bytes && lru_.size() > 1) {
+        auto it = blocks_.find(lru_.back());
+        cached_bytes_ -= options_.block_bytes;
+        if (last_ == &it->second) last_ = nullptr;
+        spare_.push_back(std::move(it->second.data));
+        blocks_.erase(it);
+        lru_.pop_back();
+        ++stats_.evictions;
+    }
+}
+
+// Loads block [lo, hi): first as a run with the following uncached blocks of the same range (one
+// inner read), then alone, then page by page.
+CachedMemory::Block* CachedMemory::load(uint64_t lo, uint64_t hi) {
+    uint64_t run_end = hi;
+    std::vector<std::pair<uint64_t, uint64_t>> run{{lo, hi}};
+    while (run.size() < options_.run_blocks &&
+           run_end == align_down(run_end, options_.block_bytes)) {
+        uint64_t next_lo, next_hi;
+        if (run_end == 0 || !bounds_for(run_end, next_lo, next_hi) || next_lo != run_end ||
+            blocks_.contains(next_lo)) {
+            break;
+        }
+        run.emplace_back(next_lo, next_hi);
+        run_end = next_hi;
+    }
+    const uint64_t all_pages = page_bits(align_down(lo, kPage), lo, hi);
+    if (run.size() > 1) {
+        scratch_.resize(run_end - lo);
+        if (inner_read(lo, scratch_)) {
+            Block* first = nullptr;
+            // Insert the later blocks first so that the requested one is the most recent.
+            for (auto it = run.rbegin(); it != run.rend(); ++it) {
+                Block& b = insert(it->first, it->second, scratch_.data() + (it->first - lo),
+                                  page_bits(align_down(it->first, kPage), it->first, it->second));
+                first = &b;
+            }
+            evict_to_cap();
+            return first;
+        }
+    }
+    Block& block = insert(lo, hi, nullptr, 0);
+    if (inner_read(lo, std::span(block.data.get(), hi - lo))) {
+        block.valid = all_pages;
+    } else {
+        for (uint64_t page = align_down(lo, kPage); page < hi; page += kPage) {
+            uint64_t a = std::max(page, lo), b = std::min(page + kPage, hi);
+            if (inner_read(a, std::span(block.data.get() + (a - lo), b - a))) {
+                block.valid |= page_bits(align_down(lo, kPage), a, b);
+            }
+        }
+    }
+    Block* result = &block;
+    evict_to_cap();
+    return result;
+}
+
+CachedMemory::Block* CachedMemory::block_for(uint64_t addr) {
+    if (last_ != nullptr && addr >= last_->lo && addr < last_->hi) return last_;
+    uint64_t lo, hi;
+    if (!bounds_for(addr, lo, hi)) return nullptr;
+    Block* block;
+    if (auto it = blocks_.find(lo); it != blocks_.end()) {
+        block = &it->second;
+        lru_.splice(lru_.begin(), lru_, block->lru);
+    } else {
+        block = load(lo, hi);
+    }
+    last_ = block;
+    return block;
+}
+
+Result<void> CachedMemory::read(uint64_t addr, std::span<std::byte> out) {
+    ++stats_.reads;
+    const uint64_t n = out.size();
+    if (n == 0) return {};
+    if (n > options_.block_bytes || addr + n < addr) {
+        ++stats_.bypasses;
+        return inner_read(addr, out);
+    }
+    const uint64_t end = addr + n;
+    for (uint64_t cur = addr; cur < end;) {
+        Block* block = block_for(cur);
+        uint64_t piece_end = block ? std::min(end, block->hi) : end;
+        if (block == nullptr || !block->covers(cur, piece_end)) {
+            ++stats_.bypasses;
+            return inner_read(addr, out);
+        }
+        std::memcpy(out.data() + (cur - addr), block->data.get() + (cur - block->lo),
+                    piece_end - cur);
+        cur = piece_end;
+    }
+    return {};
+}
+
+Result<std::vector<ReadableRange>> readable_ranges(pid_t pid) {
+    auto maps = read::read_proc_maps(pid);
+    if (!maps) return std::move(maps).error();
+    std::vector<ReadableRange> out;
+    for (const auto& m : *maps) {
+        if (m.readable() && m.path != "[vvar]" && m.path != "[vvar_vclock]") {
+            out.push_back({m.start, m.end});
+        }
+    }
+    return out;
+}
+
+}  // namespace aps

@@ -1,0 +1,226 @@
+// Tests for CachedMemory over a FakeMemory: bytes equal to the wrapped memory's at block edges and
+// across blocks, unmapped holes still fail with the inner error, readable ranges bound blocks, the
+// cap on cached bytes holds, and a cleared cache re-reads.
+#include "aps/cached_memory.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "support/fake_memory.hpp"
+
+namespace aps {
+namespace {
+
+using test::FakeMemory;
+
+constexpr uint64_t kBase = 0x7f0000000000;
+constexpr std::size_t kBlock = 16 * 1024;
+
+CacheOptions small_blocks(std::size_t capacity = 1 << 20) {
+    CacheOptions o;
+    o.block_bytes = kBlock;
+    o.run_blocks = 1;
+    o.capacity_bytes = capacity;
+    return o;
+}
+
+// Maps [addr, addr + size) filled with a position-dependent pattern.
+void map_pattern(FakeMemory& mem, uint64_t addr, uint64_t size) {
+    mem.map(addr, size);
+    std::vector<std::byte> bytes(size);
+    for (uint64_t i = 0; i < size; ++i) bytes[i] = static_cast<std::byte>(((addr + i) * 131) >> 3);
+    mem.write(addr, bytes);
+}
+
+std::vector<std::byte> expected(uint64_t addr, uint64_t size) {
+    std::vector<std::byte> bytes(size);
+    for (uint64_t i = 0; i < size; ++i) bytes[i] = static_cast<std::byte>(((addr + i) * 131) >> 3);
+    return bytes;
+}
+
+TEST(CachedMemory, ReadsEqualInnerBytesAtBlockEdges) {
+    FakeMemory mem;
+    map_pattern(mem, kBase, 8 * kBlock);
+    CachedMemory cached(mem, small_blocks());
+    for (uint64_t edge = kBase + kBlock; edge < kBase + 8 * kBlock; edge += kBlock) {
+        for (uint64_t before : {1, 7, 8, 100}) {
+            for (uint64_t size : {1, 8, 200, 4096}) {
+                uint64_t addr = edge - before;
+                std::vector<std::byte> out(size);
+                auto r = cached.read(addr, out);
+                ASSERT_TRUE(r) << r.error().message;
+                EXPECT_EQ(out, expected(addr, size)) << std::hex << addr << " " << size;
+            }
+        }
+    }
+}
+
+TEST(CachedMemory, ServesRepeatedSmallReadsFromOneInnerRead) {
+    FakeMemory mem;
+    map_pattern(mem, kBase, kBlock);
+    CachedMemory cached(mem, small_blocks());
+    std::vector<std::byte> out(16);
+    for (uint64_t off = 0; off + 16 <= kBlock; off += 16)
+        ASSERT_TRUE(cached.read(kBase + off, out));
+    EXPECT_EQ(mem.reads(), 1u);
+    EXPECT_EQ(cached.stats().inner_reads, 1u);
+}
+
+TEST(CachedMemory, RandomReadsMatchInnerMemory) {
+    FakeMemory mem;
+    map_pattern(mem, kBase, 64 * kBlock);
+    CachedMemory cached(mem, small_blocks(4 * kBlock));
+    std::mt19937_64 rng(42);
+    for (int i = 0; i < 20000; ++i) {
+        uint64_t size = 1 + rng() % (2 * kBlock);
+        uint64_t addr = kBase + rng() % (64 * kBlock - size);
+        std::vector<std::byte> out(size);
+        auto r = cached.read(addr, out);
+        ASSERT_TRUE(r) << r.error().message;
+        ASSERT_EQ(out, expected(addr, size));
+    }
+    EXPECT_LE(cached.cached_bytes(), 4 * kBlock);
+    EXPECT_GT(cached.stats().evictions, 0u);
+}
+
+TEST(CachedMemory, UnmappedMemoryStillFailsWithInnerError) {
+    FakeMemory mem;
+    CachedMemory cached(mem, small_blocks());
+    std::vector<std::byte> out(8);
+    auto r = cached.read(kBase, out);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::ReadFailed);
+}
+
+TEST(CachedMemory, HoleInsideABlockFailsOnlyForReadsThatTouchIt) {
+    FakeMemory mem;
+    // Two pages mapped, one page hole, one page mapped, all in one block.
+    map_pattern(mem, kBase, 2 * 4096);
+    map_pattern(mem, kBase + 3 * 4096, 4096);
+    CachedMemory cached(mem, small_blocks());
+    std::vector<std::byte> out(64);
+    ASSERT_TRUE(cached.read(kBase + 4096 - 32, out));
+    EXPECT_EQ(out, expected(kBase + 4096 - 32, 64));
+    ASSERT_TRUE(cached.read(kBase + 3 * 4096 + 8, out));
+    EXPECT_EQ(out, expected(kBase + 3 * 4096 + 8, 64));
+    auto in_hole = cached.read(kBase + 2 * 4096 + 8, out);
+    ASSERT_FALSE(in_hole);
+    EXPECT_EQ(in_hole.error().code, Errc::ReadFailed);
+    auto across_hole = cached.read(kBase + 2 * 4096 - 8, out);
+    EXPECT_FALSE(across_hole);
+}
+
+TEST(CachedMemory, RegionSmallerThanAPageIsReadExactly) {
+    FakeMemory mem;
+    map_pattern(mem, kBase + 100, 50);
+    CachedMemory cached(mem, small_blocks());
+    std::vector<std::byte> out(50);
+    ASSERT_TRUE(cached.read(kBase + 100, out));
+    EXPECT_EQ(out, expected(kBase + 100, 50));
+    std::vector<std::byte> past(51);
+    EXPECT_FALSE(cached.read(kBase + 100, past));
+}
+
+TEST(CachedMemory, ReadableRangesBoundBlocks) {
+    FakeMemory mem;
+    // A readable range that starts and ends inside blocks, with unmapped memory around it.
+    uint64_t start = kBase + kBlock - 4096, end = kBase + 2 * kBlock + 4096;
+    map_pattern(mem, start, end - start);
+    CachedMemory cached(mem, small_blocks());
+    cached.set_readable_ranges({{start, end}});
+    std::vector<std::byte> out(8192);
+    ASSERT_TRUE(cached.read(start, out));
+    EXPECT_EQ(out, expected(start, out.size()));
+    std::vector<std::byte> tail(4096);
+    ASSERT_TRUE(cached.read(end - 4096, tail));
+    EXPECT_EQ(tail, expected(end - 4096, 4096));
+    // Every block read whole: no page-by-page fallback was needed.
+    EXPECT_EQ(cached.stats().bypasses, 0u);
+    EXPECT_EQ(mem.reads(), 3u);
+    std::vector<std::byte> outside(8);
+    EXPECT_FALSE(cached.read(end, outside));
+    EXPECT_FALSE(cached.read(start - 8, outside));
+}
+
+TEST(CachedMemory, AdjacentRangesMergeIntoOneBlock) {
+    FakeMemory mem;
+    map_pattern(mem, kBase, kBlock);
+    CachedMemory cached(mem, small_blocks());
+    cached.set_readable_ranges({{kBase + 4096, kBase + kBlock}, {kBase, kBase + 4096}});
+    std::vector<std::byte> out(64);
+    ASSERT_TRUE(cached.read(kBase + 4096 - 32, out));
+    EXPECT_EQ(out, expected(kBase + 4096 - 32, 64));
+    EXPECT_EQ(mem.reads(), 1u);
+}
+
+TEST(CachedMemory, LargeReadsBypassTheCache) {
+    FakeMemory mem;
+    map_pattern(mem, kBase, 4 * kBlock);
+    CachedMemory cached(mem, small_blocks());
+    std::vector<std::byte> out(3 * kBlock);
+    ASSERT_TRUE(cached.read(kBase + 5, out));
+    EXPECT_EQ(out, expected(kBase + 5, out.size()));
+    EXPECT_EQ(cached.cached_blocks(), 0u);
+}
+
+TEST(CachedMemory, CapIsRespected) {
+    FakeMemory mem;
+    map_pattern(mem, kBase, 32 * kBlock);
+    CachedMemory cached(mem, small_blocks(3 * kBlock));
+    std::vector<std::byte> out(8);
+    for (uint64_t b = 0; b < 32; ++b) {
+        ASSERT_TRUE(cached.read(kBase + b * kBlock, out));
+        EXPECT_LE(cached.cached_bytes(), 3 * kBlock);
+    }
+    EXPECT_EQ(cached.cached_blocks(), 3u);
+    // The most recent blocks stay; the first one was evicted and is read again.
+    uint64_t before = mem.reads();
+    ASSERT_TRUE(cached.read(kBase + 31 * kBlock, out));
+    EXPECT_EQ(mem.reads(), before);
+    ASSERT_TRUE(cached.read(kBase, out));
+    EXPECT_EQ(mem.reads(), before + 1);
+}
+
+TEST(CachedMemory, RunsFetchFollowingBlocksInOneRead) {
+    FakeMemory mem;
+    map_pattern(mem, kBase, 8 * kBlock);
+    CacheOptions o = small_blocks();
+    o.run_blocks = 4;
+    CachedMemory cached(mem, o);
+    cached.set_readable_ranges({{kBase, kBase + 8 * kBlock}});
+    std::vector<std::byte> out(8);
+    for (uint64_t b = 0; b < 8; ++b) {
+        ASSERT_TRUE(cached.read(kBase + b * kBlock + 3, out));
+        EXPECT_EQ(out, expected(kBase + b * kBlock + 3, 8));
+    }
+    EXPECT_EQ(mem.reads(), 2u);
+}
+
+TEST(CachedMemory, ClearForgetsCachedBytes) {
+    FakeMemory mem;
+    map_pattern(mem, kBase, kBlock);
+    CachedMemory cached(mem, small_blocks());
+    std::vector<std::byte> out(8);
+    ASSERT_TRUE(cached.read(kBase, out));
+    mem.put<uint64_t>(kBase, 0x1122334455667788);
+    ASSERT_TRUE(cached.read(kBase, out));
+    EXPECT_EQ(out, expected(kBase, 8));  // still the cached bytes
+    cached.clear();
+    ASSERT_TRUE(cached.read(kBase, out));
+    uint64_t v;
+    std::memcpy(&v, out.data(), 8);
+    EXPECT_EQ(v, 0x1122334455667788u);
+    EXPECT_EQ(cached.cached_bytes(), kBlock);
+}
+
+TEST(CachedMemory, EmptyReadSucceedsWithoutInnerRead) {
+    FakeMemory mem;
+    CachedMemory cached(mem, small_blocks());
+    EXPECT_TRUE(cached.read(0, {}));
+    EXPECT_EQ(mem.reads(), 0u);
+}
+
+}  // namespace
+}  // namespace aps
