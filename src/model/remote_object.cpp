@@ -19,11 +19,11 @@ Result<RemoteObject> RemoteObject::read(RemoteMemory& memory, uint64_t addr, uin
     if (size == 0 || size > kMaxObjectBytes) {
         return Error{Errc::CorruptData, fmt::format("implausible size {} for {}", size, what)};
     }
-    std::vector<std::byte> bytes(size);
-    if (auto r = memory.read(addr, bytes); !r) {
+    RemoteObject object(addr, size);
+    if (auto r = memory.read(addr, object.storage()); !r) {
         return reading_error(std::move(r).error(), what, addr);
     }
-    return RemoteObject(addr, std::move(bytes));
+    return object;
 }
 
 Result<uint64_t> read_ptr(RemoteMemory& memory, uint64_t addr, std::string_view what) {

@@ -48,19 +48,32 @@ class RemoteObject {
                                      std::string_view what);
 
     uint64_t address() const { return addr_; }
-    std::span<const std::byte> bytes() const { return bytes_; }
+    std::span<const std::byte> bytes() const {
+        return {heap_.empty() ? inline_ : heap_.data(), size_};
+    }
 
     template <class T>
     T get(uint64_t offset) const {
-        return field<T>(bytes_, offset);
+        return field<T>(bytes(), offset);
     }
     uint64_t ptr(uint64_t offset) const { return untag(get<uint64_t>(offset)); }
 
+    RemoteObject(const RemoteObject& o) : addr_(o.addr_), size_(o.size_), heap_(o.heap_) {
+        if (heap_.empty()) std::memcpy(inline_, o.inline_, size_);  // only the bytes in use
+    }
+    RemoteObject& operator=(const RemoteObject&) = delete;
+
   private:
-    RemoteObject(uint64_t addr, std::vector<std::byte> bytes)
-        : addr_(addr), bytes_(std::move(bytes)) {}
+    // Objects up to kInlineBytes (tasks, coroutines, sets, str headers) need no allocation.
+    static constexpr uint64_t kInlineBytes = 512;
+    RemoteObject(uint64_t addr, uint64_t size) : addr_(addr), size_(size) {
+        if (size > kInlineBytes) heap_.resize(size);
+    }
+    std::span<std::byte> storage() { return {heap_.empty() ? inline_ : heap_.data(), size_}; }
     uint64_t addr_;
-    std::vector<std::byte> bytes_;
+    uint64_t size_;
+    std::vector<std::byte> heap_;
+    std::byte inline_[kInlineBytes];
 };
 
 // Reads one trivially copyable value at addr (with the "reading <what>" context on failure).
