@@ -40,6 +40,9 @@ class CachedMemory final : public RemoteMemory {
     // Same contract as the wrapped memory: a read that the inner memory would fail fails with the
     // inner memory's error (an unreadable part of a block is always re-read exactly).
     Result<void> read(uint64_t addr, std::span<std::byte> out) override;
+    Result<void> read_fresh(uint64_t addr, std::span<std::byte> out) override {
+        return inner_.read(addr, out);
+    }
 
     // Bounds blocks by readable ranges (sorted and merged here), so that a block never straddles
     // unmapped memory; reads outside every range go to the inner memory uncached. Clears.

@@ -18,6 +18,12 @@ class RemoteMemory {
     // completed fails as a whole (ReadFailed for unmapped memory, NoSuchProcess when the target
     // is gone, PermissionDenied when the kernel refuses); `out` is then unspecified.
     virtual Result<void> read(uint64_t addr, std::span<std::byte> out) = 0;
+
+    // Like read(), but never served from a cache: what the target holds now. Used to re-check
+    // an object after reading what it points to (a cached copy would hide the change).
+    virtual Result<void> read_fresh(uint64_t addr, std::span<std::byte> out) {
+        return read(addr, out);
+    }
 };
 
 }  // namespace aps

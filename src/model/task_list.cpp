@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 #include "model/awaited_by.hpp"
 #include "model/coro_chain.hpp"
 #include "model/cycle_guard.hpp"
@@ -12,11 +14,29 @@
 namespace aps::model {
 namespace {
 
+// Reads that bypass the per-attempt cache: a task is read when it is reached, so that the
+// re-check after reading its name spans only that task's own reads.
+class FreshMemory final : public RemoteMemory {
+  public:
+    explicit FreshMemory(RemoteMemory& inner) : inner_(inner) {}
+    Result<void> read(uint64_t addr, std::span<std::byte> out) override {
+        return inner_.read_fresh(addr, out);
+    }
+
+  private:
+    RemoteMemory& inner_;
+};
+
 Result<Task> read_task(WalkContext& ctx, const RemoteObject& obj) {
     const auto& t = ctx.aio.task_object;
     Task task;
     task.id = obj.address();
-    auto name = read_task_name(ctx, obj.ptr(t.task_name));
+    // The name is read fresh too: a cached block may predate the task's current name.
+    FreshMemory fresh(ctx.memory);
+    WalkContext name_ctx(fresh, ctx.off, ctx.aio, ctx.limits, ctx.snapshot);
+    name_ctx.types.swap(ctx.types);  // type objects live on: keep the per-walk type cache
+    auto name = read_task_name(name_ctx, obj.ptr(t.task_name));
+    name_ctx.types.swap(ctx.types);
     if (!name) return std::move(name).error();
     task.name = std::move(*name);
     if (uint64_t coro = obj.ptr(t.task_coro)) {
@@ -30,11 +50,14 @@ Result<Task> read_task(WalkContext& ctx, const RemoteObject& obj) {
     // The target runs on: if the task was unlinked (finished, freed) or renamed while its
     // fields were read, its old name may be freed memory already reused by another string.
     // Re-read the task: same name pointer and still linked, or this read is torn (retried).
-    auto again = RemoteObject::read(ctx.memory, obj.address(), t.size, "task");
-    if (!again) return std::move(again).error();
+    // read_fresh: a cached copy of the task would hide the change.
+    std::vector<std::byte> again(obj.bytes().size());
+    if (auto r = ctx.memory.read_fresh(obj.address(), again); !r) {
+        return reading_error(std::move(r).error(), "task", obj.address());
+    }
     const uint64_t next_at = t.task_node + ctx.off.llist_node.next;
-    if (again->ptr(t.task_name) != obj.ptr(t.task_name) ||
-        (again->get<uint64_t>(next_at) == 0 && obj.get<uint64_t>(next_at) != 0)) {
+    if (untag(field<uint64_t>(again, t.task_name)) != obj.ptr(t.task_name) ||
+        (field<uint64_t>(again, next_at) == 0 && obj.get<uint64_t>(next_at) != 0)) {
         return Error{Errc::CorruptData, "task finished or was renamed while being read"};
     }
     return task;
@@ -65,7 +88,8 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
             return Error{Errc::CorruptData, fmt::format("invalid task list node {}", hex(cur))};
         }
         uint64_t task_addr = cur - t.task_node;
-        auto obj = RemoteObject::read(ctx.memory, task_addr, t.size, "task");
+        FreshMemory fresh(ctx.memory);
+        auto obj = RemoteObject::read(fresh, task_addr, t.size, "task");
         if (!obj) return std::move(obj).error();
         ctx.task_types.insert(obj->ptr(ctx.off.pyobject.ob_type));
         auto task = read_task(ctx, *obj);
