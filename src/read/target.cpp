@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -62,6 +63,20 @@ std::string exe_of(pid_t pid) {
     std::string link = fmt::format("/proc/{}/exe", pid);
     ssize_t n = ::readlink(link.c_str(), buf.data(), buf.size() - 1);
     return n > 0 ? std::string(buf.data(), static_cast<size_t>(n)) : std::string();
+}
+
+// State Z or X in /proc/PID/stat (after the last ')': the command name may hold anything).
+bool is_zombie(pid_t pid) {
+    std::array<char, 512> buf{};
+    std::string path = fmt::format("/proc/{}/stat", pid);
+    FILE* f = std::fopen(path.c_str(), "re");
+    if (f == nullptr) return true;  // gone altogether
+    size_t n = std::fread(buf.data(), 1, buf.size() - 1, f);
+    std::fclose(f);
+    std::string_view stat(buf.data(), n);
+    size_t paren = stat.rfind(')');
+    return paren != std::string_view::npos && paren + 2 < stat.size() &&
+           (stat[paren + 2] == 'Z' || stat[paren + 2] == 'X');
 }
 
 Error runtime_not_found(pid_t pid, const SearchLog& log) {
@@ -155,9 +170,13 @@ Result<Target> open_target(pid_t pid, RemoteMemory& memory) {
     auto maps = read::read_proc_maps(pid);
     if (!maps) return std::move(maps).error();
     if (maps->empty()) {
-        return Error{
-            Errc::NotPython,
-            fmt::format("process {} has no memory mappings (a kernel thread or a zombie)", pid)};
+        if (is_zombie(pid)) {
+            return Error{Errc::NoSuchProcess,
+                         fmt::format("process {} has exited (a zombie its parent has not reaped)",
+                                     pid)};
+        }
+        return Error{Errc::NotPython,
+                     fmt::format("process {} has no memory mappings (a kernel thread)", pid)};
     }
     std::vector<MappedFile> files = read::mapped_files(*maps);
 

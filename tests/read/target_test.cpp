@@ -98,7 +98,7 @@ TEST(OpenTarget, NonPythonProcessIsNotPython) {
                   " is not a Python process (no .PyRuntime section in its mapped files)");
 }
 
-TEST(OpenTarget, ZombieHasNoMappings) {
+TEST(OpenTarget, ZombieHasExited) {
     pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) ::_exit(0);
@@ -109,9 +109,9 @@ TEST(OpenTarget, ZombieHasNoMappings) {
     auto target = open_target(pid, *memory);
     ::waitpid(pid, nullptr, 0);
     ASSERT_FALSE(target);
-    EXPECT_EQ(target.error().code, Errc::NotPython);
+    EXPECT_EQ(target.error().code, Errc::NoSuchProcess);
     EXPECT_EQ(target.error().message, "process " + std::to_string(pid) +
-                                          " has no memory mappings (a kernel thread or a zombie)");
+                                          " has exited (a zombie its parent has not reaped)");
 }
 
 TEST(OpenTarget, MissingPidIsNoSuchProcess) {
