@@ -65,18 +65,28 @@ std::string exe_of(pid_t pid) {
     return n > 0 ? std::string(buf.data(), static_cast<size_t>(n)) : std::string();
 }
 
-// State Z or X in /proc/PID/stat (after the last ')': the command name may hold anything).
-bool is_zombie(pid_t pid) {
-    std::array<char, 512> buf{};
+// Why a process has no mappings, from /proc/PID/stat (fields after the last ')', the command
+// name may hold anything): a kernel thread (PF_KTHREAD in flags), a zombie (state Z/X), or a
+// process in the middle of exiting (its memory is already gone).
+enum class NoMappings { KernelThread, Zombie, Exiting };
+
+NoMappings why_no_mappings(pid_t pid) {
+    constexpr unsigned long kPfKthread = 0x00200000;
+    std::array<char, 1024> buf{};
     std::string path = fmt::format("/proc/{}/stat", pid);
     FILE* f = std::fopen(path.c_str(), "re");
-    if (f == nullptr) return true;  // gone altogether
+    if (f == nullptr) return NoMappings::Exiting;  // gone altogether
     size_t n = std::fread(buf.data(), 1, buf.size() - 1, f);
     std::fclose(f);
-    std::string_view stat(buf.data(), n);
-    size_t paren = stat.rfind(')');
-    return paren != std::string_view::npos && paren + 2 < stat.size() &&
-           (stat[paren + 2] == 'Z' || stat[paren + 2] == 'X');
+    const char* paren = std::strrchr(buf.data(), ')');
+    char state = 0;
+    unsigned long flags = 0;
+    if (paren == nullptr || n == 0 ||
+        std::sscanf(paren + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2) {
+        return NoMappings::Exiting;
+    }
+    if (state == 'Z' || state == 'X') return NoMappings::Zombie;
+    return (flags & kPfKthread) ? NoMappings::KernelThread : NoMappings::Exiting;
 }
 
 Error runtime_not_found(pid_t pid, const SearchLog& log) {
@@ -170,13 +180,20 @@ Result<Target> open_target(pid_t pid, RemoteMemory& memory) {
     auto maps = read::read_proc_maps(pid);
     if (!maps) return std::move(maps).error();
     if (maps->empty()) {
-        if (is_zombie(pid)) {
-            return Error{Errc::NoSuchProcess,
-                         fmt::format("process {} has exited (a zombie its parent has not reaped)",
-                                     pid)};
+        switch (why_no_mappings(pid)) {
+            case NoMappings::KernelThread:
+                return Error{Errc::NotPython,
+                             fmt::format("process {} is a kernel thread (no memory mappings)",
+                                         pid)};
+            case NoMappings::Zombie:
+                return Error{Errc::NoSuchProcess,
+                             fmt::format("process {} has exited (a zombie its parent has not "
+                                         "reaped)",
+                                         pid)};
+            case NoMappings::Exiting:
+                break;
         }
-        return Error{Errc::NotPython,
-                     fmt::format("process {} has no memory mappings (a kernel thread)", pid)};
+        return Error{Errc::NoSuchProcess, fmt::format("process {} has exited", pid)};
     }
     std::vector<MappedFile> files = read::mapped_files(*maps);
 
