@@ -86,7 +86,8 @@ AsyncioOffsets debian_asyncio_offsets(int minor) {
     return a;
 }
 
-FakeImage::FakeImage(int minor) : off_(debian_offsets(minor)), aio_(debian_asyncio_offsets(minor)) {
+FakeImage::FakeImage(int minor, bool lean)
+    : off_(debian_offsets(minor)), aio_(debian_asyncio_offsets(minor)), lean_(lean) {
     types_.str = type("str", kUnicodeSubclass);
     types_.integer = type("int", kLongSubclass);
     types_.bytes = type("bytes", 0);
@@ -127,7 +128,12 @@ Addr FakeImage::type(std::string_view tp_name, uint64_t tp_flags) {
 
 Addr FakeImage::add_interpreter(int64_t id) {
     const auto& is = off_.interpreter_state;
-    Addr interp = alloc(std::max(is.size, aio_.interpreter_state.size));
+    uint64_t size = std::max(is.size, aio_.interpreter_state.size);
+    if (lean_) {
+        size = std::max({is.id, is.next, is.threads_head, is.threads_main}) + 8;
+        size = std::max(size, aio_.interpreter_state.asyncio_tasks_head + 16);
+    }
+    Addr interp = alloc(size);
     mem_.put<int64_t>(interp + is.id, id);
     Addr head_slot = runtime_ + off_.runtime_state.interpreters_head;
     mem_.put<uint64_t>(interp + is.next, mem_.get<uint64_t>(head_slot));

@@ -65,7 +65,9 @@ class FakeImage {
             future, set, set_dummy;
     };
 
-    explicit FakeImage(int minor);
+    // lean: interpreter states cover only the fields aps reads, not the whole ~220 KB struct
+    // (the fuzzer builds thousands of images a second, and ASan maps big blocks page by page).
+    explicit FakeImage(int minor, bool lean = false);
 
     int minor() const { return off_.minor; }
     FakeMemory& memory() { return mem_; }
@@ -128,6 +130,7 @@ class FakeImage {
     Addr next_ = 0x7f0000010000;
     Types types_{};
     Addr runtime_ = 0, main_interp_ = 0, set_dummy_ = 0, pending_future_ = 0;
+    bool lean_ = false;
     std::map<Addr, TaskRec> tasks_;
     std::map<std::pair<std::string, int>, Addr> strs_;
     std::map<std::tuple<std::string, std::string, int, bool>, Addr> codes_;

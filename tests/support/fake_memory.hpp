@@ -8,6 +8,7 @@
 #include <map>
 #include <span>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "aps/memory.hpp"
@@ -43,6 +44,13 @@ class FakeMemory final : public RemoteMemory {
 
     uint64_t reads() const { return reads_; }  // number of read() calls so far
     std::size_t regions() const { return regions_.size(); }
+    // Start and size of every region, in address order (the fuzzer picks its targets here).
+    std::vector<std::pair<uint64_t, uint64_t>> region_spans() const {
+        std::vector<std::pair<uint64_t, uint64_t>> out;
+        out.reserve(regions_.size());
+        for (const auto& [addr, bytes] : regions_) out.emplace_back(addr, bytes.size());
+        return out;
+    }
 
   private:
     std::vector<std::byte>* region_for(uint64_t addr, uint64_t size, uint64_t* offset);
