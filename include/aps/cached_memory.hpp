@@ -43,6 +43,9 @@ class CachedMemory final : public RemoteMemory {
     Result<void> read_fresh(uint64_t addr, std::span<std::byte> out) override {
         return inner_.read(addr, out);
     }
+    Result<void> read_fresh_batch(std::span<const ReadRequest> requests) override {
+        return inner_.read_fresh_batch(requests);
+    }
 
     // Bounds blocks by readable ranges (sorted and merged here), so that a block never straddles
     // unmapped memory; reads outside every range go to the inner memory uncached. Clears.

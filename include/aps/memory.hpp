@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "aps/error.hpp"
 
@@ -23,6 +24,19 @@ class RemoteMemory {
     // an object after reading what it points to (a cached copy would hide the change).
     virtual Result<void> read_fresh(uint64_t addr, std::span<std::byte> out) {
         return read(addr, out);
+    }
+
+    // Many fresh reads at once (a live process: one process_vm_readv per 1,024 of them). Fails
+    // as a whole, with the error of the first request that cannot be read.
+    struct ReadRequest {
+        uint64_t addr = 0;
+        std::span<std::byte> out;
+    };
+    virtual Result<void> read_fresh_batch(std::span<const ReadRequest> requests) {
+        for (const ReadRequest& r : requests) {
+            if (auto ok = read_fresh(r.addr, r.out); !ok) return ok;
+        }
+        return {};
     }
 };
 

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "aps/target.hpp"
 
@@ -94,6 +95,40 @@ Result<void> LiveMemory::read(uint64_t addr, std::span<std::byte> out) {
     ::close(mem_fd_);
     mem_fd_ = -1;
     return failed_errno == ENOSYS ? mem : vm;
+}
+
+// Up to IOV_MAX requests per process_vm_readv; a batch that comes back short (a request crosses
+// unmapped memory) is finished request by request, so the error names the request that failed.
+Result<void> LiveMemory::read_fresh_batch(std::span<const ReadRequest> requests) {
+    constexpr std::size_t kMaxIov = 1024;
+    std::vector<iovec> local, remote;
+    std::size_t i = 0;
+    while (i < requests.size()) {
+        if (mode_ != Mode::VmReadv) break;
+        local.clear();
+        remote.clear();
+        std::size_t expected = 0;
+        for (std::size_t j = i; j < requests.size() && local.size() < kMaxIov; ++j) {
+            const ReadRequest& r = requests[j];
+            if (r.out.empty()) continue;
+            local.push_back({r.out.data(), r.out.size()});
+            remote.push_back({reinterpret_cast<void*>(r.addr), r.out.size()});
+            expected += r.out.size();
+        }
+        std::size_t end = i;
+        for (std::size_t seen = 0; end < requests.size() && seen < local.size(); ++end) {
+            if (!requests[end].out.empty()) ++seen;
+        }
+        if (local.empty()) return {};
+        ssize_t n =
+            ::process_vm_readv(pid_, local.data(), local.size(), remote.data(), remote.size(), 0);
+        if (n < 0 || static_cast<std::size_t>(n) != expected) break;  // finish one by one
+        i = end;
+    }
+    for (; i < requests.size(); ++i) {
+        if (auto ok = read(requests[i].addr, requests[i].out); !ok) return ok;
+    }
+    return {};
 }
 
 }  // namespace aps::read

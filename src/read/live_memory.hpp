@@ -19,6 +19,7 @@ class LiveMemory final : public RemoteMemory {
     LiveMemory& operator=(const LiveMemory&) = delete;
 
     Result<void> read(uint64_t addr, std::span<std::byte> out) override;
+    Result<void> read_fresh_batch(std::span<const ReadRequest> requests) override;
 
   private:
     enum class Mode { VmReadv, ProcMem };
