@@ -38,7 +38,7 @@ class TypeSet {
 
 }  // namespace
 
-Result<std::vector<Frame>> coroutine_stack(WalkContext& ctx, uint64_t coro_addr) {
+Result<std::vector<Frame>> coroutine_stack(WalkContext& ctx, uint64_t coro_addr, bool remember) {
     if (auto it = ctx.chains.find(coro_addr); it != ctx.chains.end()) return it->second;
     const auto& gen = ctx.off.gen_object;
     const auto& fr = ctx.off.interpreter_frame;
@@ -97,7 +97,7 @@ Result<std::vector<Frame>> coroutine_stack(WalkContext& ctx, uint64_t coro_addr)
         current = *agen;
     }
     std::reverse(frames.begin(), frames.end());
-    ctx.chains.emplace(coro_addr, frames);
+    if (remember) ctx.chains.emplace(coro_addr, frames);
     return frames;
 }
 
