@@ -25,12 +25,17 @@ int main(int argc, char** argv) {
         write_all(stderr, aps::describe_error(snapshot.error()));
         return aps::exit_code_for(snapshot.error().code);
     }
+    // Output goes out in pieces as it is rendered: a million-task table never sits in memory.
+    const aps::OutputSink to_stdout = [](std::string_view piece) {
+        std::fwrite(piece.data(), 1, piece.size(), stdout);
+    };
     if (options.command == aps::Command::Ps) {
-        write_all(stdout, aps::render_ps(*snapshot));
+        aps::render_ps(*snapshot, to_stdout);
+        std::fflush(stdout);
         return aps::kExitOk;
     }
-    aps::TreeOutput tree = aps::render_pstree(*snapshot);
-    write_all(stdout, tree.out);
+    aps::TreeOutput tree = aps::render_pstree(*snapshot, to_stdout);
+    std::fflush(stdout);
     write_all(stderr, tree.err);
     return tree.exit_code;
 }

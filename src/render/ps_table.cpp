@@ -61,11 +61,23 @@ void append_row(std::string& out, const std::string_view (&cells)[7]) {
 }  // namespace
 
 std::string render_ps(const Snapshot& snapshot) {
+    std::string out;
+    render_ps(snapshot, [&out](std::string_view piece) { out.append(piece); });
+    return out;
+}
+
+void render_ps(const Snapshot& snapshot, const OutputSink& sink) {
     const render::TaskIndex index(snapshot);
     FunctionNames functions(snapshot);
 
     std::string out;
-    out.reserve(400 + (index.ids().size() + index.awaits().size()) * 200);
+    out.reserve(kOutputChunk + 4096);
+    auto flush_if_full = [&] {
+        if (out.size() >= kOutputChunk) {
+            sink(out);
+            out.clear();
+        }
+    };
     {
         const std::string_view header[7] = {
             "tid",           "task id",      "task name", "coroutine stack",
@@ -91,6 +103,7 @@ std::string render_ps(const Snapshot& snapshot) {
                 if (task.awaited_by.empty()) {
                     const std::string_view row[7] = {tid, task_id, task_name, stack, "", "", "0x0"};
                     append_row(out, row);
+                    flush_if_full();
                     continue;
                 }
                 for (const Awaiter& awaiter : task.awaited_by) {
@@ -107,11 +120,12 @@ std::string render_ps(const Snapshot& snapshot) {
                     const std::string_view row[7] = {tid,   task_id,      task_name, stack,
                                                      chain, awaiter_name, awaiter_id};
                     append_row(out, row);
+                    flush_if_full();
                 }
             }
         }
     }
-    return out;
+    if (!out.empty()) sink(out);
 }
 
 }  // namespace aps

@@ -29,11 +29,12 @@ class ForestPrinter {
           escaped_labels_(forest.labels.size()),
           label_done_(forest.labels.size(), 0) {}
 
-    std::string print() {
+    void print(const OutputSink& sink) {
         std::string out;
-        out.reserve(forest_.nodes.size() * 48 + forest_.edge_child.size() * 24);
+        out.reserve(kOutputChunk + 4096);
+        sink_ = &sink;
         for (const uint32_t root : forest_.roots) print_tree(out, root);
-        return out;
+        if (!out.empty()) sink(out);
     }
 
   private:
@@ -78,6 +79,10 @@ class ForestPrinter {
             out.append(escaped_label(n.label));
         }
         out.push_back('\n');
+        if (out.size() >= kOutputChunk) {
+            (*sink_)(out);
+            out.clear();
+        }
     }
 
     const std::string& escaped_label(uint32_t label) {
@@ -94,11 +99,20 @@ class ForestPrinter {
     std::vector<char> label_done_;
     std::string prefix_;
     std::vector<Visit> stack_;
+    const OutputSink* sink_ = nullptr;
 };
 
 }  // namespace
 
 TreeOutput render_pstree(const Snapshot& snapshot) {
+    std::string out;
+    TreeOutput result =
+        render_pstree(snapshot, [&out](std::string_view piece) { out.append(piece); });
+    result.out = std::move(out);
+    return result;
+}
+
+TreeOutput render_pstree(const Snapshot& snapshot, const OutputSink& sink) {
     const render::TaskIndex index(snapshot);
     TreeOutput result;
     const std::vector<render::Cycle> cycles = render::find_await_cycles(index.awaits());
@@ -108,7 +122,7 @@ TreeOutput render_pstree(const Snapshot& snapshot) {
         return result;
     }
     const AwaitForest forest = render::build_await_forest(snapshot, index);
-    result.out = ForestPrinter(forest, index).print();
+    ForestPrinter(forest, index).print(sink);
     return result;
 }
 
