@@ -1,7 +1,19 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds, and runs the whole test suite (unit, integration, differential).
+# Installs what is needed, builds, and runs the whole test suite: the fuzzer for a fixed budget,
+# every test under AddressSanitizer + UndefinedBehaviorSanitizer, then every test on the Release
+# build (unit, integration, differential, scale).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+jobs=$(nproc)
 bash scripts/install-deps.sh
-bash scripts/build.sh
-ctest --test-dir build -j"$(nproc)" --output-on-failure
+
+echo "== fuzz: walker and renderers on mutated fake images (fixed seed)"
+bash scripts/fuzz.sh "${APS_FUZZ_SECONDS:-120}" 1
+
+echo "== sanitizers: ASan + UBSan build of the whole suite"
+APS_BUILD_DIR=build-asan bash scripts/build.sh -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAPS_SANITIZE=ON >/dev/null
+ctest --test-dir build-asan -j"$jobs" --output-on-failure
+
+echo "== release build: the whole suite"
+bash scripts/build.sh >/dev/null
+ctest --test-dir build -j"$jobs" --output-on-failure
