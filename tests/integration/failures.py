@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Failure modes triggered for real: exit code and exactly one `aps: ` line on stderr.
+
+    failures.py --aps PATH --python PATH --case NAME
+
+Cases (see CASES): exit_midread, kernel_thread, zombie, deleted_exe, replaced_exe, mount_ns.
+(no_such_pid, permission, not_python, python3.13 and no_asyncio are difftest.py's cases.)
+Every case prints the exit code and stderr line aps gave.  Exit 0 pass, 1 fail, 77 skip.
+"""
+import argparse
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from hardlib import (SKIP, TARGETS, Fail, check_error, check_unharmed, difftest, run,
+                     target_env)
+
+CASES = ["exit_midread", "kernel_thread", "zombie", "deleted_exe", "replaced_exe", "mount_ns"]
+
+
+def show(what, res):
+    rc, out, err = res
+    print("%-14s exit %d  stderr %s  (%d bytes stdout)"
+          % (what, rc, err.decode("utf-8", "replace").rstrip("\n") or "-", len(out)))
+
+
+def case_exit_midread(args, tmp):
+    """Big targets (100,000 tasks) killed (and reaped) at random moments while aps reads them:
+    exit 0 (read before the kill) or 3 saying it exited."""
+    rng = random.Random(1234)
+    seen = {}
+    env = target_env(tmp, APS_BIG_TASKS="100000")
+    for i in range(args.rounds):
+        target = difftest.Target([args.python, os.path.join(TARGETS, "big.py")], env=env)
+        try:
+            aps = subprocess.Popen([args.aps, "ps", str(target.pid)], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+            time.sleep(rng.uniform(0.0, 0.15))
+            os.kill(target.pid, signal.SIGKILL)
+            target.proc.wait()             # reaped at once, as a shell or supervisor would
+            try:
+                out, err = aps.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.kill(aps.pid, signal.SIGKILL)
+                aps.communicate()
+                raise Fail("aps hangs on a target that exited")
+        finally:
+            target.stop()
+        rc = aps.returncode
+        seen[rc] = seen.get(rc, 0) + 1
+        if rc == 0:
+            if not out.startswith(difftest.PS_HEADER.encode()) or err:
+                raise Fail("exit 0 with bad output: %r %r" % (out[:200], err))
+            continue
+        if rc not in (3,):
+            raise Fail("round %d: exit %d (expected 0 or 3): %r" % (i, rc, err))
+        check_error((rc, out, err), 3, ("exited", "no process"))
+        if i == 0 or seen[rc] == 1:
+            show("exit_midread", (rc, out, err))
+    print("exit_midread: %d rounds, exit codes %s" % (args.rounds, seen))
+    if seen.get(3, 0) == 0:
+        raise Fail("no round caught aps in the middle of a read (all exit 0)")
+
+
+def case_kernel_thread(args, tmp):
+    pid = 2
+    with open("/proc/2/comm") as f:
+        comm = f.read().strip()
+    if comm != "kthreadd":
+        print("SKIP: pid 2 is %r, not kthreadd (a pid namespace?)" % comm)
+        sys.exit(SKIP)
+    res = run([args.aps, "ps", str(pid)])
+    show("kernel_thread", res)
+    check_error(res, 5, ("kernel thread",))
+
+
+def case_zombie(args, tmp):
+    """A child that exited and was not reaped: it has exited (exit 3), not 'not Python'."""
+    env = target_env(tmp)
+    p = subprocess.Popen([args.python, "-c", "import asyncio"], env=env)
+    try:
+        os.waitid(os.P_PID, p.pid, os.WEXITED | os.WNOWAIT)     # a zombie now, not reaped
+        res = run([args.aps, "ps", str(p.pid)])
+        res2 = run([args.aps, "pstree", str(p.pid)])
+    finally:
+        p.wait()
+    show("zombie", res)
+    check_error(res, 3, ("exited",), ("zombie",))
+    check_error(res2, 3, ("exited",), ("zombie",))
+
+
+def python_home(python):
+    real = os.path.realpath(python)
+    return os.path.dirname(os.path.dirname(real)), real      # .../usr, .../usr/bin/python3.X
+
+
+def start_copy(args, tmp, exe_dir):
+    """Copies the interpreter to exe_dir and starts restaurant.py with the copy."""
+    home, real = python_home(args.python)
+    os.makedirs(exe_dir, exist_ok=True)
+    copy = os.path.join(exe_dir, os.path.basename(real))
+    shutil.copy2(real, copy)
+    env = target_env(tmp, PYTHONHOME=home)
+    return copy, difftest.Target([copy, os.path.join(TARGETS, "restaurant.py")], env=env)
+
+
+def same_as_before(args, target, before, what):
+    for command, expected in before.items():
+        res = run([args.aps, command, str(target.pid)])
+        check_unharmed(target)
+        if res != expected:
+            raise Fail("%s: aps %s now gives exit %d %r, before %d (%d bytes)\n%s"
+                       % (what, command, res[0], res[2], expected[0], len(expected[1]),
+                          difftest.show_diff(expected[1], res[1], "before", "after")))
+    print("%s: aps ps/pstree read it, output identical to before (%d, %d bytes)"
+          % (what, len(before["ps"][1]), len(before["pstree"][1])))
+
+
+def case_deleted_or_replaced(args, tmp, replace):
+    copy, target = start_copy(args, tmp, os.path.join(tmp, "exe"))
+    try:
+        before = {c: run([args.aps, c, str(target.pid)]) for c in ("ps", "pstree")}
+        if before["ps"][0] != 0 or before["pstree"][0] != 0:
+            raise Fail("aps cannot read the copy even before deletion: %r" % (before,))
+        os.unlink(copy)
+        if replace:
+            # Another interpreter's binary at the same path: its sections are elsewhere.
+            other = "python3.15" if "3.14" in os.path.basename(copy) else "python3.14"
+            shutil.copy2(os.path.join(os.path.dirname(os.path.realpath(args.python)), other),
+                         copy)
+        with open("/proc/%d/maps" % target.pid) as f:
+            marked = [l for l in f if os.path.basename(copy) in l]
+        print("maps now: %s" % marked[0].strip())
+        same_as_before(args, target, before,
+                       "replaced_exe" if replace else "deleted_exe")
+    finally:
+        target.stop()
+
+
+def case_mount_ns(args, tmp):
+    """The target runs an interpreter tree bind-mounted over an empty directory inside its
+    own mount namespace: the path in its maps names nothing in aps's namespace."""
+    unshare = shutil.which("unshare")
+    if not unshare or subprocess.run([unshare, "--mount", "--propagation", "private", "true"],
+                                     capture_output=True).returncode != 0:
+        print("SKIP: unshare --mount is not permitted here")
+        sys.exit(SKIP)
+    home, real = python_home(args.python)
+    root = os.path.dirname(home)                          # .../root (holds usr/)
+    hidden = os.path.join(tmp, "only-inside")
+    os.makedirs(hidden)
+    inner_python = os.path.join(hidden, os.path.relpath(real, root))
+    script = ('mount --bind "$1" "$2" && exec "$3" "$4"')
+    env = target_env(tmp, PYTHONHOME=os.path.join(hidden, "usr"))
+    target = difftest.Target([unshare, "--mount", "--propagation", "private", "sh", "-c", script,
+                              "sh", root, hidden, inner_python,
+                              os.path.join(TARGETS, "restaurant.py")], env=env)
+    try:
+        if os.path.exists(inner_python):
+            raise Fail("%s is visible outside the namespace" % inner_python)
+        with open("/proc/%d/maps" % target.pid) as f:
+            mapped = [l.split()[-1] for l in f if "python" in l.split()[-1]]
+        if inner_python not in mapped:
+            raise Fail("the target does not map %s: %s" % (inner_python, mapped[:3]))
+        for command in ("ps", "pstree"):
+            res = run([args.aps, command, str(target.pid)])
+            check_unharmed(target)
+            show("mount_ns " + command, res)
+            if res[0] != 0 or res[2] or b"(T) " not in res[1] and command == "pstree":
+                raise Fail("aps %s could not read the target in another mount namespace"
+                           % command)
+        ref = run([args.python, "-m", "asyncio", "ps", str(target.pid)])
+        print("reference on the same target: exit %d, %d bytes" % (ref[0], len(ref[1])))
+        ps = run([args.aps, "ps", str(target.pid)])
+        if ref[0] == 0 and ref[1] != ps[1]:
+            raise Fail("aps ps differs from the reference:\n"
+                       + difftest.show_diff(ref[1], ps[1], "reference", "aps"))
+    finally:
+        target.stop()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--aps", required=True)
+    ap.add_argument("--python", required=True)
+    ap.add_argument("--case", required=True, choices=CASES)
+    ap.add_argument("--rounds", type=int, default=6, help="exit_midread: targets killed")
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="aps-failures-")
+    try:
+        if args.case == "exit_midread":
+            case_exit_midread(args, tmp)
+        elif args.case == "kernel_thread":
+            case_kernel_thread(args, tmp)
+        elif args.case == "zombie":
+            case_zombie(args, tmp)
+        elif args.case in ("deleted_exe", "replaced_exe"):
+            case_deleted_or_replaced(args, tmp, args.case == "replaced_exe")
+        elif args.case == "mount_ns":
+            case_mount_ns(args, tmp)
+    except Fail as e:
+        print("FAIL: %s" % e)
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Shared helpers of the hardening tests (churn.py, failures.py, safety.py).
+
+Builds on difftest.py (Target, run, Fail, check_error): a target is started by us, killed by
+pid and reaped; nothing else is ever killed.  Standard library only.
+"""
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import difftest  # noqa: E402
+from difftest import Fail, PS_HEADER, SKIP, TARGETS, check_error, escape  # noqa: E402,F401
+
+TREE_LINE = re.compile(r"^((?:    |│   )*)([└├])── (.*)$")
+
+
+def run(argv, env=None, timeout=60.0):
+    """(rc, stdout, stderr) of one command; Fail if it runs longer than `timeout` seconds."""
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=env, preexec_fn=difftest._pdeathsig)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.kill(p.pid, signal.SIGKILL)
+        p.communicate()
+        raise Fail("hang: %s did not finish within %.0f s" % (argv, timeout))
+    return p.returncode, out, err
+
+
+def proc_status(pid, field):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        return None
+    return None
+
+
+def check_unharmed(target, who="aps"):
+    """The target still runs: not dead, zombie or stopped (state T/t), and not ptrace-attached."""
+    target.check_unharmed(who)
+    tracer = proc_status(target.pid, "TracerPid")
+    if tracer != "0":
+        raise Fail("target %d has TracerPid %r after %s ran" % (target.pid, tracer, who))
+
+
+class DrainedTarget(difftest.Target):
+    """A target that keeps writing to stdout after READY: a thread collects its lines."""
+
+    def __init__(self, argv, env=None):
+        super().__init__(argv, env=env)
+        self.lines = []
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
+
+    def _drain(self):
+        fd = self.proc.stdout.fileno()
+        buf = b""
+        while True:
+            try:
+                r, _, _ = select.select([fd], [], [], 0.5)
+            except (OSError, ValueError):
+                return
+            if not r:
+                if self.proc.poll() is not None:
+                    return
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            buf += chunk
+            *done, buf = buf.split(b"\n")
+            self.lines.extend(l.decode("utf-8", "replace") for l in done)
+
+
+class LineTarget(difftest.Target):
+    """A target driven through its stdin: request() writes a line and reads one line back."""
+
+    def __init__(self, argv, env=None):
+        env = dict(os.environ if env is None else env, PYTHONDONTWRITEBYTECODE="1")
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=env,
+                                     preexec_fn=difftest._pdeathsig)
+        self.pid = self.proc.pid
+        self._buf = b""
+        line = self._readline(difftest.READY_TIMEOUT)
+        if line != "READY":
+            self.stop()
+            raise Fail("target %d: expected READY, got %r; stderr:\n%s"
+                       % (self.pid, line, self.stderr_text()))
+
+    def _readline(self, timeout):
+        deadline = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or self.proc.poll() is not None:
+                return None
+            r, _, _ = select.select([fd], [], [], min(left, 0.5))
+            if r:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    return None
+                self._buf += chunk
+        line, self._buf = self._buf.split(b"\n", 1)
+        return line.decode("utf-8", "replace")
+
+    def request(self, text, timeout=60.0):
+        self.proc.stdin.write(text.encode() + b"\n")
+        self.proc.stdin.flush()
+        line = self._readline(timeout)
+        if line is None:
+            raise Fail("target %d did not answer %r" % (self.pid, text))
+        return line
+
+    def stop(self):
+        try:
+            self.proc.stdin.close()
+        except Exception:
+            pass
+        super().stop()
+
+
+def target_env(tmp, **extra):
+    env = dict(os.environ, APS_TEST_ORACLE=os.path.join(tmp, "oracle.json"), **extra)
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def threads_of(pid):
+    try:
+        return {int(t) for t in os.listdir("/proc/%d/task" % pid)}
+    except OSError:
+        return set()
