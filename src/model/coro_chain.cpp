@@ -39,7 +39,9 @@ class TypeSet {
 }  // namespace
 
 Result<std::vector<Frame>> coroutine_stack(WalkContext& ctx, uint64_t coro_addr, bool remember) {
-    if (auto it = ctx.chains.find(coro_addr); it != ctx.chains.end()) return it->second;
+    if (remember) {  // a task's own chain is rarely asked for twice: skip the lookup's misses
+        if (auto it = ctx.chains.find(coro_addr); it != ctx.chains.end()) return it->second;
+    }
     const auto& gen = ctx.off.gen_object;
     const auto& fr = ctx.off.interpreter_frame;
     const auto& k = ctx.off.frame;

@@ -22,10 +22,16 @@ class ForestBuilder {
         : snapshot_(snapshot),
           index_(index),
           task_node_(index.ids().size()),
-          coro_node_(index.ids().size() * 2),
+          coro_node_(index.awaits().size()),
           child_edges_(index.awaits().size()) {
         const std::size_t tasks = index.ids().size();
-        f_.nodes.reserve(tasks * 3);
+        // Upper bounds, so that the million-entry vectors never grow (and never hold two copies).
+        std::size_t nodes = tasks + index.awaits().size();  // + unknown awaiter task nodes
+        for (const AwaitEdge& edge : index.awaits()) nodes += edge.stack->size();
+        for (std::size_t i = 0; i < tasks; ++i) nodes += index.at(i).frames.size();
+        f_.nodes.reserve(nodes);
+        f_.edge_child.reserve(nodes + index.awaits().size());
+        f_.edge_next.reserve(nodes + index.awaits().size());
         f_.nodes.resize(tasks);  // node i is the task at position i of id2name
         for (std::size_t i = 0; i < tasks; ++i) {
             f_.nodes[i].is_task = true;
@@ -50,10 +56,12 @@ class ForestBuilder {
         // Tasks that await nothing show their own stack below them.
         for (std::size_t i = 0; i < index_.ids().size(); ++i) {
             if (is_awaiter[i]) continue;
+            // A task that awaits nothing has no children yet, and each node of its own stack is
+            // new: no de-duplication (and no map entry) is needed on the way down.
             const std::vector<Frame>& frames = index_.at(i).frames;
             uint32_t cur = static_cast<uint32_t>(i);
             for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
-                cur = coro_child(cur, label_of(*it));
+                cur = new_coro_child(cur, label_of(*it));
             }
         }
         for (std::size_t i = 0; i < index_.ids().size(); ++i) {
@@ -77,6 +85,13 @@ class ForestBuilder {
             f_.nodes.push_back(AwaitForest::Node{false, label, kNone, kNone});
             add_edge(parent, node);
         }
+        return node;
+    }
+
+    uint32_t new_coro_child(uint32_t parent, uint32_t label) {
+        const auto node = static_cast<uint32_t>(f_.nodes.size());
+        f_.nodes.push_back(AwaitForest::Node{false, label, kNone, kNone});
+        add_edge(parent, node);
         return node;
     }
 
