@@ -28,7 +28,7 @@ set +e
 "$fuzzer" -seed="$seed" -max_total_time="$seconds" -print_final_stats=1 \
     -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 -detect_leaks=1 \
     -artifact_prefix="$artifacts/" "$work" tests/fuzz/corpus 2>&1 | tee "$log" |
-    grep --line-buffered -vE '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|RELOAD)|^"|Uses: '
+    grep --line-buffered -vE '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|RELOAD)|NEW_FUNC|^"|Uses: '
 status="${PIPESTATUS[0]}"
 set -e
 
