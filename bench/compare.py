@@ -8,7 +8,7 @@
 For each N: starts bench/make_target.py with N tasks, waits for READY, then runs `aps ps`,
 `aps pstree` and (only where N <= 65,536, the reference's limit for one task list) the
 reference's ps and pstree, --runs times each, interleaved. Prints one markdown table: median
-wall time of the whole process, ratio reference/aps, ns per task, peak RSS (wait4 rusage), and,
+wall time of the whole process, ratio reference/aps, ns per task, peak RSS (GNU time), and,
 unless --no-strace, the syscall counts of one run of each (`strace -c -f`).
 --check-structure also checks aps's ps rows against the structure the generator wrote (as
 tests/scale does). Only the targets this script started are killed, by pid. Exit 1 on failure.
@@ -42,15 +42,23 @@ def start_target(python, n, args, structure):
 
 
 def run_once(cmd):
-    """(wall seconds, peak RSS KiB, exit code, stdout bytes) of one run of cmd."""
-    with tempfile.TemporaryFile() as out:
+    """(wall seconds, peak RSS KiB, exit code, stdout bytes) of one run of cmd.
+
+    Peak RSS comes from GNU time when installed: a child forked from this (large) script would
+    inherit the script's own RSS high-water mark in its rusage."""
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as rss:
+        timed = ["/usr/bin/time", "-f", "%M", "-o", rss.name] if os.path.exists("/usr/bin/time") else []
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(timed + cmd, stdout=out, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        code = os.waitstatus_to_exitcode(status)
+        peak = usage.ru_maxrss
+        if timed:
+            text = open(rss.name).read().split()
+            peak = int(text[-1]) if text and text[-1].isdigit() else peak
         out.seek(0)
-        return wall, usage.ru_maxrss, proc.returncode, out.read()
+        return wall, peak, code, out.read()
 
 
 def syscalls(cmd):
