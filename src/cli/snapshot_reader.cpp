@@ -14,11 +14,15 @@ namespace aps {
 
 namespace {
 
-bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+bool process_exists(pid_t pid) {
+    return ::kill(pid, 0) == 0 || errno == EPERM;
+}
 
-Result<Snapshot> read_once(pid_t pid, RemoteMemory& memory) {
+// `opened` tells whether the target was found alive and Python before the walk began.
+Result<Snapshot> read_once(pid_t pid, RemoteMemory& memory, bool& opened) {
     Result<Target> target = open_target(pid, memory);
     if (!target) return std::move(target).error();
+    opened = true;
     WalkInput input;
     input.runtime_addr = target->runtime_addr;
     input.offsets = target->offsets;
@@ -36,13 +40,17 @@ Result<Snapshot> read_live_snapshot(pid_t pid, int retries) {
         // A fresh cache per attempt: a retry must see the target anew.
         CachedMemory cached(*memory);
         if (auto ranges = readable_ranges(pid)) cached.set_readable_ranges(std::move(*ranges));
-        Result<Snapshot> snapshot = read_once(pid, cached);
+        bool opened = false;
+        Result<Snapshot> snapshot = read_once(pid, cached, opened);
         if (snapshot) return snapshot;
         last = std::move(snapshot).error();
-        if (!is_transient(last.code)) return last;
-        if (!process_exists(pid)) {
-            return Error{Errc::NoSuchProcess, fmt::format("process {} exited while being read", pid)};
+        // Whatever read failed, a target that is gone now simply exited under us: say that,
+        // rather than the breadcrumbs of the read that noticed it.
+        if ((opened || is_transient(last.code)) && !process_exists(pid)) {
+            return Error{Errc::NoSuchProcess,
+                         fmt::format("process {} exited while being read", pid)};
         }
+        if (!is_transient(last.code)) return last;
     }
     return Error{last.code,
                  fmt::format("the target's memory kept changing while being read ({} attempt{}; "
