@@ -15,6 +15,7 @@
 #include "aps/offsets.hpp"
 #include "aps/render.hpp"
 #include "aps/walker.hpp"
+#include "model/strings.hpp"
 #include "support/fake_image.hpp"
 
 namespace aps::fuzz {
@@ -47,24 +48,6 @@ class Input {
 };
 
 // ---- Scenario -------------------------------------------------------------------------------
-
-void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
 
 // A name of any str kind: ASCII, Latin-1, UCS-2 (with surrogates), UCS-4, controls, long.
 std::string text(Input& in) {
@@ -102,7 +85,7 @@ std::string text(Input& in) {
                     cp = 0x10000 + in.u32() % (0x110000 - 0x10000);
                     break;
             }
-            append_utf8(out, cp);
+            model::append_utf8(out, cp);
         }
         return out;
     }
