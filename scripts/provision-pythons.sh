@@ -5,6 +5,13 @@
 # The packages need a newer glibc than the host's, so the script unpacks that suite's libc6 and the
 # libraries the interpreters link beside them, and points each binary at them with patchelf
 # (--set-interpreter, and --force-rpath so that extension modules loaded later resolve there too).
+# bin/ gets, per version, python3.X, python3.X-dbg (the debug build; Debian's python3.X-dbg is a
+# symlink to python3.Xd) and python3.X-nopie. The -nopie package ships its binary as
+# /usr/bin/python3.X, so it is unpacked apart and renamed: unpacked in place it would silently
+# replace the default interpreter. (On amd64 Debian links the default interpreter without PIE too.)
+# root/ also holds libpython3.X.so, libpython3.X-pic.a and the headers, for the embedding tests.
+# The new tree is assembled beside the old one and swapped in with renames, so that tests already
+# running on the old interpreters never see a half-unpacked tree.
 # The archive's address is read from the machine's own apt configuration; only the suite changes.
 #
 # Usage: scripts/provision-pythons.sh            prints the cache folder's bin/ directory
@@ -20,9 +27,9 @@ triplet=$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)
 roots=()
 for v in "${versions[@]}"; do
   roots+=("python$v-minimal" "libpython$v-minimal" "libpython$v-stdlib" "libpython$v" "python$v-dbg"
-          "libpython$v-dbg" "python$v-nopie" "libpython$v-dev" "libpython$v-dbg")
+          "libpython$v-dbg" "python$v-nopie" "libpython$v-dev")
 done
-stamp_key="$suite ${roots[*]} v3"
+stamp_key="$suite ${roots[*]} v4"
 
 if [[ -f "$cache/stamp" && "$(cat "$cache/stamp")" == "$stamp_key" ]]; then
   echo "$cache/bin"
@@ -45,9 +52,11 @@ fi
 [[ -n "$uri" ]] || { log "no Debian archive in the apt configuration"; exit 1; }
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
+mkdir -p "$cache"
 work="$cache/apt"
-rm -rf "$work" "$cache/root" "$cache/bin" "$cache/stamp"
-mkdir -p "$work/lists/partial" "$work/archives/partial" "$cache/root" "$cache/bin"
+stage="$cache/root.new"
+rm -rf "$work" "$stage" "$cache/bin.new" "$cache/root.old" "$cache/bin.old" "$cache/stamp"
+mkdir -p "$work/lists/partial" "$work/archives/partial" "$work/nopie" "$stage" "$cache/bin.new"
 cat >"$work/unstable.sources" <<EOF
 Types: deb
 URIs: $uri
@@ -69,29 +78,47 @@ mapfile -t pkgs < <(apt-cache "${apt_opts[@]}" depends --recurse --no-recommends
 log "downloading ${#pkgs[@]} packages"
 (cd "$work/archives" && apt-get "${apt_opts[@]}" download "${pkgs[@]}" >&2)
 for deb in "$work"/archives/*.deb; do
-  dpkg-deb -x "$deb" "$cache/root"
+  name=$(basename "$deb" .deb)
+  case "$name" in
+    python3.*-nopie_*) dpkg-deb -x "$deb" "$work/nopie/$name" ;;
+    *) dpkg-deb -x "$deb" "$stage" ;;
+  esac
+done
+for v in "${versions[@]}"; do
+  nopie=("$work"/nopie/python"$v"-nopie_*/usr/bin/python"$v")
+  [[ -f "${nopie[0]}" ]] || { log "python$v-nopie has no usr/bin/python$v"; exit 1; }
+  cp "${nopie[0]}" "$stage/usr/bin/python$v-nopie"
 done
 
+# The binaries are patched to name the final tree ($cache/root), which the stage becomes.
 root="$cache/root"
-loader="$root/usr/lib/$triplet/ld-linux-x86-64.so.2"
-[[ -e "$loader" ]] || loader="$root/lib/$triplet/ld-linux-x86-64.so.2"
-[[ -e "$loader" ]] || { log "the unpacked libc6 has no dynamic loader"; exit 1; }
+loader_rel="usr/lib/$triplet/ld-linux-x86-64.so.2"
+[[ -e "$stage/$loader_rel" ]] || loader_rel="lib/$triplet/ld-linux-x86-64.so.2"
+[[ -e "$stage/$loader_rel" ]] || { log "the unpacked libc6 has no dynamic loader"; exit 1; }
 rpath="$root/usr/lib/$triplet:$root/lib/$triplet"
-
 for v in "${versions[@]}"; do
-  for exe in "$root/usr/bin/python$v" "$root/usr/bin/python$v-dbg" "$root/usr/bin/python$v-nopie"; do
-    [[ -f "$exe" && ! -L "$exe" ]] || continue
-    patchelf --set-interpreter "$loader" --set-rpath "$rpath" --force-rpath "$exe"
-    ln -sf "$exe" "$cache/bin/$(basename "$exe")"
+  for name in "python$v" "python$v-dbg" "python$v-nopie"; do
+    exe=$(realpath "$stage/usr/bin/$name")
+    [[ -f "$exe" ]] || { log "no $name among the unpacked packages"; exit 1; }
+    patchelf --set-interpreter "$root/$loader_rel" --set-rpath "$rpath" --force-rpath "$exe"
+    ln -sf "$root/usr/bin/$name" "$cache/bin.new/$name"
   done
 done
 
+if [[ -d "$cache/root" ]]; then mv "$cache/root" "$cache/root.old"; fi
+if [[ -d "$cache/bin" ]]; then mv "$cache/bin" "$cache/bin.old"; fi
+mv "$stage" "$cache/root"
+mv "$cache/bin.new" "$cache/bin"
+rm -rf "$cache/root.old" "$cache/bin.old"
+
 # Smoke test: each interpreter starts on the unpacked libc and imports asyncio with its C module.
 for v in "${versions[@]}"; do
-  "$cache/bin/python$v" -c 'import asyncio, _asyncio, ssl, sys; assert sys.version_info[:2] == tuple(map(int, "'"$v"'".split(".")))' \
-    || { log "python$v does not start"; exit 1; }
+  for name in "python$v" "python$v-dbg" "python$v-nopie"; do
+    "$cache/bin/$name" -c 'import asyncio, _asyncio, ssl, sys; assert sys.version_info[:2] == tuple(map(int, "'"$v"'".split(".")))' \
+      || { log "$name does not start"; exit 1; }
+  done
 done
-rm -rf "$work/archives" "$work/lists"
+rm -rf "$work/archives" "$work/lists" "$work/nopie"
 echo "$stamp_key" >"$cache/stamp"
 log "ready: $("$cache/bin/python3.14" -VV | head -1); $("$cache/bin/python3.15" -VV | head -1)"
 echo "$cache/bin"
