@@ -6,6 +6,7 @@
 #include "cli/exit_status.hpp"
 #include "cli/options.hpp"
 #include "cli/snapshot_reader.hpp"
+#include "cli/watch_loop.hpp"
 
 namespace {
 
@@ -19,6 +20,7 @@ void write_all(std::FILE* stream, const std::string& text) {
 int main(int argc, char** argv) {
     aps::Options options;
     if (int stop = aps::parse_options(argc, argv, options); stop >= 0) return stop;
+    if (options.command == aps::Command::Watch) return aps::run_watch(options);
 
     aps::Result<aps::Snapshot> snapshot = aps::read_live_snapshot(options.pid, options.retries);
     if (!snapshot) {

@@ -1,4 +1,5 @@
-// CLI11 set-up for `aps ps` and `aps pstree`; accepts the reference's command line as is.
+// CLI11 set-up for `aps ps`, `aps pstree` and `aps watch`; accepts the reference's command line as
+// is.
 #include "cli/options.hpp"
 
 #include <CLI/CLI.hpp>
@@ -14,14 +15,26 @@ namespace {
 
 constexpr const char* kDescription =
     "aps shows the asyncio tasks of a running CPython 3.14 or 3.15 process from outside,\n"
-    "as a table (ps) or as a tree of who awaits whom (pstree). It reads the target's memory\n"
-    "and never stops it or writes to it.";
+    "as a table (ps), as a tree of who awaits whom (pstree), or live with how long each task\n"
+    "has been parked (watch). It reads the target's memory and never stops it or writes to it.";
 
 constexpr const char* kFooter =
     "Exit codes: 0 success, 1 pstree found an await cycle, 2 bad command line, 3 no such\n"
     "process (or it exited while being read), 4 permission denied, 5 not a Python process or\n"
     "an unsupported Python version, 6 the target kept changing while being read.\n"
+    "watch: 0 after q or --count, 3 when the target exits; after Ctrl-C, SIGTERM or SIGHUP it\n"
+    "restores the terminal and ends by that signal.\n"
     "See aps(1) for details and for where aps differs from `python -m asyncio`.\n";
+
+constexpr const char* kWatchFooter =
+    "Rows: each task with how long it has been parked at the same await (same name, same\n"
+    "coroutine stack and lines), longest first; '+' marks tasks already there at the first\n"
+    "sample. Above them, the number of tasks per current coroutine. Keys: q quits, Ctrl-L\n"
+    "redraws; Ctrl-C quits too (aps then ends by SIGINT). When standard output is not a\n"
+    "terminal, a plain timestamped block is printed per sample instead, for a log. Colour only\n"
+    "on a terminal, and never when NO_COLOR is set.\n"
+    "Exit codes as for ps (aps --help); watch also exits 0 after q or --count, 3 when the\n"
+    "target exits, and ends by the signal after Ctrl-C, SIGTERM or SIGHUP. See aps(1).\n";
 
 // A pid is a positive decimal number that fits pid_t; anything else is a usage error.
 const CLI::Validator kPid(
@@ -61,6 +74,15 @@ int parse_options(int argc, char** argv, Options& options) {
     CLI::App* pstree = app.add_subcommand(
         "pstree", "Show the await graph as a tree of tasks and coroutine frames");
     add_target_options(*pstree, options);
+    CLI::App* watch = app.add_subcommand(
+        "watch", "Live view, like top: how long each task has been parked at the same await");
+    watch->footer(kWatchFooter);
+    add_target_options(*watch, options);
+    watch->add_option("--interval", options.interval, "Seconds between samples (0.1 to 86400)")
+        ->default_val(1.0)
+        ->check(CLI::Range(0.1, 86400.0));
+    watch->add_option("--count", options.count, "Stop after N samples (default: until quit)")
+        ->check(CLI::Range(1, std::numeric_limits<int>::max()));
 
     try {
         app.parse(argc, argv);
@@ -74,7 +96,9 @@ int parse_options(int argc, char** argv, Options& options) {
         std::fprintf(stderr, "aps: %s\nRun 'aps --help' for usage.\n", e.what());
         return 2;
     }
-    options.command = pstree->parsed() ? Command::PsTree : Command::Ps;
+    options.command = watch->parsed()    ? Command::Watch
+                      : pstree->parsed() ? Command::PsTree
+                                         : Command::Ps;
     return -1;
 }
 

@@ -1,4 +1,4 @@
-// The command line, as a plain value: which view, which process, how hard to try.
+// The command line, as a plain value: which view, which process, how hard to try, how often.
 #pragma once
 
 #include <sys/types.h>
@@ -7,12 +7,14 @@
 
 namespace aps {
 
-enum class Command { Ps, PsTree };
+enum class Command { Ps, PsTree, Watch };
 
 struct Options {
     Command command = Command::Ps;
     pid_t pid = 0;
     int retries = 3;  // extra attempts after a read that saw the target change (3.15's --retries)
+    double interval = 1.0;  // watch: seconds between samples
+    int count = 0;          // watch: stop after this many samples; 0 = until quit
 };
 
 // Parses argv. Returns the exit code to stop with (0 after --help/--version, 2 for a bad command

@@ -30,6 +30,27 @@ TEST(Options, PstreeWithRetriesLikeThe315Reference) {
     EXPECT_EQ(options.retries, 7);
 }
 
+TEST(Options, WatchWithDefaults) {
+    aps::Options options;
+    EXPECT_EQ(parse({"aps", "watch", "99"}, options), -1);
+    EXPECT_EQ(options.command, aps::Command::Watch);
+    EXPECT_EQ(options.pid, 99);
+    EXPECT_EQ(options.interval, 1.0);
+    EXPECT_EQ(options.count, 0);
+    EXPECT_EQ(options.retries, 3);
+}
+
+TEST(Options, WatchIntervalCountAndRetries) {
+    aps::Options options;
+    EXPECT_EQ(parse({"aps", "watch", "--interval", "0.5", "--count", "3", "--retries", "1", "99"},
+                    options),
+              -1);
+    EXPECT_EQ(options.command, aps::Command::Watch);
+    EXPECT_EQ(options.interval, 0.5);
+    EXPECT_EQ(options.count, 3);
+    EXPECT_EQ(options.retries, 1);
+}
+
 TEST(Options, BadCommandLinesExitTwo) {
     for (std::vector<std::string> words : std::vector<std::vector<std::string>>{
              {"aps"},
@@ -41,6 +62,13 @@ TEST(Options, BadCommandLinesExitTwo) {
              {"aps", "ps", "1", "2"},
              {"aps", "top", "1"},
              {"aps", "ps", "--retries", "-1", "5"},
+             {"aps", "watch"},
+             {"aps", "watch", "--interval", "0", "5"},
+             {"aps", "watch", "--interval", "0.01", "5"},
+             {"aps", "watch", "--interval", "abc", "5"},
+             {"aps", "watch", "--count", "0", "5"},
+             {"aps", "watch", "--count", "-2", "5"},
+             {"aps", "ps", "--interval", "1", "5"},
          }) {
         aps::Options options;
         testing::internal::CaptureStderr();
