@@ -2,7 +2,8 @@
 # Installs the Debian packages aps builds and tests with (by package name, nothing else).
 set -euo pipefail
 packages=(cmake g++ make pkg-config libcli11-dev libfmt-dev libelf-dev libgtest-dev libgmock-dev
-          libbenchmark-dev patchelf dpkg-dev util-linux procps clang libclang-rt-14-dev strace)
+          libbenchmark-dev patchelf dpkg-dev util-linux procps clang libclang-rt-14-dev strace
+          tmux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
