@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 #include <string_view>
 
@@ -20,8 +21,10 @@ using render::WatchRow;
 // Columns of the task table; the coroutine stack takes the rest of the line.
 constexpr std::size_t kParkedWidth = 7;  // "59.9s", "59m59s", "23h59m", then the '+' mark
 constexpr std::size_t kIdWidth = 14;     // 0x7f330e95fa70
-constexpr std::size_t kNameWidth = 24;
-constexpr std::size_t kFrameWidth = 34;
+constexpr std::size_t kNameCap = 24;     // on the screen; a log never cuts
+constexpr std::size_t kFrameCap = 34;
+constexpr std::string_view kNameHead = "TASK NAME";
+constexpr std::string_view kFrameHead = "CURRENT FRAME";
 constexpr std::string_view kGap = "  ";
 constexpr std::string_view kSummaryHead = "coroutines:";
 constexpr std::size_t kSummaryLines = 3;
@@ -135,10 +138,59 @@ Style parked_style(const ParkTime& time) {
     return Style::Plain;
 }
 
-std::string column_header() {
+// The cells of the task rows to show. The name and frame columns are as wide as their widest
+// cell (at least their heading, on the screen at most a cap: longer cells end in an ellipsis).
+struct Table {
+    struct Row {
+        ParkTime time;
+        std::string id, name, frame, stack;
+    };
+    std::vector<Row> rows;
+    std::size_t name_width = kNameHead.size();
+    std::size_t frame_width = kFrameHead.size();
+};
+
+Table make_table(const Snapshot& snapshot, const std::vector<WatchRow>& rows, std::size_t count,
+                 bool screen) {
+    Table table;
+    table.rows.reserve(count);
+    for (std::size_t i = 0; i < count && i < rows.size(); ++i) {
+        Table::Row row;
+        row.time = rows[i].time;
+        render::append_py_hex(row.id, rows[i].task->id);
+        row.name = render::escape_text(rows[i].task->name);
+        row.frame = render::current_frame_text(snapshot, *rows[i].task, screen);
+        row.stack = render::stack_text(snapshot, *rows[i].task);
+        table.name_width = std::max(table.name_width, render::display_width(row.name));
+        table.frame_width = std::max(table.frame_width, render::display_width(row.frame));
+        table.rows.push_back(std::move(row));
+    }
+    if (screen) {
+        table.name_width = std::min(table.name_width, kNameCap);
+        table.frame_width = std::min(table.frame_width, kFrameCap);
+        for (Table::Row& row : table.rows) {
+            row.name = render::fit_to_width(row.name, table.name_width);
+            row.frame = render::fit_to_width(row.frame, table.frame_width);
+        }
+    }
+    return table;
+}
+
+std::string column_header(const Table& table) {
     return fmt::format("{:>{}} {}{:<{}}{}{:<{}}{}{:<{}}{}COROUTINE STACK", "PARKED", kParkedWidth,
-                       kGap, "TASK ID", kIdWidth, kGap, "TASK NAME", kNameWidth, kGap,
-                       "CURRENT FRAME", kFrameWidth, kGap);
+                       kGap, "TASK ID", kIdWidth, kGap, kNameHead, table.name_width, kGap,
+                       kFrameHead, table.frame_width, kGap);
+}
+
+// Everything of a row but the park time (which has its own colour).
+std::string row_rest(const Table& table, const Table::Row& row) {
+    std::string line = fmt::format("{}{:<{}}{}", kGap, row.id, kIdWidth, kGap);
+    line.append(pad(row.name, table.name_width));
+    line.append(kGap);
+    line.append(pad(row.frame, table.frame_width));
+    line.append(kGap);
+    line.append(row.stack);
+    return line;
 }
 
 // The counts per coroutine, flowed into lines of `width` columns; at most kSummaryLines lines,
@@ -211,35 +263,25 @@ std::vector<std::string> render_watch_screen(const Snapshot& snapshot,
         line.add(render::escape_text(info.notice), Style::Yellow);
         push(line);
     }
+    const std::vector<WatchRow> rows = render::rows_by_park_time(snapshot, times);
+    // What is left below the header, the blank line and the column header.
+    const std::size_t used = screen.size() + 2;
+    const std::size_t left = size.rows > used ? size.rows - used : 0;
+    const std::size_t shown = rows.size() <= left ? rows.size() : (left > 0 ? left - 1 : 0);
+    const Table table = make_table(snapshot, rows, shown, true);
     {
         ScreenLine blank(size.cols, colour);
         push(blank);
         ScreenLine line(size.cols, colour);
-        line.add(column_header(), Style::Reverse);
+        line.add(column_header(table), Style::Reverse);
         line.fill(Style::Reverse);
         push(line);
     }
-
-    const std::vector<WatchRow> rows = render::rows_by_park_time(snapshot, times);
-    const std::size_t left = size.rows > screen.size() ? size.rows - screen.size() : 0;
-    const std::size_t shown = rows.size() <= left ? rows.size() : (left > 0 ? left - 1 : 0);
-    std::string id;
-    for (std::size_t i = 0; i < shown; ++i) {
-        const WatchRow& row = rows[i];
+    for (const Table::Row& row : table.rows) {
         ScreenLine line(size.cols, colour);
         line.add(fmt::format("{:>{}}", parked_text(row.time), kParkedWidth + 1),
                  parked_style(row.time));
-        id.clear();
-        render::append_py_hex(id, row.task->id);
-        line.add(fmt::format("{}{:<{}}{}", kGap, id, kIdWidth, kGap));
-        line.add(
-            pad(render::fit_to_width(render::escape_text(row.task->name), kNameWidth), kNameWidth));
-        line.add(kGap);
-        line.add(pad(render::fit_to_width(render::current_frame_text(snapshot, *row.task, true),
-                                          kFrameWidth),
-                     kFrameWidth));
-        line.add(kGap);
-        line.add(render::stack_text(snapshot, *row.task));
+        line.add(row_rest(table, row));
         push(line);
     }
     if (shown < rows.size() && room()) {
@@ -262,20 +304,13 @@ std::string render_watch_log(const Snapshot& snapshot, const std::vector<ParkTim
             fmt::format("{}{} {}", i == 0 ? " " : kGap, counts[i].function, counts[i].tasks));
     }
     out.push_back('\n');
-    out.append(column_header());
+    const std::vector<WatchRow> rows = render::rows_by_park_time(snapshot, times);
+    const Table table = make_table(snapshot, rows, rows.size(), false);
+    out.append(column_header(table));
     out.push_back('\n');
-    std::string id;
-    for (const WatchRow& row : render::rows_by_park_time(snapshot, times)) {
-        id.clear();
-        render::append_py_hex(id, row.task->id);
-        const std::string parked = parked_text(row.time);
-        std::string line =
-            fmt::format("{:>{}}{}{:<{}}{}", parked, kParkedWidth + 1, kGap, id, kIdWidth, kGap);
-        line.append(pad(render::escape_text(row.task->name), kNameWidth));
-        line.append(kGap);
-        line.append(pad(render::current_frame_text(snapshot, *row.task, false), kFrameWidth));
-        line.append(kGap);
-        line.append(render::stack_text(snapshot, *row.task));
+    for (const Table::Row& row : table.rows) {
+        std::string line = fmt::format("{:>{}}", parked_text(row.time), kParkedWidth + 1);
+        line.append(row_rest(table, row));
         out.append(rstrip(std::move(line)));
         out.push_back('\n');
     }

@@ -6,7 +6,7 @@
 Cases (each against tests/integration/targets/watch_parks.py, whose "parked-forever" task and
 Task-1 stay parked from the start while three "mover-N" tasks change await site every 0.5 s):
   tty_quit         aps watch in a detached tmux session (120x40): rows, order, summary, colour;
-                   after a resize to 100x20 every row is cut to the new width; `q` exits 0 and leaves the
+                   after a resize to 75x20 every row is cut to the new width; `q` exits 0 and leaves the
                    alternate screen, cursor and terminal modes (stty -g) as they were
   tty_ctrl_c       the same, quit with Ctrl-C: aps dies of SIGINT (the shell sees 130), the
                    terminal is restored; NO_COLOR=1 leaves no colour on the screen
@@ -147,6 +147,11 @@ def sample_number(screen):
     return int(m.group(1)) if m else 0
 
 
+def parked_forever_time(screen):
+    times = [r[0] for r in task_rows(screen.splitlines()) if r[3] == "parked-forever"]
+    return times[0] if times else -1
+
+
 def start_target(python):
     return difftest.Target([python, os.path.join(TARGETS, "watch_parks.py")],
                            env=dict(os.environ, PYTHONPATH=TARGETS))
@@ -188,19 +193,26 @@ def run_in_tmux(args, tmp, quit_with, expect_exit, no_color=False):
         print("screen at sample %d:\n%s" % (sample_number(screen), screen.rstrip()))
 
         if quit_with == "q":
-            # A smaller window: the next screen fits it, and rows are cut to its width (the
-            # movers' stack column starts at column 89: "sleep -> mover" ends past 100).
-            tmux.tmux("resize-window", "-t", "w", "-x", "100", "-y", "20")
-            seen = sample_number(tmux.screen())
-            small = tmux.wait_for(lambda s: sample_number(s) > seen, "sample after the resize")
+            # A narrower window: the next screen fits it, and the rows are cut at its edge (the
+            # movers' rows, "... sleep -> mover", are longer than 75 columns).
+            wide = [l for l in lines if "mover-1" in l][0]
+            if len(wide) <= 75:
+                raise Fail("mover row too short to test the cut: %r" % wide)
+            tmux.tmux("resize-window", "-t", "w", "-x", "75", "-y", "20")
+            # The header's sample number is cut off at this width: a new sample shows as a longer
+            # park time of parked-forever.
+            seen = parked_forever_time(tmux.screen())
+            small = tmux.wait_for(lambda s: parked_forever_time(s) > seen,
+                                  "sample after the resize")
             small_lines = small.splitlines()
-            if len(small_lines) > 20 or any(len(l) > 100 for l in small_lines):
-                raise Fail("screen does not fit 100x20 after the resize:\n%s" % small)
+            if len(small_lines) > 20 or any(len(l) > 75 for l in small_lines):
+                raise Fail("screen does not fit 75x20 after the resize:\n%s" % small)
             if not small_lines[0].startswith("aps watch  pid") or len(task_rows(small_lines)) != 5:
                 raise Fail("screen after the resize:\n%s" % small)
             cut = [l for l in small_lines if "mover-1" in l][0]
-            if len(cut) != 100 or not cut.endswith("sleep -> mov"):
-                raise Fail("the mover row is not cut at the width 100: %r" % cut)
+            if len(cut) != 75 or cut[8:] != wide[8:75]:
+                raise Fail("the mover row is not cut at column 75: %r (at 120: %r)" % (cut, wide))
+            print("after the resize to 75x20:\n%s" % small.rstrip())
             tmux.key("q")
         elif quit_with == "C-c":
             tmux.key("C-c")

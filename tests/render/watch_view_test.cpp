@@ -140,9 +140,16 @@ TEST(WatchScreen, HeaderSummaryAndRowsLongestFirst) {
     EXPECT_EQ(display_width(screen[3]), 120u);  // the bar spans the row
     EXPECT_EQ(row_names(screen),
               (std::vector<std::string>{"customer1", "dishwasher", "Task-1", "customer2"}));
+    // The name and frame columns are as wide as their widest cell (here narrower than the caps).
+    EXPECT_EQ(screen[3].rfind(" PARKED   TASK ID         TASK NAME   CURRENT FRAME            "
+                              "COROUTINE STACK ",
+                              0),
+              0u);
     EXPECT_EQ(screen[4],
-              "  1m15s+  0x7f0000000c50  customer1                 sleep tasks.py:716          "
-              "        sleep -> cooking -> chef");
+              "  1m15s+  0x7f0000000c50  customer1   sleep tasks.py:716       sleep -> cooking -> "
+              "chef");
+    EXPECT_EQ(screen[6],
+              "   2.0s+  0x7f0000000a70  Task-1      Event.wait locks.py:213  Event.wait -> main");
     EXPECT_EQ(screen[7].substr(0, 10), "   0.3s   ");
     EXPECT_EQ(screen.size(), 8u);
     for (const std::string& line : screen) EXPECT_EQ(line.find('\x1b'), std::string::npos);
@@ -261,20 +268,21 @@ TEST(WatchLog, ExactBlock) {
     const Snapshot s = restaurant();
     const std::string log = render_watch_log(
         s, {parked(2s, true), parked(75s, true), parked(300ms), parked(12s)}, info());
-    EXPECT_EQ(log,
-              "2025-11-26T00:41:07.123Z  pid 4242  Python 3.14  4 tasks  sample 3\n"
-              "coroutines: sleep 3  Event.wait 1\n"
-              " PARKED   TASK ID         TASK NAME                 CURRENT FRAME                "
-              "       COROUTINE STACK\n"
-              "  1m15s+  0x7f0000000c50  customer1                 "
-              "sleep /usr/lib/python3.14/asyncio/tasks.py:716  sleep -> cooking -> chef\n"
-              "  12.0s   0x7f0000000f70  dishwasher                "
-              "sleep /usr/lib/python3.14/asyncio/tasks.py:716  sleep -> dishwasher\n"
-              "   2.0s+  0x7f0000000a70  Task-1                    "
-              "Event.wait /usr/lib/python3.14/asyncio/locks.py:213  Event.wait -> main\n"
-              "   0.3s   0x7f0000000bd0  customer2                 "
-              "sleep /usr/lib/python3.14/asyncio/tasks.py:716  sleep -> cooking -> chef\n"
-              "\n");
+    EXPECT_EQ(
+        log,
+        "2025-11-26T00:41:07.123Z  pid 4242  Python 3.14  4 tasks  sample 3\n"
+        "coroutines: sleep 3  Event.wait 1\n"
+        " PARKED   TASK ID         TASK NAME   CURRENT FRAME                              "
+        "          COROUTINE STACK\n"
+        "  1m15s+  0x7f0000000c50  customer1   sleep /usr/lib/python3.14/asyncio/tasks.py:716 "
+        "      sleep -> cooking -> chef\n"
+        "  12.0s   0x7f0000000f70  dishwasher  sleep /usr/lib/python3.14/asyncio/tasks.py:716 "
+        "      sleep -> dishwasher\n"
+        "   2.0s+  0x7f0000000a70  Task-1      Event.wait /usr/lib/python3.14/asyncio/locks.py:213 "
+        " Event.wait -> main\n"
+        "   0.3s   0x7f0000000bd0  customer2   sleep /usr/lib/python3.14/asyncio/tasks.py:716 "
+        "      sleep -> cooking -> chef\n"
+        "\n");
 }
 
 TEST(WatchLog, SkippedSampleLine) {
@@ -290,8 +298,7 @@ TEST(WatchLog, NoTasks) {
     EXPECT_EQ(render_watch_log(SnapshotBuilder().thread(1).build(), {}, info()),
               "2025-11-26T00:41:07.123Z  pid 4242  Python 3.14  0 tasks  sample 3\n"
               "coroutines: none\n"
-              " PARKED   TASK ID         TASK NAME                 CURRENT FRAME                "
-              "       COROUTINE STACK\n"
+              " PARKED   TASK ID         TASK NAME  CURRENT FRAME  COROUTINE STACK\n"
               "\n");
 }
 
