@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <optional>
+#include <string>
 
 #include "aps/park_tracker.hpp"
 #include "aps/watch_view.hpp"
@@ -28,25 +29,24 @@ constexpr unsigned bit(int signo) {
     return 1u << signo;
 }
 
-struct WatchEnd {
-    int exit_code = kExitOk;
-    int signal = 0;          // end the process by this signal once everything is restored
-    std::string final_line;  // written to stderr after the terminal is given back
+struct Stop {
+    WatchEnd end;
+    std::string final_line;  // written to err_fd after the terminal is given back
 };
 
 class Watch {
   public:
-    Watch(const Options& options, bool on_terminal, bool colour)
+    Watch(const Options& options, const Sampler& sampler, const WatchIo& io)
         : options_(options),
-          colour_(colour),
-          interval_(std::chrono::milliseconds(std::llround(options.interval * 1000.0))) {
-        if (on_terminal)
-            terminal_.emplace(::isatty(STDIN_FILENO) == 1 ? STDIN_FILENO : -1, STDOUT_FILENO);
-        keys_ = terminal_ && ::isatty(STDIN_FILENO) == 1;
+          sampler_(sampler),
+          io_(io),
+          interval_(std::chrono::milliseconds(std::llround(options.interval * 1000.0))),
+          keys_(io.full_screen && io.keys_fd >= 0) {
+        if (io.full_screen) terminal_.emplace(io.keys_fd, io.out_fd);
     }
 
-    WatchEnd run(Snapshot first, SystemClock::time_point first_time,
-                 SteadyClock::time_point first_steady) {
+    Stop run(Snapshot first, SystemClock::time_point first_time,
+             SteadyClock::time_point first_steady) {
         tracker_.update(std::move(first), first_steady);
         info_.pid = options_.pid;
         info_.interval = interval_;
@@ -62,10 +62,10 @@ class Watch {
             const bool last =
                 options_.count > 0 && taken >= static_cast<std::size_t>(options_.count);
             if (last && !terminal_) return {};
-            if (std::optional<WatchEnd> end = wait_until(deadline)) return *end;
+            if (std::optional<Stop> stop = wait_until(deadline)) return *stop;
             if (last) return {};
             ++taken;
-            if (std::optional<WatchEnd> end = sample(taken)) return *end;
+            if (std::optional<Stop> stop = sample(taken)) return *stop;
             const SteadyClock::time_point now = SteadyClock::now();
             while (deadline <= now) deadline += interval_;
         }
@@ -78,40 +78,40 @@ class Watch {
 
   private:
     // One more sample: shown on success, a notice on a transient failure, the end otherwise.
-    std::optional<WatchEnd> sample(std::size_t number) {
+    std::optional<Stop> sample(std::size_t number) {
         const SystemClock::time_point when = SystemClock::now();
         const SteadyClock::time_point steady = SteadyClock::now();
-        Result<Snapshot> snapshot = read_live_snapshot(options_.pid, options_.retries);
+        Result<Snapshot> snapshot = sampler_();
         if (snapshot) {
             tracker_.update(std::move(*snapshot), steady);
             info_.time = when;
             info_.sample = number;
             info_.notice.clear();
-            if (!show_sample()) return WatchEnd{};
+            if (!show_sample()) return Stop{};
             return std::nullopt;
         }
         const Error& error = snapshot.error();
         if (error.code == Errc::NoSuchProcess) {
-            return WatchEnd{
-                kExitNoSuchProcess, 0,
-                fmt::format("aps: process {} exited (last sample: {}, {} task{})\n", options_.pid,
-                            info_.sample, task_count(), task_count() == 1 ? "" : "s")};
+            const std::size_t tasks = tracker_.times().size();
+            return Stop{{kExitNoSuchProcess, 0},
+                        fmt::format("aps: process {} exited (last sample: {}, {} task{})\n",
+                                    options_.pid, info_.sample, tasks, tasks == 1 ? "" : "s")};
         }
         if (!is_transient(error.code)) {
-            return WatchEnd{exit_code_for(error.code), 0, describe_error(error)};
+            return Stop{{exit_code_for(error.code), 0}, describe_error(error)};
         }
         // The target changed under every attempt: try again next interval.
-        WatchInfo skipped = info_;
-        skipped.time = when;
-        skipped.sample = number;
-        skipped.notice = error.message;
         if (terminal_) {
             info_.notice =
                 fmt::format("sample {} skipped (retried next interval): {}", number, error.message);
             draw();
-            return terminal_->ok() ? std::nullopt : std::optional<WatchEnd>(WatchEnd{});
+            return terminal_->ok() ? std::nullopt : std::optional<Stop>(Stop{});
         }
-        if (!write_fully(STDOUT_FILENO, render_watch_log_skip(skipped))) return WatchEnd{};
+        WatchInfo skipped = info_;
+        skipped.time = when;
+        skipped.sample = number;
+        skipped.notice = error.message;
+        if (!write_fully(io_.out_fd, render_watch_log_skip(skipped))) return Stop{};
         return std::nullopt;
     }
 
@@ -120,33 +120,33 @@ class Watch {
             draw();
             return terminal_->ok();
         }
-        return write_fully(STDOUT_FILENO,
+        return write_fully(io_.out_fd,
                            render_watch_log(tracker_.snapshot(), tracker_.times(), info_));
     }
 
     void draw() {
         terminal_->draw(render_watch_screen(tracker_.snapshot(), tracker_.times(), info_,
-                                            terminal_->size(), colour_));
+                                            terminal_->size(), io_.colour));
     }
 
-    // Waits for the deadline while handling keys and signals; an end if one of them says so.
-    std::optional<WatchEnd> wait_until(SteadyClock::time_point deadline) {
+    // Waits for the deadline while handling keys and signals; a stop if one of them says so.
+    std::optional<Stop> wait_until(SteadyClock::time_point deadline) {
         for (;;) {
-            pollfd fd{STDIN_FILENO, POLLIN, 0};
+            pollfd fd{io_.keys_fd, POLLIN, 0};
             const int ready = signals_.wait(&fd, keys_ ? 1 : 0, deadline - SteadyClock::now());
-            if (std::optional<WatchEnd> end = handle_signals()) return end;
+            if (std::optional<Stop> stop = handle_signals()) return stop;
             if (ready > 0 && keys_) {
-                if (std::optional<WatchEnd> end = handle_keys(fd.revents)) return end;
+                if (std::optional<Stop> stop = handle_keys(fd.revents)) return stop;
             }
-            if (terminal_ && !terminal_->ok()) return WatchEnd{};
+            if (terminal_ && !terminal_->ok()) return Stop{};
             if (SteadyClock::now() >= deadline) return std::nullopt;
         }
     }
 
-    std::optional<WatchEnd> handle_signals() {
+    std::optional<Stop> handle_signals() {
         const unsigned caught = signals_.take_caught();
         for (int signo : {SIGINT, SIGTERM, SIGHUP}) {
-            if (caught & bit(signo)) return WatchEnd{128 + signo, signo, {}};
+            if (caught & bit(signo)) return Stop{{128 + signo, signo}, {}};
         }
         if (caught & bit(SIGTSTP)) {
             if (terminal_) terminal_->leave();
@@ -162,58 +162,63 @@ class Watch {
         return std::nullopt;
     }
 
-    std::optional<WatchEnd> handle_keys(short revents) {
+    std::optional<Stop> handle_keys(short revents) {
         char buf[64];
-        const ssize_t n =
-            (revents & (POLLIN | POLLHUP)) ? ::read(STDIN_FILENO, buf, sizeof buf) : 0;
+        const ssize_t n = (revents & (POLLIN | POLLHUP)) ? ::read(io_.keys_fd, buf, sizeof buf) : 0;
         if (n <= 0) {
             if (n == 0 || (errno != EINTR && errno != EAGAIN)) keys_ = false;  // no more keys
             return std::nullopt;
         }
         for (ssize_t i = 0; i < n; ++i) {
-            if (buf[i] == 'q' || buf[i] == 'Q') return WatchEnd{};
+            if (buf[i] == 'q' || buf[i] == 'Q') return Stop{};
             if (buf[i] == '\x0c') draw();  // ^L
         }
         return std::nullopt;
     }
 
-    std::size_t task_count() const { return tracker_.times().size(); }
-
     const Options& options_;
-    bool colour_;
+    const Sampler& sampler_;
+    WatchIo io_;
     std::chrono::milliseconds interval_;
+    bool keys_;
     // Declared before the terminal: destroyed after it, so a signal still pending when the
     // handlers go takes effect on a terminal already given back.
     SignalGuard signals_{SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT};
     std::optional<Terminal> terminal_;
-    bool keys_ = false;
     ParkTracker tracker_;
     WatchInfo info_;
 };
 
 }  // namespace
 
-int run_watch(const Options& options) {
-    const bool on_terminal = is_capable_terminal(STDOUT_FILENO, std::getenv("TERM"));
-    const bool colour = on_terminal && colour_allowed(std::getenv("NO_COLOR"));
-
+WatchEnd watch(const Options& options, const Sampler& sample, const WatchIo& io) {
     // The first sample decides, as for ps, whether there is anything to watch.
     const SystemClock::time_point first_time = SystemClock::now();
     const SteadyClock::time_point first_steady = SteadyClock::now();
-    Result<Snapshot> first = read_live_snapshot(options.pid, options.retries);
+    Result<Snapshot> first = sample();
     if (!first) {
-        const std::string text = describe_error(first.error());
-        write_fully(STDERR_FILENO, text);
-        return exit_code_for(first.error().code);
+        write_fully(io.err_fd, describe_error(first.error()));
+        return WatchEnd{exit_code_for(first.error().code), 0};
     }
-
-    WatchEnd end;
+    Stop stop;
     {
-        Watch watch(options, on_terminal, colour);
-        end = watch.run(std::move(*first), first_time, first_steady);
-        watch.finish();
+        Watch loop(options, sample, io);
+        stop = loop.run(std::move(*first), first_time, first_steady);
+        loop.finish();
     }
-    if (!end.final_line.empty()) write_fully(STDERR_FILENO, end.final_line);
+    if (!stop.final_line.empty()) write_fully(io.err_fd, stop.final_line);
+    return stop.end;
+}
+
+int run_watch(const Options& options) {
+    WatchIo io;
+    io.out_fd = STDOUT_FILENO;
+    io.err_fd = STDERR_FILENO;
+    io.full_screen = is_capable_terminal(STDOUT_FILENO, std::getenv("TERM"));
+    io.keys_fd = io.full_screen && ::isatty(STDIN_FILENO) == 1 ? STDIN_FILENO : -1;
+    io.colour = io.full_screen && colour_allowed(std::getenv("NO_COLOR"));
+    const Sampler sample = [&options] { return read_live_snapshot(options.pid, options.retries); };
+    const WatchEnd end = watch(options, sample, io);
     if (end.signal != 0) {
         // Handlers and mask are restored: die of the signal, so a shell sees why aps stopped.
         ::raise(end.signal);
