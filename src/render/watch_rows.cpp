@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <string_view>
 
@@ -32,18 +33,30 @@ std::vector<WatchRow> rows_by_park_time(const Snapshot& snapshot,
 }
 
 std::vector<CoroutineCount> count_by_coroutine(const Snapshot& snapshot) {
-    std::map<std::string, std::size_t> counts;
+    // Counted per code object first (one escape per code object, not per task), then merged by
+    // name: different code objects may share a qualified name.
+    std::vector<std::size_t> per_code(snapshot.codes.size() + 1, 0);  // last: unknown index
+    std::size_t no_frame = 0;
     for (const Interpreter& interp : snapshot.interpreters) {
         for (const Thread& thread : interp.threads) {
             for (const Task& task : thread.tasks) {
                 if (task.frames.empty()) {
-                    ++counts["-"];
+                    ++no_frame;
                 } else {
-                    ++counts[escape_text(code_of(snapshot, task.frames.front()).function)];
+                    ++per_code[std::min<std::size_t>(task.frames.front().code,
+                                                     snapshot.codes.size())];
                 }
             }
         }
     }
+    std::map<std::string, std::size_t> counts;
+    for (std::size_t code = 0; code < per_code.size(); ++code) {
+        if (per_code[code] == 0) continue;
+        Frame frame;
+        frame.code = static_cast<uint32_t>(std::min<std::size_t>(code, UINT32_MAX));
+        counts[escape_text(code_of(snapshot, frame).function)] += per_code[code];
+    }
+    if (no_frame > 0) counts["-"] += no_frame;
     std::vector<CoroutineCount> out;
     out.reserve(counts.size());
     for (auto& [function, tasks] : counts) out.push_back(CoroutineCount{function, tasks});
