@@ -44,7 +44,7 @@ CASES = [
     "restaurant", "taskgroups_nested", "gather", "many_awaiters", "shield", "wait_for",
     "asyncio_wait", "timeout", "future_event_queue", "threads", "exited_thread", "eager_tasks",
     "async_generators", "qualnames", "deep_chain", "cycle", "many_tasks", "non_ascii",
-    "control_chars", "no_asyncio",
+    "control_chars", "no_asyncio", "subinterpreters",
 ]
 ERROR_CASES = ["err_no_such_pid", "err_not_python", "err_python313", "err_permission"]
 
@@ -69,6 +69,10 @@ RULE2 = {
     # mangles the non-ASCII names (U+0085, U+202E), so the oracle is used.
     ("control_chars", "3.14"): "oracle",
     ("control_chars", "3.15"): "escaped_reference",
+    # Rule 2, row "only the newest interpreter is read": aps shows every interpreter, main
+    # first, then the subinterpreters oldest first; the newest one's part equals the reference.
+    ("subinterpreters", "3.14"): "all_interpreters",
+    ("subinterpreters", "3.15"): "all_interpreters",
 }
 
 # Harness self-checks, for the version where the reference is right: feed a Rule-2 checker
@@ -524,7 +528,40 @@ def tree_blocks(text):
     return ["\n".join(b) for b in out]
 
 
+def check_all_interpreters(cmd, ref, aps, oracle, esc):
+    """Every interpreter's tasks (the whole output matches the oracle), grouped by interpreter in
+    creation order (main first), and the newest interpreter's part is byte-identical to the
+    reference's output, which shows that interpreter only."""
+    if ref[0] != 0:
+        raise Fail("reference failed (exit %d): %r" % (ref[0], ref[1] + ref[2]))
+    check_oracle(cmd, ref, aps, oracle, esc)
+    order = oracle["interpreters_oldest_first"]
+    interp_of_tid = {str(t["tid"]): t.get("interp", 0) for t in oracle["tasks"]}
+    interp_of_name = {shown(t["name"], esc): t.get("interp", 0) for t in oracle["tasks"]
+                      if t["awaited_by"] == []}
+    rtext, atext = decode(ref[1], "reference"), decode(aps[1], "aps")
+    if cmd == "ps":
+        rows = atext[len(PS_HEADER):].split("\n")[:-1]
+        seen = [interp_of_tid[r.split(" ", 1)[0]] for r in rows]
+        newest = [r for r in rows if interp_of_tid[r.split(" ", 1)[0]] == order[-1]]
+        newest_text = PS_HEADER + "".join(r + "\n" for r in newest)
+    else:
+        blocks = tree_blocks(atext)
+        seen = [interp_of_name[TASK_LINE.match(b.split("\n", 1)[0]).group(1)] for b in blocks]
+        newest_text = "".join(b + "\n" for b in blocks
+                              if interp_of_name[TASK_LINE.match(b.split("\n", 1)[0]).group(1)]
+                              == order[-1])
+    groups = list(dict.fromkeys(seen))
+    if groups != order or seen != sorted(seen, key=order.index):
+        raise Fail("interpreters in aps's output: %s; expected each once, in the order %s"
+                   % (seen, order))
+    require_equal("the newest interpreter's part (the reference shows only that one)",
+                  ref[1], newest_text.encode(), "reference", "aps")
+    print("interpreters in order %s; the newest one's part equals the reference" % groups)
+
+
 CHECKERS = {
+    "all_interpreters": check_all_interpreters,
     "oracle": check_oracle,
     "escaped_reference": check_escaped_reference,
     "no_asyncio": check_no_asyncio,
