@@ -27,11 +27,23 @@ triplet=$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)
 roots=()
 for v in "${versions[@]}"; do
   roots+=("python$v-minimal" "libpython$v-minimal" "libpython$v-stdlib" "libpython$v" "python$v-dbg"
-          "libpython$v-dbg" "python$v-nopie" "libpython$v-dev")
+          "libpython$v-dbg" "python$v-nopie" "libpython$v-dev" "libpython$v-dbg")
 done
-stamp_key="$suite ${roots[*]} v4"
+# The key is the one older copies of this script wrote, so that they accept this tree (a superset of
+# theirs) instead of re-provisioning it in turn; a tree of theirs lacks bin/python3.X-dbg and -nopie.
+# A tree stamped "v4" (this layout, written by an earlier copy of this version) is accepted too.
+stamp_key="$suite ${roots[*]} v3"
+complete() {
+  [[ -f "$cache/stamp" ]] || return 1
+  local stamp
+  stamp=$(cat "$cache/stamp")
+  [[ "$stamp" == "$stamp_key" || "$stamp" == "$suite "*" v4" ]] || return 1
+  for v in "${versions[@]}"; do
+    [[ -e "$cache/bin/python$v-dbg" && -e "$cache/bin/python$v-nopie" ]] || return 1
+  done
+}
 
-if [[ -f "$cache/stamp" && "$(cat "$cache/stamp")" == "$stamp_key" ]]; then
+if complete; then
   echo "$cache/bin"
   exit 0
 fi
