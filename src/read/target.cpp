@@ -39,6 +39,16 @@ std::vector<MappedFile> files_matching(std::span<const MappedFile> files, std::s
     return out;
 }
 
+// Files named like Python first (python3.X, libpython3.X.so), then every other mapped file: a
+// program that links libpython statically, or a renamed interpreter, holds the runtime too.
+std::vector<MappedFile> runtime_candidates(std::span<const MappedFile> files) {
+    std::vector<MappedFile> out = files_matching(files, "python");
+    for (const MappedFile& f : files) {
+        if (!basename_contains(f, "python")) out.push_back(f);
+    }
+    return out;
+}
+
 // The runtime's file first (static builds and 3.15, where _asyncio is built in), then
 // extension modules named _asyncio (3.14), then every other python file.
 std::vector<MappedFile> asyncio_candidates(std::span<const MappedFile> files,
@@ -134,8 +144,8 @@ Result<FoundSection> locate_runtime(pid_t pid, std::span<const read::MapEntry> m
         return {};
     };
     SearchLog log;
-    auto candidates = files_matching(files, "python");
-    auto found = read::find_mapped_section(pid, candidates, kRuntimeSection, check_cookie, log);
+    auto found = read::find_mapped_section(pid, runtime_candidates(files), kRuntimeSection,
+                                           check_cookie, log);
     if (!found) return std::move(found).error();
     if (!*found) {
         found = scan_python_mappings(maps, memory);
