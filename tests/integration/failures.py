@@ -3,7 +3,11 @@
 
     failures.py --aps PATH --python PATH --case NAME
 
-Cases (see CASES): exit_midread, kernel_thread, zombie, deleted_exe, replaced_exe, mount_ns.
+Cases (see CASES): exit_midread, kernel_thread, zombie, deleted_exe, replaced_exe, mount_ns,
+future_version, free_threaded.
+future_version and free_threaded run a copy of the interpreter whose _Py_DebugOffsets (the
+initial bytes of its .PyRuntime section) were patched to say 3.16.0a1, or free_threaded = 1:
+Debian ships neither a 3.16 nor a free-threaded build, and aps must name what it found.
 (no_such_pid, permission, not_python, python3.13 and no_asyncio are difftest.py's cases.)
 Every case prints the exit code and stderr line aps gave.  Exit 0 pass, 1 fail, 77 skip.
 """
@@ -12,6 +16,7 @@ import os
 import random
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -20,7 +25,8 @@ import time
 from hardlib import (SKIP, TARGETS, Fail, check_error, check_unharmed, difftest, run,
                      target_env)
 
-CASES = ["exit_midread", "kernel_thread", "zombie", "deleted_exe", "replaced_exe", "mount_ns"]
+CASES = ["exit_midread", "kernel_thread", "zombie", "deleted_exe", "replaced_exe", "mount_ns",
+         "future_version", "free_threaded"]
 
 
 def show(what, res):
@@ -184,6 +190,50 @@ def case_mount_ns(args, tmp):
         target.stop()
 
 
+def runtime_section_offset(path):
+    """File offset of the .PyRuntime section of a 64-bit little-endian ELF file."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
+        raise Fail("%s is not a 64-bit little-endian ELF file" % path)
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3A)
+    def header(i):   # (name offset, file offset)
+        base = shoff + i * shentsize
+        return struct.unpack_from("<I", data, base)[0], struct.unpack_from("<Q", data, base + 24)[0]
+    names_at = header(shstrndx)[1]
+    for i in range(shnum):
+        name_off, offset = header(i)
+        end = data.index(b"\0", names_at + name_off)
+        if data[names_at + name_off:end] == b".PyRuntime":
+            return offset
+    raise Fail("%s has no .PyRuntime section" % path)
+
+
+def case_patched_offsets(args, tmp, field_offset, value, needle):
+    """A copy of the interpreter whose debug offsets claim another version or build."""
+    home, real = python_home(args.python)
+    copy = os.path.join(tmp, os.path.basename(real) + "-patched")
+    shutil.copy2(real, copy)
+    at = runtime_section_offset(copy)
+    with open(copy, "r+b") as f:
+        f.seek(at)
+        if f.read(8) != b"xdebugpy":
+            raise Fail("no debug offsets cookie at the start of .PyRuntime in %s" % copy)
+        f.seek(at + field_offset)
+        f.write(struct.pack("<Q", value))
+    target = difftest.Target([copy, os.path.join(TARGETS, "restaurant.py")],
+                             env=target_env(tmp, PYTHONHOME=home))
+    try:
+        results = [run([args.aps, c, str(target.pid)]) for c in ("ps", "pstree")]
+        check_unharmed(target)
+    finally:
+        target.stop()
+    for command, res in zip(("ps", "pstree"), results):
+        show("%s %s" % (args.case, command), res)
+        check_error(res, 5, (needle,), ("not supported",))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--aps", required=True)
@@ -203,6 +253,11 @@ def main():
             case_deleted_or_replaced(args, tmp, args.case == "replaced_exe")
         elif args.case == "mount_ns":
             case_mount_ns(args, tmp)
+        elif args.case == "future_version":
+            case_patched_offsets(args, tmp, 8, 0x031000A1, "Python 3.16.0a1")
+        elif args.case == "free_threaded":
+            minor = os.path.basename(os.path.realpath(args.python)).split(".")[1][:2]
+            case_patched_offsets(args, tmp, 16, 1, "free-threaded (3.%st)" % minor)
     except Fail as e:
         print("FAIL: %s" % e)
         return 1
