@@ -67,7 +67,7 @@ for index in range(int(os.environ.get("APS_SUBINTERPRETERS", "2"))):
     interp.prepare_main(TARGETS=os.path.dirname(os.path.abspath(__file__)), REPORT=report,
                         INDEX=index)
     threading.Thread(target=run_sub, args=(interp, SUB_CODE), daemon=True).start()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 50
     while not os.path.exists(report):
         if time.monotonic() > deadline:
             raise SystemExit("subinterpreter %d never parked its tasks" % index)
