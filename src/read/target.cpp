@@ -39,12 +39,16 @@ std::vector<MappedFile> files_matching(std::span<const MappedFile> files, std::s
     return out;
 }
 
-// Files named like Python first (python3.X, libpython3.X.so), then every other mapped file: a
-// program that links libpython statically, or a renamed interpreter, holds the runtime too.
-std::vector<MappedFile> runtime_candidates(std::span<const MappedFile> files) {
+// Files named like Python first (python3.X, libpython3.X.so), then the main executable whatever
+// its name: a program that links libpython statically, or a renamed interpreter, holds the
+// runtime itself. `exe` is /proc/PID/exe's target, which names the file as the maps do.
+std::vector<MappedFile> runtime_candidates(std::span<const MappedFile> files,
+                                           std::string_view exe) {
+    constexpr std::string_view kDeleted = " (deleted)";
+    if (exe.ends_with(kDeleted)) exe.remove_suffix(kDeleted.size());
     std::vector<MappedFile> out = files_matching(files, "python");
     for (const MappedFile& f : files) {
-        if (!basename_contains(f, "python")) out.push_back(f);
+        if (!basename_contains(f, "python") && f.path == exe) out.push_back(f);
     }
     return out;
 }
@@ -133,23 +137,33 @@ Result<std::optional<FoundSection>> scan_python_mappings(std::span<const read::M
 
 Result<FoundSection> locate_runtime(pid_t pid, std::span<const read::MapEntry> maps,
                                     std::span<const MappedFile> files, RemoteMemory& memory) {
-    auto check_cookie = [&memory](uint64_t addr, const SectionInfo& info) -> Result<void> {
+    bool cookieless = false;  // a readable .PyRuntime without the cookie: Python before 3.13
+    auto check_cookie = [&memory, &cookieless](uint64_t addr,
+                                               const SectionInfo& info) -> Result<void> {
         if (info.size < kDebugOffsetsReadSize) {
             return Error{Errc::CorruptData, fmt::format("section is only {} bytes", info.size)};
         }
         std::array<std::byte, 8> cookie{};
         if (auto ok = memory.read(addr, cookie); !ok) return ok;
-        if (std::memcmp(cookie.data(), kCookie.data(), kCookie.size()) != 0)
+        if (std::memcmp(cookie.data(), kCookie.data(), kCookie.size()) != 0) {
+            cookieless = true;
             return Error{Errc::CorruptData, "no debug offsets cookie there"};
+        }
         return {};
     };
     SearchLog log;
-    auto found = read::find_mapped_section(pid, runtime_candidates(files), kRuntimeSection,
-                                           check_cookie, log);
+    auto found = read::find_mapped_section(pid, runtime_candidates(files, exe_of(pid)),
+                                           kRuntimeSection, check_cookie, log);
     if (!found) return std::move(found).error();
     if (!*found) {
         found = scan_python_mappings(maps, memory);
         if (!found) return std::move(found).error();
+    }
+    if (!*found && cookieless) {
+        return Error{Errc::UnsupportedVersion,
+                     fmt::format("process {} runs {}, a Python older than 3.13: its {} section "
+                                 "has no debug offsets (aps reads 3.14 and 3.15)",
+                                 pid, exe_of(pid), kRuntimeSection)};
     }
     if (!*found) return runtime_not_found(pid, log);
     return std::move(**found);
