@@ -32,7 +32,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGETS = os.path.join(HERE, "targets")
-READY_TIMEOUT = 60.0      # seconds to wait for READY (debug builds start subinterpreters slowly)
+READY_TIMEOUT = 120.0     # seconds to wait for READY (debug builds start subinterpreters slowly)
 RUN_TIMEOUT = 60.0        # seconds for one run of the reference or aps
 SKIP = 77
 
