@@ -103,8 +103,15 @@ NoMappings why_no_mappings(pid_t pid) {
     return (flags & kPfKthread) ? NoMappings::KernelThread : NoMappings::Exiting;
 }
 
-Error runtime_not_found(pid_t pid, const SearchLog& log) {
+Error runtime_not_found(pid_t pid, const SearchLog& log, bool python_files) {
     std::string exe = exe_of(pid);
+    if (python_files && log.notes.empty()) {
+        // Python files without the section at all: 3.9 and older (or 2.x) have none.
+        return {Errc::UnsupportedVersion,
+                fmt::format("process {} runs {}, but none of its python files has a {} section: "
+                            "a Python older than 3.10? (aps reads 3.14 and 3.15)",
+                            pid, exe, kRuntimeSection)};
+    }
     if (read::basename_of(exe).find("python") == std::string_view::npos || log.notes.empty()) {
         return {Errc::NotPython,
                 fmt::format("process {} is not a Python process (no {} section in its mapped "
@@ -137,10 +144,11 @@ Result<std::optional<FoundSection>> scan_python_mappings(std::span<const read::M
 
 Result<FoundSection> locate_runtime(pid_t pid, std::span<const read::MapEntry> maps,
                                     std::span<const MappedFile> files, RemoteMemory& memory) {
-    bool cookieless = false;  // a readable .PyRuntime without the cookie: Python before 3.13
+    bool cookieless = false;  // a .PyRuntime without debug offsets: Python before 3.13
     auto check_cookie = [&memory, &cookieless](uint64_t addr,
                                                const SectionInfo& info) -> Result<void> {
         if (info.size < kDebugOffsetsReadSize) {
+            cookieless = true;  // 3.10 and older keep a few hundred bytes there
             return Error{Errc::CorruptData, fmt::format("section is only {} bytes", info.size)};
         }
         std::array<std::byte, 8> cookie{};
@@ -165,7 +173,7 @@ Result<FoundSection> locate_runtime(pid_t pid, std::span<const read::MapEntry> m
                                  "has no debug offsets (aps reads 3.14 and 3.15)",
                                  pid, exe_of(pid), kRuntimeSection)};
     }
-    if (!*found) return runtime_not_found(pid, log);
+    if (!*found) return runtime_not_found(pid, log, !files_matching(files, "python").empty());
     return std::move(**found);
 }
 

@@ -4,7 +4,9 @@
     failures.py --aps PATH --python PATH --case NAME
 
 Cases (see CASES): exit_midread, kernel_thread, zombie, deleted_exe, replaced_exe, mount_ns,
-future_version, free_threaded.
+future_version, free_threaded, old_pythons.
+old_pythons runs every interpreter older than 3.14 found on the machine (--python, a 3.13, and
+OLD_PYTHONS: pyenv's 2.7 and 3.6-3.13 here): aps names it as too old, exit 5.
 future_version and free_threaded run a copy of the interpreter whose _Py_DebugOffsets (the
 initial bytes of its .PyRuntime section) were patched to say 3.16.0a1, or free_threaded = 1:
 Debian ships neither a 3.16 nor a free-threaded build, and aps must name what it found.
@@ -26,7 +28,8 @@ from hardlib import (SKIP, TARGETS, Fail, check_error, check_unharmed, difftest,
                      target_env)
 
 CASES = ["exit_midread", "kernel_thread", "zombie", "deleted_exe", "replaced_exe", "mount_ns",
-         "future_version", "free_threaded"]
+         "future_version", "free_threaded", "old_pythons"]
+OLD_PYTHONS = "~/.pyenv/versions/*/bin/python[23].*"   # what this machine kind has besides 3.13
 
 
 def show(what, res):
@@ -234,6 +237,25 @@ def case_patched_offsets(args, tmp, field_offset, value, needle):
         check_error(res, 5, (needle,), ("not supported",))
 
 
+def case_old_pythons(args, tmp):
+    import glob
+    import re
+    found = [args.python] + sorted(glob.glob(os.path.expanduser(OLD_PYTHONS)))
+    pythons = [p for p in found if re.search(r"python[23]\.[0-9]+$", p)]
+    code = ("import sys, time\nsys.stdout.write('READY\\n'); sys.stdout.flush()\n"
+            "time.sleep(3600)\n")
+    for python in pythons:
+        target = difftest.Target([python, "-c", code], env=target_env(tmp))
+        try:
+            res = run([args.aps, "ps", str(target.pid)])
+            check_unharmed(target)
+        finally:
+            target.stop()
+        show(os.path.basename(python), res)
+        check_error(res, 5, ("not supported", "older than", "aps reads 3.14 and 3.15"))
+    print("%d interpreters older than 3.14 rejected" % len(pythons))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--aps", required=True)
@@ -253,6 +275,8 @@ def main():
             case_deleted_or_replaced(args, tmp, args.case == "replaced_exe")
         elif args.case == "mount_ns":
             case_mount_ns(args, tmp)
+        elif args.case == "old_pythons":
+            case_old_pythons(args, tmp)
         elif args.case == "future_version":
             case_patched_offsets(args, tmp, 8, 0x031000A1, "Python 3.16.0a1")
         elif args.case == "free_threaded":
