@@ -9,23 +9,42 @@
 #include <cerrno>
 #include <cstring>
 
+#ifndef APS_NO_ELF
 #include "read/elf_image.hpp"
+#endif
+#include "read/macho_image.hpp"
 
 namespace aps::read {
 
-Result<std::unique_ptr<Image>> open_image(int fd, std::string_view name) {
-    auto elf = try_open_elf(fd, name);
-    if (!elf || *elf) return elf;
-    return Error{Errc::BadImage, fmt::format("'{}': not an ELF file", name)};
+CpuArch host_arch() {
+#if defined(__aarch64__) || defined(__arm64__)
+    return CpuArch::Arm64;
+#else
+    return CpuArch::X86_64;  // also the choice on hosts that are neither: Mach-O needs one
+#endif
 }
 
-Result<std::unique_ptr<Image>> open_image_file(const std::string& path) {
+std::string_view arch_name(CpuArch arch) {
+    return arch == CpuArch::Arm64 ? "arm64" : "x86_64";
+}
+
+Result<std::unique_ptr<Image>> open_image(int fd, std::string_view name, CpuArch arch) {
+#ifndef APS_NO_ELF  // a macOS build without libelf (CMakeLists.txt)
+    auto elf = try_open_elf(fd, name);
+    if (!elf || *elf) return elf;
+#endif
+    auto macho = try_open_macho(fd, name, arch);
+    if (!macho || *macho) return macho;
+    return Error{Errc::BadImage, fmt::format("'{}': not an ELF or Mach-O file", name)};
+}
+
+Result<std::unique_ptr<Image>> open_image_file(const std::string& path, CpuArch arch) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         return Error{Errc::BadImage,
                      fmt::format("cannot open '{}': {}", path, std::strerror(errno))};
     }
-    auto image = open_image(fd, path);
+    auto image = open_image(fd, path, arch);
     ::close(fd);
     return image;
 }

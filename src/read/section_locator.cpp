@@ -69,7 +69,7 @@ Result<std::optional<FoundSection>> find_mapped_section(pid_t pid,
                 log.notes.push_back(image.error().message);
                 continue;
             }
-            auto info = (*image)->find_section(section);
+            auto info = (*image)->find_debug_section(section);
             if (!info) break;  // opened fine and has no such section: try the next file
 
             uint64_t addr = remote_section_address(file.start, **image, *info);
@@ -77,8 +77,8 @@ Result<std::optional<FoundSection>> find_mapped_section(pid_t pid,
             if (ok) return std::optional<FoundSection>(FoundSection{addr, *info, file.path});
             Errc code = ok.error().code;
             if (code == Errc::PermissionDenied || code == Errc::NoSuchProcess) return ok.error();
-            log.notes.push_back(
-                fmt::format("{} of {} at {:#x}: {}", section, file.path, addr, ok.error().message));
+            log.notes.push_back(fmt::format("{} section of {} at {:#x}: {}", section, file.path,
+                                            addr, ok.error().message));
         }
     }
     return std::optional<FoundSection>{};

@@ -46,7 +46,8 @@ struct SearchLog {
 using SectionCheck = std::function<Result<void>(uint64_t addr, const SectionInfo& info)>;
 
 // Tries each file in order, each through /proc/PID/root/<path>, /proc/PID/map_files/<range>
-// and the literal path, and returns the first section named `section` that passes `check`.
+// and the literal path, and returns the first of CPython's debug sections named `section`
+// (kPyRuntimeSection, kAsyncioDebugSection) that passes `check`.
 Result<std::optional<FoundSection>> find_mapped_section(pid_t pid,
                                                         std::span<const MappedFile> files,
                                                         std::string_view section,

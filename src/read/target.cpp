@@ -23,8 +23,9 @@ using read::MappedFile;
 using read::SearchLog;
 using read::SectionInfo;
 
+// How messages name the runtime's section (the ELF spelling); look-ups use CPython's names,
+// read::kPyRuntimeSection and read::kAsyncioDebugSection, which each image format spells its way.
 constexpr std::string_view kRuntimeSection = ".PyRuntime";
-constexpr std::string_view kAsyncioSection = ".AsyncioDebug";
 constexpr std::string_view kCookie = "xdebugpy";
 
 bool basename_contains(const MappedFile& f, std::string_view needle) {
@@ -161,7 +162,7 @@ Result<FoundSection> locate_runtime(pid_t pid, std::span<const read::MapEntry> m
     };
     SearchLog log;
     auto found = read::find_mapped_section(pid, runtime_candidates(files, exe_of(pid)),
-                                           kRuntimeSection, check_cookie, log);
+                                           read::kPyRuntimeSection, check_cookie, log);
     if (!found) return std::move(found).error();
     if (!*found) {
         found = scan_python_mappings(maps, memory);
@@ -200,7 +201,8 @@ Result<std::optional<AsyncioOffsets>> locate_asyncio(pid_t pid, std::span<const 
     };
     SearchLog log;
     auto candidates = asyncio_candidates(files, runtime_file);
-    auto found = read::find_mapped_section(pid, candidates, kAsyncioSection, check_table, log);
+    auto found =
+        read::find_mapped_section(pid, candidates, read::kAsyncioDebugSection, check_table, log);
     if (!found) return std::move(found).error();
     if (!parsed && first_invalid) return *first_invalid;
     return parsed;

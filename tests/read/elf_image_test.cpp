@@ -71,6 +71,37 @@ TEST(ElfImage, RemoteAddressSubtractsTheLinkBase) {
     EXPECT_EQ(remote_section_address((*image)->link_base(), **image, *runtime), runtime->addr);
 }
 
+TEST(ElfImage, DebugSectionsAreTheDottedSections) {
+    auto image = open_image_file(python_path(15));
+    ASSERT_TRUE(image) << image.error().message << " — " << test::kProvisionHint;
+    auto runtime = (*image)->find_debug_section(kPyRuntimeSection);
+    auto asyncio = (*image)->find_debug_section(kAsyncioDebugSection);
+    ASSERT_TRUE(runtime && asyncio);
+    EXPECT_EQ(runtime->addr, (*image)->find_section(".PyRuntime")->addr);
+    EXPECT_EQ(asyncio->addr, (*image)->find_section(".AsyncioDebug")->addr);
+    EXPECT_FALSE((*image)->find_debug_section(".PyRuntime"));
+    EXPECT_FALSE((*image)->find_section("__DATA,PyRuntime"));  // the Mach-O spelling
+}
+
+class ElfPyRuntimeSymbol : public ::testing::TestWithParam<std::string (*)(int)> {};
+
+// _PyRuntime is the first and only object of its section, in executables and libpython alike.
+TEST_P(ElfPyRuntimeSymbol, IsTheStartOfTheSection) {
+    auto image = open_image_file(GetParam()(14));
+    ASSERT_TRUE(image) << image.error().message << " — " << test::kProvisionHint;
+    auto runtime = (*image)->find_debug_section(kPyRuntimeSection);
+    ASSERT_TRUE(runtime);
+    auto symbol = (*image)->find_symbol("_PyRuntime");
+    ASSERT_TRUE(symbol) << symbol.error().message;
+    EXPECT_EQ(*symbol, std::optional<uint64_t>(runtime->addr));
+    auto missing = (*image)->find_symbol("__PyRuntime");  // no Mach-O underscore on ELF
+    ASSERT_TRUE(missing);
+    EXPECT_FALSE(*missing);
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, ElfPyRuntimeSymbol,
+                         ::testing::Values(&python_path, &libpython_path));
+
 class TempFile {
   public:
     explicit TempFile(std::string_view contents) {
