@@ -20,19 +20,18 @@ void append_u_escape(std::string& out, uint32_t cp) {
     out.append(buf, 6);
 }
 
+bool is_continuation(unsigned char b) {
+    return (b & 0xC0) == 0x80;
+}
+
+}  // namespace
+
 bool is_bidi_control(uint32_t cp) {
     return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
            (cp >= 0x2066 && cp <= 0x2069);
 }
 
-bool is_continuation(unsigned char b) {
-    return (b & 0xC0) == 0x80;
-}
-
-// Decodes one multi-byte sequence starting at text[i] (text[i] >= 0x80). Returns its length, or 0
-// when the bytes are not valid UTF-8. Surrogates (ED A0..BF xx) are accepted: the model keeps a
-// Python str's lone surrogate in that form.
-std::size_t decode(std::string_view text, std::size_t i, uint32_t& cp) {
+std::size_t decode_utf8_sequence(std::string_view text, std::size_t i, uint32_t& cp) {
     const auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
     const unsigned char lead = at(0);
     std::size_t len = 0;
@@ -60,8 +59,6 @@ std::size_t decode(std::string_view text, std::size_t i, uint32_t& cp) {
     }
     return len;
 }
-
-}  // namespace
 
 void append_escaped(std::string& out, std::string_view text) {
     std::size_t i = 0;
@@ -99,7 +96,7 @@ void append_escaped(std::string& out, std::string_view text) {
             continue;
         }
         uint32_t cp = 0;
-        const std::size_t len = decode(text, i, cp);
+        const std::size_t len = decode_utf8_sequence(text, i, cp);
         if (len == 0) {
             append_byte_escape(out, b);
             ++i;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,15 @@ namespace aps::render {
 void append_escaped(std::string& out, std::string_view text);
 
 std::string escape_text(std::string_view text);
+
+// Decodes the multi-byte sequence starting at text[i] (text[i] >= 0x80): returns its length and
+// sets `cp`, or returns 0 when the bytes are not valid UTF-8. Surrogates (ED A0..BF xx) are
+// accepted: the model keeps a Python str's lone surrogate in that form.
+std::size_t decode_utf8_sequence(std::string_view text, std::size_t i, uint32_t& cp);
+
+// U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069: characters that reorder the text around
+// them, so never printed raw.
+bool is_bidi_control(uint32_t cp);
 
 // Number of code points of valid UTF-8 text (what Python's str.ljust counts). The output of
 // append_escaped is always valid UTF-8.
