@@ -1,6 +1,7 @@
 // Renderers: pure functions from a Snapshot to the bytes aps prints. They never read memory.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -34,5 +35,39 @@ TreeOutput render_pstree(const Snapshot& snapshot);
 // The same, with the forest sent to `sink` (TreeOutput::out stays empty); nothing is sent when
 // the graph has a cycle.
 TreeOutput render_pstree(const Snapshot& snapshot, const OutputSink& sink);
+
+// The data views (`--format json|ndjson|dot`). Unlike the table and the tree they are not
+// reference-compatible text but data: full names (as long as the snapshot holds them), every id,
+// thread and interpreter, frames with file and line. docs/json-schema.md is the JSON schema.
+
+// The `schema_version` of every JSON document and ndjson header aps writes; it grows when a
+// field changes meaning or disappears (added fields keep the version).
+inline constexpr int kJsonSchemaVersion = 1;
+
+enum class View { Ps, PsTree };
+
+// What the data views say about the target beyond the snapshot.
+struct TargetInfo {
+    int64_t pid = 0;
+};
+
+// One JSON document: {"schema_version", "view", "target", "interpreters", "tasks"} and, for
+// pstree, "cycles". Streamed to `sink` in pieces, like the table. For pstree the cycles also make
+// the cycle report in TreeOutput::err and exit code 1, as the tree view does; the document is
+// written either way.
+TreeOutput render_json(const Snapshot& snapshot, const TargetInfo& target, View view,
+                       const OutputSink& sink);
+
+// Newline-delimited JSON: a header line, one line per task (written as it is rendered, so a
+// million tasks never sit in memory as text), for pstree one line per cycle, and an end line with
+// the counts. Cycles as in render_json.
+TreeOutput render_ndjson(const Snapshot& snapshot, const TargetInfo& target, View view,
+                         const OutputSink& sink);
+
+// The await graph in Graphviz's dot language: one node per task (labelled with its name, its
+// coroutine and its current frame; the whole stack as tooltip), one edge per distinct await
+// (awaiter -> awaited), awaiters that are not tasks as dashed nodes, nodes and edges of cycles in
+// red. Cycles as in render_json.
+TreeOutput render_dot(const Snapshot& snapshot, const OutputSink& sink);
 
 }  // namespace aps

@@ -163,4 +163,13 @@ std::string format_cycle_report(const std::vector<Cycle>& cycles, const TaskInde
     return out;
 }
 
+std::vector<Cycle> report_await_cycles(const TaskIndex& index, TreeOutput& result) {
+    std::vector<Cycle> cycles = find_await_cycles(index.awaits());
+    if (!cycles.empty()) {
+        result.err = format_cycle_report(cycles, index);
+        result.exit_code = 1;
+    }
+    return cycles;
+}
+
 }  // namespace aps::render

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "aps/render.hpp"
 #include "render/task_index.hpp"
 
 namespace aps::render {
@@ -19,5 +20,9 @@ std::vector<Cycle> find_await_cycles(const std::vector<AwaitEdge>& awaits);
 // "ERROR: await-graph contains cycles - cannot print a tree!\n\ncycle: A → B → A\n..."
 // Names come from the index (escaped), else hex(id).
 std::string format_cycle_report(const std::vector<Cycle>& cycles, const TaskIndex& index);
+
+// For the data views: the cycles of the index's await graph; when there are any, also the report
+// in result.err and exit code 1, as the tree view gives.
+std::vector<Cycle> report_await_cycles(const TaskIndex& index, TreeOutput& result);
 
 }  // namespace aps::render

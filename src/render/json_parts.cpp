@@ -1,0 +1,131 @@
+// Header, task and cycle members of the JSON views (the schema is docs/json-schema.md).
+#include "render/json_parts.hpp"
+
+#include "render/frame_text.hpp"
+#include "render/json_text.hpp"
+
+namespace aps::render {
+
+JsonParts::JsonParts(const Snapshot& snapshot, const TaskIndex& index)
+    : snapshot_(snapshot),
+      index_(index),
+      frame_prefix_(snapshot.codes.size()),
+      prefix_done_(snapshot.codes.size(), 0) {}
+
+void JsonParts::header(std::string& out, const TargetInfo& target, View view) const {
+    out.append("\"schema_version\":");
+    append_json_int(out, kJsonSchemaVersion);
+    out.append(view == View::Ps ? ",\"view\":\"ps\"" : ",\"view\":\"pstree\"");
+    out.append(",\"target\":{\"pid\":");
+    append_json_int(out, target.pid);
+    out.append(",\"python_version\":\"");
+    append_json_int(out, snapshot_.major);
+    out.push_back('.');
+    append_json_int(out, snapshot_.minor);
+    out.append("\"},\"interpreters\":[");
+    bool first_interp = true;
+    for (const Interpreter& interp : snapshot_.interpreters) {
+        if (!first_interp) out.push_back(',');
+        first_interp = false;
+        out.append("{\"interpreter_id\":");
+        append_json_int(out, interp.id);
+        out.append(",\"threads\":[");
+        bool first_thread = true;
+        for (const Thread& thread : interp.threads) {
+            if (!first_thread) out.push_back(',');
+            first_thread = false;
+            out.append("{\"thread_id\":");
+            append_json_uint(out, thread.tid);
+            out.append(",\"task_count\":");
+            append_json_uint(out, thread.tasks.size());
+            out.push_back('}');
+        }
+        out.append("]}");
+    }
+    out.push_back(']');
+}
+
+void JsonParts::task(std::string& out, const Interpreter& interp, const Thread& thread,
+                     const Task& task) {
+    out.append("\"id\":");
+    append_json_id(out, task.id);
+    out.append(",\"address\":");
+    append_json_uint(out, task.id);
+    out.append(",\"name\":");
+    append_json_string(out, task.name);
+    out.append(",\"interpreter_id\":");
+    append_json_int(out, interp.id);
+    out.append(",\"thread_id\":");
+    append_json_uint(out, thread.tid);
+    out.append(",\"frames\":");
+    frames(out, task.frames);
+    out.append(",\"awaited_by\":[");
+    bool first = true;
+    for (const Awaiter& awaiter : task.awaited_by) {
+        if (!first) out.push_back(',');
+        first = false;
+        out.append("{\"id\":");
+        append_json_id(out, awaiter.id);
+        out.append(",\"address\":");
+        append_json_uint(out, awaiter.id);
+        out.append(",\"name\":");
+        if (const Task* parent = index_.find(awaiter.id)) {
+            append_json_string(out, parent->name);
+        } else {
+            out.append("null");
+        }
+        out.append(",\"frames\":");
+        frames(out, awaiter.frames);
+        out.push_back('}');
+    }
+    out.push_back(']');
+}
+
+void JsonParts::cycle(std::string& out, const Cycle& cycle) {
+    out.append("\"ids\":[");
+    bool first = true;
+    for (const uint64_t id : cycle) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_json_id(out, id);
+    }
+    out.push_back(']');
+}
+
+void JsonParts::frames(std::string& out, const std::vector<Frame>& frames) {
+    out.push_back('[');
+    bool first = true;
+    for (const Frame& frame : frames) {
+        if (!first) out.push_back(',');
+        first = false;
+        if (frame.code < frame_prefix_.size()) {
+            if (!prefix_done_[frame.code]) {
+                std::string& prefix = frame_prefix_[frame.code];
+                const Code& code = snapshot_.codes[frame.code];
+                prefix.append("{\"function\":");
+                append_json_string(prefix, code.function);
+                prefix.append(",\"file\":");
+                append_json_string(prefix, code.file);
+                prefix.append(",\"line\":");
+                prefix_done_[frame.code] = 1;
+            }
+            out.append(frame_prefix_[frame.code]);
+        } else {
+            const Code& code = code_of(snapshot_, frame);
+            out.append("{\"function\":");
+            append_json_string(out, code.function);
+            out.append(",\"file\":");
+            append_json_string(out, code.file);
+            out.append(",\"line\":");
+        }
+        if (frame.has_line()) {
+            append_json_int(out, frame.line);
+        } else {
+            out.append("null");
+        }
+        out.push_back('}');
+    }
+    out.push_back(']');
+}
+
+}  // namespace aps::render

@@ -1,0 +1,41 @@
+// The pieces both JSON views are made of (docs/json-schema.md): the header fields, the task
+// object and the cycle object, each written as members without the enclosing braces so that the
+// document and the ndjson lines can add their own.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "aps/render.hpp"
+#include "aps/snapshot.hpp"
+#include "render/cycles.hpp"
+#include "render/task_index.hpp"
+
+namespace aps::render {
+
+class JsonParts {
+  public:
+    JsonParts(const Snapshot& snapshot, const TaskIndex& index);
+
+    // "schema_version":1,"view":"ps","target":{...},"interpreters":[...]
+    void header(std::string& out, const TargetInfo& target, View view) const;
+
+    // "id":"0x..","address":N,"name":"..","interpreter_id":N,"thread_id":N,
+    // "frames":[...],"awaited_by":[...]
+    void task(std::string& out, const Interpreter& interp, const Thread& thread, const Task& task);
+
+    // "ids":["0x..",...] (first and last the same task)
+    static void cycle(std::string& out, const Cycle& cycle);
+
+  private:
+    void frames(std::string& out, const std::vector<Frame>& frames);
+
+    const Snapshot& snapshot_;
+    const TaskIndex& index_;
+    // Per code object, its frame object up to the line value: {"function":"..","file":"..","line":
+    std::vector<std::string> frame_prefix_;
+    std::vector<char> prefix_done_;
+};
+
+}  // namespace aps::render
