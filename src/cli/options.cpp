@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cstdio>
 #include <limits>
+#include <map>
+#include <string>
 
 #include "aps/version.hpp"
 
@@ -49,6 +51,21 @@ const CLI::Validator kPid(
     },
     "PID");
 
+// --format's words: ps knows table, pstree knows tree and dot; both know json and ndjson.
+const std::map<std::string, Format> kPsFormats = {
+    {"table", Format::Text}, {"json", Format::Json}, {"ndjson", Format::Ndjson}};
+const std::map<std::string, Format> kPsTreeFormats = {{"tree", Format::Text},
+                                                      {"json", Format::Json},
+                                                      {"ndjson", Format::Ndjson},
+                                                      {"dot", Format::Dot}};
+
+void add_format_option(CLI::App& sub, Options& options, const std::map<std::string, Format>& words,
+                       const std::string& help) {
+    sub.add_option("--format", options.format, help)
+        ->transform(CLI::CheckedTransformer(words, CLI::ignore_case).description(""))
+        ->option_text("FORMAT");
+}
+
 void add_target_options(CLI::App& sub, Options& options) {
     sub.add_option("pid", options.pid, "Process id of the Python program to inspect")
         ->required()
@@ -71,9 +88,15 @@ int parse_options(int argc, char** argv, Options& options) {
     CLI::App* ps = app.add_subcommand(
         "ps", "List every asyncio task: thread, id, name, coroutine stack and awaiter");
     add_target_options(*ps, options);
+    add_format_option(*ps, options, kPsFormats,
+                      "table (default: the reference's table), json (one document, "
+                      "docs/json-schema.md) or ndjson (one task per line, streamed)");
     CLI::App* pstree = app.add_subcommand(
         "pstree", "Show the await graph as a tree of tasks and coroutine frames");
     add_target_options(*pstree, options);
+    add_format_option(*pstree, options, kPsTreeFormats,
+                      "tree (default: the reference's tree), json, ndjson, or dot (the await "
+                      "graph for Graphviz: aps pstree --format dot PID | dot -Tsvg > graph.svg)");
     CLI::App* watch = app.add_subcommand(
         "watch", "Live view, like top: how long each task has been parked at the same await");
     watch->footer(kWatchFooter);

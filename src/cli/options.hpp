@@ -9,12 +9,16 @@ namespace aps {
 
 enum class Command { Ps, PsTree, Watch };
 
+// --format: the reference's text (table for ps, tree for pstree) or a data view.
+enum class Format { Text, Json, Ndjson, Dot };
+
 struct Options {
     Command command = Command::Ps;
     pid_t pid = 0;
     int retries = 3;  // extra attempts after a read that saw the target change (3.15's --retries)
     double interval = 1.0;  // watch: seconds between samples
     int count = 0;          // watch: stop after this many samples; 0 = until quit
+    Format format = Format::Text;
 };
 
 // Parses argv. Returns the exit code to stop with (0 after --help/--version, 2 for a bad command

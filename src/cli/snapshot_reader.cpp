@@ -19,7 +19,8 @@ bool process_exists(pid_t pid) {
 }
 
 // `opened` tells whether the target was found alive and Python before the walk began.
-Result<Snapshot> read_once(pid_t pid, RemoteMemory& memory, bool& opened) {
+Result<Snapshot> read_once(pid_t pid, RemoteMemory& memory, const WalkLimits& limits,
+                           bool& opened) {
     Result<Target> target = open_target(pid, memory);
     if (!target) return std::move(target).error();
     opened = true;
@@ -27,12 +28,12 @@ Result<Snapshot> read_once(pid_t pid, RemoteMemory& memory, bool& opened) {
     input.runtime_addr = target->runtime_addr;
     input.offsets = target->offsets;
     input.asyncio = target->asyncio ? &*target->asyncio : nullptr;
-    return walk_snapshot(memory, input);
+    return walk_snapshot(memory, input, limits);
 }
 
 }  // namespace
 
-Result<Snapshot> read_live_snapshot(pid_t pid, int retries) {
+Result<Snapshot> read_live_snapshot(pid_t pid, int retries, const WalkLimits& limits) {
     std::unique_ptr<RemoteMemory> memory = open_live_memory(pid);
     const int attempts = retries + 1;
     Error last{Errc::ReadFailed, "no attempt made"};
@@ -41,7 +42,7 @@ Result<Snapshot> read_live_snapshot(pid_t pid, int retries) {
         CachedMemory cached(*memory);
         if (auto ranges = readable_ranges(pid)) cached.set_readable_ranges(std::move(*ranges));
         bool opened = false;
-        Result<Snapshot> snapshot = read_once(pid, cached, opened);
+        Result<Snapshot> snapshot = read_once(pid, cached, limits, opened);
         if (snapshot) return snapshot;
         last = std::move(snapshot).error();
         // Whatever read failed, a target that is gone now simply exited under us: say that,

@@ -6,9 +6,10 @@
 
 #include "aps/error.hpp"
 #include "aps/snapshot.hpp"
+#include "aps/walker.hpp"
 
 namespace aps {
 
-Result<Snapshot> read_live_snapshot(pid_t pid, int retries);
+Result<Snapshot> read_live_snapshot(pid_t pid, int retries, const WalkLimits& limits = {});
 
 }  // namespace aps

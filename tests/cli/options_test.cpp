@@ -51,6 +51,34 @@ TEST(Options, WatchIntervalCountAndRetries) {
     EXPECT_EQ(options.retries, 1);
 }
 
+TEST(Options, FormatsPerCommand) {
+    struct Case {
+        std::vector<std::string> words;
+        aps::Command command;
+        aps::Format format;
+    };
+    for (const Case& c : std::vector<Case>{
+             {{"aps", "ps", "1"}, aps::Command::Ps, aps::Format::Text},
+             {{"aps", "ps", "--format", "table", "1"}, aps::Command::Ps, aps::Format::Text},
+             {{"aps", "ps", "--format", "json", "1"}, aps::Command::Ps, aps::Format::Json},
+             {{"aps", "ps", "--format=ndjson", "1"}, aps::Command::Ps, aps::Format::Ndjson},
+             {{"aps", "pstree", "1"}, aps::Command::PsTree, aps::Format::Text},
+             {{"aps", "pstree", "--format", "tree", "1"}, aps::Command::PsTree, aps::Format::Text},
+             {{"aps", "pstree", "1", "--format", "JSON"}, aps::Command::PsTree, aps::Format::Json},
+             {{"aps", "pstree", "--format", "ndjson", "1"},
+              aps::Command::PsTree,
+              aps::Format::Ndjson},
+             {{"aps", "pstree", "--retries", "0", "--format", "dot", "1"},
+              aps::Command::PsTree,
+              aps::Format::Dot},
+         }) {
+        aps::Options options;
+        EXPECT_EQ(parse(c.words, options), -1) << c.words[2];
+        EXPECT_EQ(options.command, c.command);
+        EXPECT_EQ(options.format, c.format) << c.words[2];
+    }
+}
+
 TEST(Options, BadCommandLinesExitTwo) {
     for (std::vector<std::string> words : std::vector<std::vector<std::string>>{
              {"aps"},
@@ -69,6 +97,11 @@ TEST(Options, BadCommandLinesExitTwo) {
              {"aps", "watch", "--count", "0", "5"},
              {"aps", "watch", "--count", "-2", "5"},
              {"aps", "ps", "--interval", "1", "5"},
+             {"aps", "ps", "--format", "dot", "5"},
+             {"aps", "ps", "--format", "tree", "5"},
+             {"aps", "pstree", "--format", "table", "5"},
+             {"aps", "pstree", "--format", "xml", "5"},
+             {"aps", "pstree", "--format", "5"},
          }) {
         aps::Options options;
         testing::internal::CaptureStderr();

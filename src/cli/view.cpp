@@ -1,0 +1,54 @@
+// Dispatch from (command, --format) to a renderer, writing to stdout as the output is made.
+#include "cli/view.hpp"
+
+#include <cstdio>
+#include <string>
+
+#include "aps/render.hpp"
+#include "cli/exit_status.hpp"
+
+namespace aps {
+
+WalkLimits walk_limits_for(const Options& options) {
+    WalkLimits limits;
+    if (options.format == Format::Json || options.format == Format::Ndjson) {
+        limits.task_name_code_points = limits.max_string_code_points;
+    }
+    return limits;
+}
+
+int print_view(const Options& options, const Snapshot& snapshot) {
+    // Output goes out in pieces as it is rendered: a million-task view never sits in memory.
+    const OutputSink to_stdout = [](std::string_view piece) {
+        std::fwrite(piece.data(), 1, piece.size(), stdout);
+    };
+    const View view = options.command == Command::Ps ? View::Ps : View::PsTree;
+    const TargetInfo target{options.pid};
+    TreeOutput result;
+    switch (options.format) {
+        case Format::Text:
+            if (view == View::Ps) {
+                render_ps(snapshot, to_stdout);
+            } else {
+                result = render_pstree(snapshot, to_stdout);
+            }
+            break;
+        case Format::Json:
+            result = render_json(snapshot, target, view, to_stdout);
+            break;
+        case Format::Ndjson:
+            result = render_ndjson(snapshot, target, view, to_stdout);
+            break;
+        case Format::Dot:
+            result = render_dot(snapshot, to_stdout);
+            break;
+    }
+    std::fflush(stdout);
+    if (!result.err.empty()) {
+        std::fwrite(result.err.data(), 1, result.err.size(), stderr);
+        std::fflush(stderr);
+    }
+    return result.exit_code == 0 ? kExitOk : result.exit_code;
+}
+
+}  // namespace aps

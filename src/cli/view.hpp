@@ -1,0 +1,18 @@
+// Which renderer a command line asks for, what it needs from the walk, and printing its output.
+#pragma once
+
+#include "aps/snapshot.hpp"
+#include "aps/walker.hpp"
+#include "cli/options.hpp"
+
+namespace aps {
+
+// The walk bounds for a view: the JSON views keep whole task names (up to the walker's string
+// bound), the others the reference's cut at 255 code points.
+WalkLimits walk_limits_for(const Options& options);
+
+// Renders the snapshot as asked to stdout (in pieces, as rendered) and any cycle report to
+// stderr; returns the exit code.
+int print_view(const Options& options, const Snapshot& snapshot);
+
+}  // namespace aps
