@@ -7,7 +7,9 @@ Starts tests/integration/targets/TARGET.py, waits for READY (its tasks then stay
 on the same process: aps ps and pstree (text), ps/pstree --format json and ndjson, and pstree
 --format dot. Then:
   - every JSON text parses with json.loads (ndjson line by line) and has schema_version 1, the
-    target's pid and python version, the header's thread task counts add up;
+    target's pid and python version, the header's thread task counts add up; the documents
+    validate against docs/aps.schema.json (with the system python3's jsonschema, Debian's
+    python3-jsonschema; skipped with a note when it is missing);
   - the ndjson task lines are the JSON document's tasks, in order; the end line counts them;
   - every task the target reports about itself (the oracle: tid, id, full name, coroutine
     frames with file and line, awaiter ids) is in the JSON, exactly (a lone surrogate of a name
@@ -31,6 +33,28 @@ import xml.etree.ElementTree as ET
 from hardlib import (PS_HEADER, SKIP, TARGETS, Fail, difftest, escape, run, target_env)
 
 SVG = "{http://www.w3.org/2000/svg}"
+SCHEMA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "docs", "aps.schema.json")
+VALIDATE = """
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+for path in sys.argv[2:]:
+    jsonschema.Draft202012Validator(schema).validate(json.load(open(path, encoding="utf-8")))
+"""
+
+
+def check_schema(paths):
+    """Validate the JSON documents against docs/aps.schema.json with the system python3."""
+    python3 = "/usr/bin/python3"
+    if not os.access(python3, os.X_OK) or run([python3, "-c", "import jsonschema"])[0] != 0:
+        print("  (schema check skipped: /usr/bin/python3 has no jsonschema; "
+              "scripts/install-deps.sh installs python3-jsonschema)")
+        return
+    rc, out, err = run([python3, "-c", VALIDATE, SCHEMA] + paths, timeout=300.0)
+    if rc != 0:
+        raise Fail("a JSON document does not validate against docs/aps.schema.json:\n%s"
+                   % err.decode("utf-8", "replace")[-2000:])
+    print("  %d documents valid against docs/aps.schema.json" % len(paths))
 
 
 def strict_loads(text, what):
@@ -237,6 +261,12 @@ def views(args, tmp):
         if cmd == "pstree" and err != tree_err:
             raise Fail("aps pstree --format %s: stderr differs from the tree view's" % fmt)
     pid = target.pid
+    paths = []
+    for cmd in ("ps", "pstree"):
+        paths.append(os.path.join(tmp, "%s.json" % cmd))
+        with open(paths[-1], "wb") as f:
+            f.write(out[cmd, "json"][1])
+    check_schema(paths)
     for cmd in ("ps", "pstree"):
         doc = strict_loads(out[cmd, "json"][1].decode("utf-8"), "%s --format json" % cmd)
         check_header(doc, args, pid, cmd)
