@@ -66,6 +66,7 @@ class CachedMemory final : public RemoteMemory {
     struct Block {
         uint64_t lo = 0, hi = 0;  // bytes [lo, hi) of the target
         uint64_t valid = 0;       // bit i: page i (from align_down(lo, 4 KiB)) was read
+        uint64_t all = 0;         // the bits of every page of [lo, hi)
         std::unique_ptr<std::byte[]> data;
         std::list<uint64_t>::iterator lru;
         bool covers(uint64_t a, uint64_t b) const;  // [a, b) inside and every page valid

@@ -24,17 +24,31 @@ namespace {
 // The wrapped async generator sits in the first field after the object header.
 constexpr uint64_t kWrapperAgenOffset = 16;
 
-// Chain types are few (coroutine, async generator, a subclass or two): a linear set is enough.
+// Chain types are few (coroutine, async generator, a subclass or two): a linear set, kept inline
+// since every task builds one.
 class TypeSet {
   public:
-    bool contains(uint64_t t) const { return std::find(v_.begin(), v_.end(), t) != v_.end(); }
+    bool contains(uint64_t t) const {
+        return std::find(inline_.begin(), inline_.begin() + used_, t) != inline_.begin() + used_ ||
+               std::find(more_.begin(), more_.end(), t) != more_.end();
+    }
     void add(uint64_t t) {
-        if (!contains(t)) v_.push_back(t);
+        if (contains(t)) return;
+        if (used_ < inline_.size()) {
+            inline_[used_++] = t;
+        } else {
+            more_.push_back(t);
+        }
     }
 
   private:
-    std::vector<uint64_t> v_;
+    std::array<uint64_t, 4> inline_{};
+    std::size_t used_ = 0;
+    std::vector<uint64_t> more_;
 };
+
+// Typical chains are a few frames deep: one allocation for the frames of a task.
+constexpr std::size_t kUsualChainDepth = 8;
 
 }  // namespace
 
@@ -47,6 +61,7 @@ Result<std::vector<Frame>> coroutine_stack(WalkContext& ctx, uint64_t coro_addr,
     const auto& k = ctx.off.frame;
 
     std::vector<Frame> frames;  // outermost first while walking
+    frames.reserve(kUsualChainDepth);
     TypeSet chain_types;
     CycleGuard guard;
     uint64_t current = coro_addr;

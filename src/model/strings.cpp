@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 #include "model/remote_object.hpp"
 
@@ -50,6 +51,18 @@ std::string decode_code_units(std::span<const std::byte> data, unsigned kind) {
     if (kind != 1 && kind != 2 && kind != 4) return out;
     std::size_t count = data.size() / kind;
     out.reserve(count);
+    if (kind == 1) {  // Latin-1, usually ASCII: copy runs below 0x80 in one piece
+        const char* bytes = reinterpret_cast<const char*>(data.data());
+        for (std::size_t i = 0; i < count;) {
+            std::size_t run = i;
+            while (run < count && static_cast<unsigned char>(bytes[run]) < 0x80) ++run;
+            out.append(bytes + i, run - i);
+            if (run == count) break;
+            append_utf8(out, static_cast<unsigned char>(bytes[run]));
+            i = run + 1;
+        }
+        return out;
+    }
     for (std::size_t i = 0; i < count; ++i) {
         uint32_t cp = 0;
         for (unsigned b = 0; b < kind; ++b) {
@@ -92,7 +105,12 @@ Result<std::string> read_str(RemoteMemory& memory, const DebugOffsets& off, uint
             return Error{Errc::CorruptData, fmt::format("legacy str at {} has no data", hex(addr))};
         }
     }
-    std::vector<std::byte> data(count * kind);
+    // Names and qualnames are short: no allocation for the raw bytes of those.
+    std::array<std::byte, 256> small;
+    const std::size_t n = count * kind;
+    std::vector<std::byte> large(n > small.size() ? n : 0);
+    const std::span<std::byte> data =
+        n > small.size() ? std::span<std::byte>(large) : std::span<std::byte>(small).first(n);
     if (auto r = memory.read(data_addr, data); !r) {
         return reading_error(std::move(r).error(), "str data", data_addr);
     }

@@ -2,6 +2,7 @@
 #include "render/escape.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace aps::render {
 namespace {
@@ -121,8 +122,17 @@ std::string escape_text(std::string_view text) {
 }
 
 std::size_t code_points(std::string_view utf8) {
-    std::size_t count = 0;
-    for (const char c : utf8) count += !is_continuation(static_cast<unsigned char>(c));
+    // Every column of every row is measured: count the continuation bytes (10xxxxxx) eight at a
+    // time: bit 7 set where bit 6 (shifted up by one) is clear, summed by one multiply.
+    std::size_t count = utf8.size();
+    std::size_t i = 0;
+    for (; i + 8 <= utf8.size(); i += 8) {
+        uint64_t w;
+        std::memcpy(&w, utf8.data() + i, 8);
+        const uint64_t continuation = (w & ~(w << 1) & 0x8080808080808080ull) >> 7;
+        count -= static_cast<std::size_t>((continuation * 0x0101010101010101ull) >> 56);
+    }
+    for (; i < utf8.size(); ++i) count -= is_continuation(static_cast<unsigned char>(utf8[i]));
     return count;
 }
 

@@ -35,7 +35,11 @@ const EscapeCase kCases[] = {
     {"Escape", "\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m"},
     {"Delete", "a\x7f", "a\\x7f"},
     {"C1Controls", "\xc2\x80\xc2\x85\xc2\x9b\xc2\x9f", "\\x80\\x85\\x9b\\x9f"},
-    {"NoBreakSpaceKept", "a\xc2\xa0" "b", "a\xc2\xa0" "b"},
+    {"NoBreakSpaceKept",
+     "a\xc2\xa0"
+     "b",
+     "a\xc2\xa0"
+     "b"},
     {"BidiOverrides", "\u202a\u202b\u202c\u202d\u202e", "\\u202a\\u202b\\u202c\\u202d\\u202e"},
     {"BidiIsolates", "\u2066\u2067\u2068\u2069", "\\u2066\\u2067\\u2068\\u2069"},
     {"BidiMarks", "\u200e\u200f\u061c", "\\u200e\\u200f\\u061c"},
@@ -83,6 +87,21 @@ TEST(Escape, CodePointsCountsCharactersNotBytes) {
     EXPECT_EQ(code_points("abc"), 3u);
     EXPECT_EQ(code_points("\u00e9\u4efb\U0001f40d"), 3u);
     EXPECT_EQ(code_points(escape_text("a\0b"s)), 6u);  // a \x00 b
+}
+
+TEST(Escape, CodePointsAgreesWithAByteCountAtEveryLengthAndAlignment) {
+    // Multi-byte characters straddling the 8-byte words the count works in.
+    const std::string pieces[] = {"a", "\u00e9", "\u4efb", "\U0001f40d", "\x80", "\xff"};
+    std::string text;
+    for (int i = 0; i < 200; ++i) {
+        text += pieces[(i * 7 + i / 3) % 6];
+        for (std::size_t from = 0; from < 9 && from < text.size(); ++from) {
+            std::string_view view(text.data() + from, text.size() - from);
+            std::size_t expected = 0;
+            for (char c : view) expected += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+            ASSERT_EQ(code_points(view), expected) << "length " << view.size();
+        }
+    }
 }
 
 }  // namespace
