@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -73,6 +74,8 @@ class CachedMemory final : public RemoteMemory {
     };
 
     Block* block_for(uint64_t addr);
+    Block* recent_block(uint64_t addr);  // moved to the front of recent_ when found
+    void remember(Block* block);
     bool bounds_for(uint64_t addr, uint64_t& lo, uint64_t& hi) const;
     Block* load(uint64_t lo, uint64_t hi);
     Block& insert(uint64_t lo, uint64_t hi, const std::byte* bytes, uint64_t valid);
@@ -87,7 +90,9 @@ class CachedMemory final : public RemoteMemory {
     std::vector<std::byte> scratch_;
     std::vector<std::unique_ptr<std::byte[]>> spare_;  // buffers of evicted blocks
     std::size_t cached_bytes_ = 0;
-    Block* last_ = nullptr;
+    // The blocks of the latest reads, most recent first: a walk alternates between a few pools
+    // (tasks, coroutines, strings, types), and this saves the hash lookup for each of them.
+    std::array<Block*, 8> recent_{};
     Stats stats_;
 };
 

@@ -38,7 +38,10 @@ inline bool is_transient(Errc code) {
 template <class T>
 class [[nodiscard]] Result {
   public:
-    Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
+    // By reference, not by value: a value is copied or moved into the Result once, not twice
+    // (RemoteObject copies its bytes on a move).
+    Result(const T& value) : v_(std::in_place_index<0>, value) {}
+    Result(T&& value) : v_(std::in_place_index<0>, std::move(value)) {}
     Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}
 
     bool ok() const { return v_.index() == 0; }

@@ -54,7 +54,7 @@ void CachedMemory::clear() {
     blocks_.clear();
     lru_.clear();
     cached_bytes_ = 0;
-    last_ = nullptr;
+    recent_.fill(nullptr);
 }
 
 void CachedMemory::set_readable_ranges(std::vector<ReadableRange> ranges) {
@@ -118,7 +118,7 @@ void CachedMemory::evict_to_cap() {
     while (cached_bytes_ > options_.capacity_bytes && lru_.size() > 1) {
         auto it = blocks_.find(lru_.back());
         cached_bytes_ -= options_.block_bytes;
-        if (last_ == &it->second) last_ = nullptr;
+        std::replace(recent_.begin(), recent_.end(), &it->second, static_cast<Block*>(nullptr));
         spare_.push_back(std::move(it->second.data));
         blocks_.erase(it);
         lru_.pop_back();
@@ -172,8 +172,25 @@ CachedMemory::Block* CachedMemory::load(uint64_t lo, uint64_t hi) {
     return result;
 }
 
+CachedMemory::Block* CachedMemory::recent_block(uint64_t addr) {
+    for (std::size_t i = 0; i < recent_.size(); ++i) {
+        Block* b = recent_[i];
+        if (b != nullptr && addr >= b->lo && addr < b->hi) {
+            std::copy_backward(recent_.begin(), recent_.begin() + i, recent_.begin() + i + 1);
+            recent_[0] = b;
+            return b;
+        }
+    }
+    return nullptr;
+}
+
+void CachedMemory::remember(Block* block) {
+    std::copy_backward(recent_.begin(), recent_.end() - 1, recent_.end());
+    recent_[0] = block;
+}
+
 CachedMemory::Block* CachedMemory::block_for(uint64_t addr) {
-    if (last_ != nullptr && addr >= last_->lo && addr < last_->hi) return last_;
+    if (Block* b = recent_block(addr)) return b;
     uint64_t lo, hi;
     if (!bounds_for(addr, lo, hi)) return nullptr;
     Block* block;
@@ -183,7 +200,7 @@ CachedMemory::Block* CachedMemory::block_for(uint64_t addr) {
     } else {
         block = load(lo, hi);
     }
-    last_ = block;
+    if (block != nullptr) remember(block);
     return block;
 }
 
@@ -191,10 +208,9 @@ Result<void> CachedMemory::read(uint64_t addr, std::span<std::byte> out) {
     ++stats_.reads;
     const uint64_t n = out.size();
     if (n == 0) return {};
-    // Most reads land in the block of the previous one: one compare and a copy.
-    if (last_ != nullptr && last_->valid == last_->all && addr >= last_->lo && addr < last_->hi &&
-        n <= last_->hi - addr) {
-        std::memcpy(out.data(), last_->data.get() + (addr - last_->lo), n);
+    // Most reads land in a block of the last few reads: a few compares and a copy.
+    if (Block* b = recent_block(addr); b != nullptr && b->valid == b->all && n <= b->hi - addr) {
+        std::memcpy(out.data(), b->data.get() + (addr - b->lo), n);
         return {};
     }
     if (n > options_.block_bytes || addr + n < addr) {
