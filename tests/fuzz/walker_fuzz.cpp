@@ -1,4 +1,5 @@
-// libFuzzer target: walk_snapshot, render_ps and render_pstree over garbage target memory.
+// libFuzzer target: walk_snapshot, render_ps and render_pstree (and the data views) over garbage
+// target memory.
 // The input first chooses a scenario that FakeImage lays out (version, interpreters, threads,
 // tasks, coroutine chains, awaiters, names of every string kind), then a list of mutations: bit
 // flips and byte writes, wild and NULL pointers, huge sizes and counts, self-loops and cycles,
@@ -558,6 +559,37 @@ void Mutator::mutate_offsets() {
     if (!validate_debug_offsets(d) || !validate_asyncio_offsets(a, d)) *slot = old;
 }
 
+// The data views over the same snapshot: the same cycle verdict as the tree, and JSON text
+// with no raw control byte (every name escaped) that ends where it should.
+void check_data_views(const Snapshot& snapshot, int tree_exit) {
+    const auto render = [](auto&& view) {
+        std::string text;
+        const TreeOutput out = view([&text](std::string_view piece) { text.append(piece); });
+        return std::make_pair(std::move(text), out.exit_code);
+    };
+    for (const View view : {View::Ps, View::PsTree}) {
+        const int want = view == View::Ps ? 0 : tree_exit;
+        const auto [json, json_exit] = render([&](const OutputSink& sink) {
+            return render_json(snapshot, TargetInfo{1}, view, sink);
+        });
+        const auto [lines, lines_exit] = render([&](const OutputSink& sink) {
+            return render_ndjson(snapshot, TargetInfo{1}, view, sink);
+        });
+        if (json_exit != want || lines_exit != want) __builtin_trap();
+        if (json.size() < 3 || json.compare(json.size() - 2, 2, "}\n") != 0) __builtin_trap();
+        if (lines.rfind("{\"type\":\"header\"", 0) != 0) __builtin_trap();
+        if (lines.compare(lines.size() - 2, 2, "}\n") != 0) __builtin_trap();
+        for (const std::string* text : {&json, &lines}) {
+            for (const char c : *text) {
+                if (static_cast<unsigned char>(c) < 0x20 && c != '\n') __builtin_trap();
+            }
+        }
+    }
+    const auto [dot, dot_exit] =
+        render([&](const OutputSink& sink) { return render_dot(snapshot, sink); });
+    if (dot_exit != tree_exit || dot.compare(dot.size() - 2, 2, "}\n") != 0) __builtin_trap();
+}
+
 }  // namespace
 }  // namespace aps::fuzz
 
@@ -581,5 +613,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     std::string ps = render_ps(*snapshot);
     TreeOutput tree = render_pstree(*snapshot);
     if (ps.empty() || (tree.exit_code != 0 && tree.err.empty())) __builtin_trap();
+    fuzz::check_data_views(*snapshot, tree.exit_code);
     return 0;
 }
