@@ -102,6 +102,44 @@ TEST_P(ElfPyRuntimeSymbol, IsTheStartOfTheSection) {
 INSTANTIATE_TEST_SUITE_P(Files, ElfPyRuntimeSymbol,
                          ::testing::Values(&python_path, &libpython_path));
 
+// Debian's amd64 executables, python3.X, python3.X-dbg and python3.X-nopie, are all ELF type EXEC
+// (position-dependent): the kernel maps every segment at its link address, so the first mapping
+// starts at the first PT_LOAD's page and aps's one rule (mapping start + section address - link
+// base), the same as for shared libraries and PIE executables, gives the link address itself.
+class NonPieBuilds : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(NonPieBuilds, AreExecTypeAndTheirRuntimeIsAtItsLinkAddress) {
+    std::filesystem::path link = std::filesystem::path(APS_PYTHON_BIN_DIR) / GetParam();
+    std::error_code ec;
+    std::string path = std::filesystem::canonical(link, ec).string();
+    ASSERT_FALSE(ec) << link << ": " << test::kProvisionHint;
+
+    unsigned char header[18] = {};
+    std::ifstream(path, std::ios::binary).read(reinterpret_cast<char*>(header), sizeof header);
+    EXPECT_EQ(header[16] | (header[17] << 8), 2) << path << " is not ET_EXEC";
+
+    auto image = open_image_file(path);
+    ASSERT_TRUE(image) << image.error().message;
+    auto runtime = (*image)->find_section(".PyRuntime");
+    ASSERT_TRUE(runtime);
+    uint64_t base = (*image)->link_base();
+    EXPECT_GT(base, 0u);
+    EXPECT_LE(base, 0x400000u);  // patchelf may add a segment just below 0x400000
+    EXPECT_GT(runtime->addr, base);
+    EXPECT_EQ(remote_section_address(base, **image, *runtime), runtime->addr);
+}
+
+INSTANTIATE_TEST_SUITE_P(Debian, NonPieBuilds,
+                         ::testing::Values("python3.14", "python3.14-dbg", "python3.14-nopie",
+                                           "python3.15", "python3.15-dbg", "python3.15-nopie"),
+                         [](const auto& info) {
+                             std::string name = info.param;
+                             for (char& c : name) {
+                                 if (c == '.' || c == '-') c = '_';
+                             }
+                             return name;
+                         });
+
 class TempFile {
   public:
     explicit TempFile(std::string_view contents) {
