@@ -5,7 +5,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include <regex>
+#include <cctype>
+#include <sstream>
 
 #include "render/display_width.hpp"
 #include "render/snapshot_builder.hpp"
@@ -37,17 +38,36 @@ WatchInfo info() {
     return i;
 }
 
+// `text` without its SGR sequences (ESC [ digits and semicolons m).
 std::string strip_sgr(const std::string& text) {
-    return std::regex_replace(text, std::regex("\x1b\\[[0-9;]*m"), "");
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\x1b' && i + 1 < text.size() && text[i + 1] == '[') {
+            std::size_t j = i + 2;
+            while (j < text.size() &&
+                   (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == ';')) {
+                ++j;
+            }
+            if (j < text.size() && text[j] == 'm') {
+                i = j;
+                continue;
+            }
+        }
+        out.push_back(text[i]);
+    }
+    return out;
 }
 
-// Names of the task rows on a screen, top to bottom (the column after the id).
+// Names of the task rows on a screen, top to bottom: the word after a park time and an id.
 std::vector<std::string> row_names(const std::vector<std::string>& screen) {
     std::vector<std::string> names;
-    const std::regex row("^ *[0-9][^ ]* +0x[0-9a-f]+ +(\\S+)");
     for (const std::string& line : screen) {
-        std::smatch m;
-        if (std::regex_search(line, m, row)) names.push_back(m[1]);
+        std::istringstream words(line);
+        std::string parked, id, name;
+        if (!(words >> parked >> id >> name)) continue;
+        if (!std::isdigit(static_cast<unsigned char>(parked[0])) || id.rfind("0x", 0) != 0)
+            continue;
+        names.push_back(name);
     }
     return names;
 }
