@@ -1,5 +1,6 @@
 // `ps`: the task table, one row per (task, awaiter), as tools.py `build_task_table` and
 // `display_awaited_by_tasks_table` print it, with every name escaped.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -71,7 +72,9 @@ void render_ps(const Snapshot& snapshot, const OutputSink& sink) {
     FunctionNames functions(snapshot);
 
     std::string out;
-    out.reserve(kOutputChunk + 4096);
+    // Room for a chunk, but no more than the table needs: a megabyte per call is costly under
+    // AddressSanitizer (the fuzzer renders thousands of small snapshots a second).
+    out.reserve(std::min(kOutputChunk, 256 * (index.ids().size() + index.awaits().size())) + 4096);
     auto flush_if_full = [&] {
         if (out.size() >= kOutputChunk) {
             sink(out);

@@ -1,5 +1,6 @@
 // `pstree`: the cycle report, or the forest printed as tools.py `build_async_tree` renders it
 // (iteratively, so depth is bounded only by memory), with every label escaped.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,8 @@ class ForestPrinter {
 
     void print(const OutputSink& sink) {
         std::string out;
-        out.reserve(kOutputChunk + 4096);
+        // A chunk, or what the forest needs if less (see ps_table.cpp).
+        out.reserve(std::min(kOutputChunk, 128 * forest_.nodes.size()) + 4096);
         sink_ = &sink;
         for (const uint32_t root : forest_.roots) print_tree(out, root);
         if (!out.empty()) sink(out);
