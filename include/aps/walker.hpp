@@ -22,6 +22,10 @@ struct WalkLimits {
     uint64_t max_string_code_points = 1u << 20;
     uint64_t max_linetable_bytes = 1u << 24;
     uint64_t task_name_code_points = 255;  // the reference's cut, kept for drop-in output
+    // Tasks whose names are re-checked by one fresh re-read (see README, "A target that changes
+    // while it is read"). Batches cost few syscalls; 1 reads each task fresh and re-checks it
+    // before going on, a narrow window that a fast-changing target needs.
+    uint64_t tasks_per_check = 256;
 };
 
 struct WalkInput {

@@ -41,6 +41,11 @@ Result<Snapshot> read_live_snapshot(pid_t pid, int retries, const WalkLimits& li
         // A fresh cache per attempt: a retry must see the target anew.
         CachedMemory cached(*memory);
         if (auto ranges = readable_ranges(pid)) cached.set_readable_ranges(std::move(*ranges));
+        // The first attempt re-checks task names in batches (few syscalls, however many tasks);
+        // a target that changed under it is re-read checking each task as soon as it is read,
+        // so that only a task that changes within its own read fails the check.
+        WalkLimits limits;
+        if (attempt > 0) limits.tasks_per_check = 1;
         bool opened = false;
         Result<Snapshot> snapshot = read_once(pid, cached, limits, opened);
         if (snapshot) return snapshot;

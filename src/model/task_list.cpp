@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "model/awaited_by.hpp"
@@ -18,12 +20,18 @@
 namespace aps::model {
 namespace {
 
-Result<Task> read_task(WalkContext& ctx, const RemoteObject& obj, TornReadCheck& log) {
+// Tasks of one list skipped because they left it while it was read (see read_task_list).
+constexpr uint64_t kMaxSkipsPerList = 64;
+
+// fresh_name: read the name uncached (a block cached earlier may hold what its memory held before).
+Result<Task> read_task(WalkContext& ctx, const RemoteObject& obj, TornReadCheck& log,
+                       bool fresh_name) {
     const auto& t = ctx.aio.task_object;
     Task task;
     task.id = obj.address();
     log.begin_task();
-    RecordingMemory recording(ctx.memory, log);
+    FreshMemory fresh(ctx.memory);
+    RecordingMemory recording(fresh_name ? static_cast<RemoteMemory&>(fresh) : ctx.memory, log);
     WalkContext name_ctx(recording, ctx.off, ctx.aio, ctx.limits, ctx.snapshot);
     name_ctx.types.swap(ctx.types);  // type objects live on: keep the per-walk type cache
     auto name = read_task_name(name_ctx, obj.ptr(t.task_name));
@@ -43,6 +51,27 @@ Result<Task> read_task(WalkContext& ctx, const RemoteObject& obj, TornReadCheck&
     return task;
 }
 
+// The link out of the list node `node_addr`, read fresh, if that node is still the task the walk
+// took it for: same name pointer and the same name (a task freed and its memory reused by a new
+// one, likely the same address for its name too, would link from the list's tail instead).
+// The head's link needs no such check. 0 when the node left the list or is another task now.
+Result<uint64_t> fresh_link(WalkContext& ctx, uint64_t head_addr, uint64_t node_addr,
+                            uint64_t name_ptr, const std::string& name) {
+    const auto& t = ctx.aio.task_object;
+    const uint64_t next_at = ctx.off.llist_node.next;
+    FreshMemory fresh(ctx.memory);
+    if (node_addr == head_addr) return read_ptr(fresh, node_addr + next_at, "task list head");
+    auto obj = RemoteObject::read(fresh, node_addr - t.task_node, t.size, "task");
+    if (!obj) return std::move(obj).error();
+    if (obj->ptr(t.task_name) != name_ptr) return uint64_t{0};
+    WalkContext name_ctx(fresh, ctx.off, ctx.aio, ctx.limits, ctx.snapshot);
+    name_ctx.types.swap(ctx.types);
+    auto now = read_task_name(name_ctx, name_ptr);
+    name_ctx.types.swap(ctx.types);
+    if (!now || *now != name) return uint64_t{0};
+    return obj->get<uint64_t>(t.task_node + next_at);
+}
+
 }  // namespace
 
 Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
@@ -54,14 +83,41 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
     std::vector<Task> tasks;
     TornReadCheck log;
     CycleGuard guard;
+    FreshMemory fresh(ctx.memory);
+    const uint64_t per_check = std::max<uint64_t>(ctx.limits.tasks_per_check, 1);
     uint64_t count = 0;
+    uint64_t prev = head_addr;  // the node whose link led to cur
+    uint64_t prev_name = 0;     // its task's name pointer (tasks.back() is that task)
+    bool reread = false;        // cur comes from a fresh re-read of prev's link
+    bool again = false;         // ... and is the node that failed: already counted
+    uint64_t skips = 0;
     for (uint64_t cur = *first; cur != head_addr;) {
-        if (cur == 0) {
-            return Error{
-                Errc::CorruptData,
-                fmt::format("task list {} has a NULL link after {} tasks", hex(head_addr), count)};
+        // A task that left the list after its predecessor was read (freed: its link NULL, its
+        // name cleared, its memory reused), or was renamed while read, is not a torn snapshot
+        // yet: re-read the predecessor's link fresh and go on from there (the same task, read
+        // fresh, or the one that follows now). A bounded number of times per list, and not for
+        // the same task twice; otherwise the walk fails as torn and is retried whole.
+        auto skip = [&](Error e) -> std::optional<Error> {
+            log.abandon_task();
+            const bool transient = e.code == Errc::CorruptData || e.code == Errc::ReadFailed;
+            if (!transient || skips >= kMaxSkipsPerList) return e;
+            auto link = fresh_link(ctx, head_addr, prev, prev_name,
+                                   tasks.empty() ? std::string() : tasks.back().name);
+            if (!link || *link == 0 || (reread && *link == cur)) return e;
+            ++skips;
+            again = *link == cur;
+            reread = true;
+            cur = *link;
+            return std::nullopt;
+        };
+        if (cur == 0) {  // only a head's link can be NULL here
+            if (auto e = skip(Error{Errc::CorruptData,
+                                    fmt::format("task list {} has a NULL link after {} tasks",
+                                                hex(head_addr), count)}))
+                return *e;
+            continue;
         }
-        if (++count > ctx.limits.max_tasks_per_list || guard.revisits(cur)) {
+        if (!again && (++count > ctx.limits.max_tasks_per_list || guard.revisits(cur))) {
             return Error{Errc::CorruptData,
                          fmt::format("task list {} does not return to its head", hex(head_addr))};
         }
@@ -69,16 +125,36 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
             return Error{Errc::CorruptData, fmt::format("invalid task list node {}", hex(cur))};
         }
         uint64_t task_addr = cur - t.task_node;
-        auto obj = RemoteObject::read(ctx.memory, task_addr, t.size, "task");
+        // Checked one by one, a task is read fresh too: a cached block may predate it.
+        const bool read_fresh = reread || per_check == 1;
+        auto obj = RemoteObject::read(read_fresh ? static_cast<RemoteMemory&>(fresh) : ctx.memory,
+                                      task_addr, t.size, "task");
         if (!obj) return std::move(obj).error();
+        const uint64_t next = obj->get<uint64_t>(t.task_node + node.next);
+        Result<Task> task =
+            next != 0 ? read_task(ctx, *obj, log, /*fresh_name=*/reread)
+                      : Result<Task>(Error{Errc::CorruptData,
+                                           fmt::format("task list {} has a NULL link after {} tasks",
+                                                       hex(head_addr), count)});
+        if (task && per_check == 1) {
+            if (auto r = log.verify(ctx); !r) task = std::move(r).error();
+        }
+        if (!task) {
+            if (auto e = skip(std::move(task).error())) {
+                return next != 0 ? with_context(std::move(*e), "task " + hex(task_addr))
+                                 : std::move(*e);
+            }
+            continue;
+        }
         ctx.task_types.insert(obj->ptr(ctx.off.pyobject.ob_type));
-        auto task = read_task(ctx, *obj, log);
-        if (!task) return with_context(std::move(task).error(), "task " + hex(task_addr));
         tasks.push_back(std::move(*task));
-        if (log.pending() >= kTasksPerCheck) {
+        if (log.pending() >= per_check) {
             if (auto r = log.verify(ctx); !r) return std::move(r).error();
         }
-        cur = obj->get<uint64_t>(t.task_node + node.next);
+        prev = cur;
+        prev_name = obj->ptr(t.task_name);
+        reread = again = false;
+        cur = next;
     }
     if (auto r = log.verify(ctx); !r) return std::move(r).error();
     return tasks;

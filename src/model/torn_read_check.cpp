@@ -35,6 +35,13 @@ void TornReadCheck::record(uint64_t addr, std::span<const std::byte> bytes) {
     bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
 }
 
+void TornReadCheck::abandon_task() {
+    if (open_from_ < ranges_.size()) {
+        bytes_.resize(ranges_[open_from_].offset);
+        ranges_.resize(open_from_);
+    }
+}
+
 void TornReadCheck::end_task(uint64_t task, uint64_t name_ptr, bool linked) {
     checks_.push_back({task, name_ptr, linked, open_from_, ranges_.size()});
     open_from_ = ranges_.size();
@@ -42,6 +49,19 @@ void TornReadCheck::end_task(uint64_t task, uint64_t name_ptr, bool linked) {
 
 Result<void> TornReadCheck::verify(WalkContext& ctx) {
     if (checks_.empty()) return {};
+    auto r = compare(ctx);
+    clear();
+    return r;
+}
+
+void TornReadCheck::clear() {
+    checks_.clear();
+    ranges_.clear();
+    bytes_.clear();
+    open_from_ = 0;
+}
+
+Result<void> TornReadCheck::compare(WalkContext& ctx) {
     const auto& t = ctx.aio.task_object;
     // Whole pages first: one scatter read. Memory not in whole pages (a fake image) or pages
     // gone: exact ranges, which fail with the error of the first range that cannot be read.
@@ -56,10 +76,17 @@ Result<void> TornReadCheck::verify(WalkContext& ctx) {
         auto task_now = fresh(c.task, t.size);
         bool same = untag(field<uint64_t>(task_now, t.task_name)) == c.name_ptr &&
                     (field<uint64_t>(task_now, next_at) != 0 || !c.linked);
+        // The name's first word is its reference count (ob_refcnt): not part of the name.
+        const uint64_t skip_lo = c.name_ptr, skip_hi = c.name_ptr + 8;
         for (std::size_t k = c.first_range; same && k < c.end_range; ++k) {
             const Range& r = ranges_[k];
             if (r.size == 0) continue;  // nothing to compare, and no run needs to hold it
-            same = std::memcmp(fresh(r.addr, r.size).data(), bytes_.data() + r.offset, r.size) == 0;
+            const std::byte* now = fresh(r.addr, r.size).data();
+            const std::byte* then = bytes_.data() + r.offset;
+            uint64_t lo = std::clamp(skip_lo, r.addr, r.addr + r.size) - r.addr;
+            uint64_t hi = std::clamp(skip_hi, r.addr, r.addr + r.size) - r.addr;
+            same = std::memcmp(now, then, lo) == 0 &&
+                   std::memcmp(now + hi, then + hi, r.size - hi) == 0;
         }
         if (!same) {
             return Error{
@@ -67,10 +94,6 @@ Result<void> TornReadCheck::verify(WalkContext& ctx) {
                 fmt::format("task {} finished or was renamed while being read", hex(c.task))};
         }
     }
-    checks_.clear();
-    ranges_.clear();
-    bytes_.clear();
-    open_from_ = 0;
     return {};
 }
 

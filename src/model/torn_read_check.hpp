@@ -1,6 +1,6 @@
 // The torn-read check for tasks: records the bytes a task's name was decoded from, then re-reads
-// the tasks and those bytes fresh (uncached) in batches, so a task renamed, finished or freed
-// while it was read fails the walk (and the read is retried) instead of printing stale bytes.
+// the tasks and those bytes fresh (uncached), in batches or task by task (WalkLimits::
+// tasks_per_check), so a task renamed or freed while it was read is never printed with stale bytes.
 #pragma once
 
 #include <cstddef>
@@ -15,22 +15,22 @@
 
 namespace aps::model {
 
-// How many tasks one fresh re-read covers: objects sit close together, so a few page runs cover
-// hundreds of tasks and their names.
-inline constexpr std::size_t kTasksPerCheck = 256;
-
 class TornReadCheck {
   public:
     // Records bytes read for the open task (merged with the previous range when adjacent).
     void record(uint64_t addr, std::span<const std::byte> bytes);
     void begin_task() { open_from_ = ranges_.size(); }
+    // Forgets what was recorded since begin_task (a task the walk skips).
+    void abandon_task();
     // Closes the open task: its address, the name pointer it was read with, and whether it was
     // linked in its list.
     void end_task(uint64_t task, uint64_t name_ptr, bool linked);
     std::size_t pending() const { return checks_.size(); }
 
     // Re-reads every pending task and its recorded bytes fresh: the same name pointer, still
-    // linked, and the same name bytes, or CorruptData (a torn read). Clears the pending tasks.
+    // linked, and the same name bytes (the name's reference count aside: it changes whenever the
+    // target looks at the name), or CorruptData (a torn read). Clears the pending tasks, also
+    // when it fails.
     Result<void> verify(WalkContext& ctx);
 
   private:
@@ -52,6 +52,8 @@ class TornReadCheck {
     // two; 1 for exact spans), sorted and merged into runs_.
     void build_runs(uint64_t task_size, uint64_t align);
     Result<void> read_runs(WalkContext& ctx);
+    Result<void> compare(WalkContext& ctx);
+    void clear();
     // The fresh bytes [addr, addr + size), inside one run by construction.
     std::span<const std::byte> fresh(uint64_t addr, uint64_t size) const;
 
@@ -61,6 +63,18 @@ class TornReadCheck {
     std::vector<Range> ranges_;
     std::vector<std::byte> bytes_;
     std::size_t open_from_ = 0;
+};
+
+// Reads through another RemoteMemory, bypassing its cache: what the target holds now.
+class FreshMemory final : public RemoteMemory {
+  public:
+    explicit FreshMemory(RemoteMemory& inner) : inner_(inner) {}
+    Result<void> read(uint64_t addr, std::span<std::byte> out) override {
+        return inner_.read_fresh(addr, out);
+    }
+
+  private:
+    RemoteMemory& inner_;
 };
 
 // Reads through another RemoteMemory and records every byte read in a TornReadCheck.
