@@ -73,14 +73,19 @@ def check_ps(out, threads, anchors):
                        % (tid, sorted(threads), row))
         if not TASK_NAME.match(m["name"]):
             raise Fail("ps row has a task name the target never uses: %r" % row)
-        if (not m["aname"] and m["aid"] != "0x0" and " " not in m["chain"]
-                and (m["chain"] == "Unknown" or TASK_NAME.match(m["chain"]))):
-            # an awaiter with no frames (chain empty), or not in this snapshot ("Unknown")
-            chain, aname = "", m["chain"]
-        else:
-            chain, aname = m["chain"], m["aname"]
-        for stack in (m["stack"], chain):
-            for func in filter(None, stack.split(" -> ")):
+        stack, chain, aname = m["stack"], m["chain"], m["aname"]
+        if not aname and m["aid"] != "0x0":
+            # Empty columns leave the split ambiguous: the awaiter's name is the last word, and
+            # the chain (an awaiter with no frames) and even the stack (a finished task) can be
+            # empty. Task names and the target's functions are disjoint.
+            def is_aname(word):
+                return " " not in word and (word == "Unknown" or TASK_NAME.match(word))
+            if is_aname(chain):
+                chain, aname = "", chain
+            elif not chain and is_aname(stack) and stack not in KNOWN_FUNCS:
+                stack, aname = "", stack
+        for column in (stack, chain):
+            for func in filter(None, column.split(" -> ")):
                 if func not in KNOWN_FUNCS:
                     raise Fail("ps row has a function the target never runs: %r in %r"
                                % (func, row))
