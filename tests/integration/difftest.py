@@ -27,7 +27,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -717,22 +716,19 @@ def main():
     if not os.access(args.aps, os.X_OK):
         print("FAIL: aps executable %s not found" % args.aps)
         return 1
-    tmp = tempfile.mkdtemp(prefix="aps-difftest-")
-    try:
+    from hardlib import run_main  # not at the top: hardlib imports this module
+
+    def body(tmp):
         if args.case.startswith("err_"):
             error_case(args, tmp)
         else:
             version = python_version(args.python)
             print("case %s, %s, python %s, aps %s" % (args.case, args.command, version, args.aps))
             differential(args, version, tmp)
-    except Fail as e:
-        print("FAIL: %s" % e)
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("PASS")
-    return 0
 
+    return run_main("aps-difftest-", body)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as the module hardlib imports, so that the Fail raised here is the one it catches.
+    import difftest
+    sys.exit(difftest.main())

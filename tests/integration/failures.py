@@ -21,11 +21,10 @@ import signal
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 
 from hardlib import (SKIP, TARGETS, Fail, check_error, check_unharmed, difftest, run,
-                     target_env)
+                     run_main, target_env)
 
 CASES = ["exit_midread", "kernel_thread", "zombie", "deleted_exe", "replaced_exe", "mount_ns",
          "future_version", "free_threaded", "old_pythons"]
@@ -263,8 +262,8 @@ def main():
     ap.add_argument("--case", required=True, choices=CASES)
     ap.add_argument("--rounds", type=int, default=6, help="exit_midread: targets killed")
     args = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="aps-failures-")
-    try:
+
+    def body(tmp):
         if args.case == "exit_midread":
             case_exit_midread(args, tmp)
         elif args.case == "kernel_thread":
@@ -282,13 +281,8 @@ def main():
         elif args.case == "free_threaded":
             minor = os.path.basename(os.path.realpath(args.python)).split(".")[1][:2]
             case_patched_offsets(args, tmp, 16, 1, "free-threaded (3.%st)" % minor)
-    except Fail as e:
-        print("FAIL: %s" % e)
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("PASS")
-    return 0
+
+    return run_main("aps-failures-", body)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Shared helpers of the hardening tests (churn.py, failures.py, safety.py).
+"""Shared helpers of the integration test drivers (churn.py, failures.py, safety.py, difftest.py).
 
 Builds on difftest.py (Target, run, Fail, check_error): a target is started by us, killed by
 pid and reaped; nothing else is ever killed.  Standard library only.
@@ -6,9 +6,11 @@ pid and reaped; nothing else is ever killed.  Standard library only.
 import os
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -18,6 +20,23 @@ import difftest  # noqa: E402
 from difftest import Fail, PS_HEADER, SKIP, TARGETS, check_error, escape  # noqa: E402,F401
 
 TREE_LINE = re.compile(r"^((?:    |│   )*)([└├])── (.*)$")
+
+
+def run_main(prefix, body):
+    """The end of every driver's main(): runs body(tmp) in a fresh temporary folder named
+    prefix…, removes the folder whatever happens, and returns the exit status: 1 after
+    "FAIL: <why>" when body raised Fail, 0 after "PASS" when it returned (SKIP and signals
+    leave as SystemExit)."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    try:
+        body(tmp)
+    except Fail as e:
+        print("FAIL: %s" % e)
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("PASS")
+    return 0
 
 
 def run(argv, env=None, timeout=60.0):

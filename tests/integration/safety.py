@@ -24,10 +24,9 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 from hardlib import (PS_HEADER, SKIP, TARGETS, TREE_LINE, Fail, LineTarget, check_unharmed,
-                     difftest, escape, run, target_env)
+                     difftest, escape, run, run_main, target_env)
 
 
 def start_checksum(args, tmp):
@@ -181,18 +180,9 @@ def main():
     ap.add_argument("--python", required=True)
     ap.add_argument("--case", required=True, choices=["unharmed", "strace", "hostile_names"])
     args = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="aps-safety-")
-    try:
-        {"unharmed": case_unharmed, "strace": case_strace,
-         "hostile_names": case_hostile_names}[args.case](args, tmp)
-    except Fail as e:
-        print("FAIL: %s" % e)
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("PASS")
-    return 0
-
+    body = {"unharmed": case_unharmed, "strace": case_strace,
+            "hostile_names": case_hostile_names}[args.case]
+    return run_main("aps-safety-", lambda tmp: body(args, tmp))
 
 if __name__ == "__main__":
     sys.exit(main())
