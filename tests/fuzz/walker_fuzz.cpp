@@ -605,7 +605,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     if (!validate_debug_offsets(off) || !validate_asyncio_offsets(aio, off)) __builtin_trap();
 
     WalkInput input{img.runtime(), off, (head & 0x0E) == 0x0E ? nullptr : &aio};
-    auto snapshot = walk_snapshot(img.memory(), input);
+    WalkLimits limits;  // the first attempt's batched check, or a retry's task-by-task one
+    if (head & 0x10) limits.tasks_per_check = 1;
+    auto snapshot = walk_snapshot(img.memory(), input, limits);
     if (!snapshot) {
         if (snapshot.error().message.empty()) __builtin_trap();  // every error says what failed
         return 0;
