@@ -44,10 +44,10 @@ Result<Snapshot> read_live_snapshot(pid_t pid, int retries, const WalkLimits& li
         // The first attempt re-checks task names in batches (few syscalls, however many tasks);
         // a target that changed under it is re-read checking each task as soon as it is read,
         // so that only a task that changes within its own read fails the check.
-        WalkLimits limits;
-        if (attempt > 0) limits.tasks_per_check = 1;
+        WalkLimits attempt_limits = limits;
+        if (attempt > 0) attempt_limits.tasks_per_check = 1;
         bool opened = false;
-        Result<Snapshot> snapshot = read_once(pid, cached, limits, opened);
+        Result<Snapshot> snapshot = read_once(pid, cached, attempt_limits, opened);
         if (snapshot) return snapshot;
         last = std::move(snapshot).error();
         // Whatever read failed, a target that is gone now simply exited under us: say that,
