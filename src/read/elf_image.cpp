@@ -1,6 +1,6 @@
 // The ELF implementation of Image: reads the section and program headers once with libelf and
-// keeps only names, addresses and sizes. Symbols are looked up only when asked for (through a
-// duplicate of the file descriptor), so finding sections costs what it always did.
+// keeps only names, addresses, sizes and the build-id. Symbols are looked up only when asked for
+// (through a duplicate of the file descriptor), so finding sections costs what it always did.
 #include "read/elf_image.hpp"
 
 #include <fcntl.h>
@@ -12,14 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "read/elf_notes.hpp"
+
 namespace aps::read {
 namespace {
-
-// Owns an Elf* handle.
-struct ElfCloser {
-    void operator()(Elf* e) const { elf_end(e); }
-};
-using ElfHandle = std::unique_ptr<Elf, ElfCloser>;
 
 Error bad(std::string_view name, std::string_view what) {
     return {Errc::BadImage, fmt::format("'{}': {}", name, what)};
@@ -56,8 +52,12 @@ Result<std::optional<uint64_t>> lookup_symbol(Elf* elf, std::string_view name,
 class ElfImage final : public Image {
   public:
     ElfImage(std::vector<std::pair<std::string, SectionInfo>> sections, uint64_t link_base, int fd,
-             std::string_view name)
-        : sections_(std::move(sections)), link_base_(link_base), fd_(fd), name_(name) {}
+             std::string_view name, std::string build_id)
+        : sections_(std::move(sections)),
+          link_base_(link_base),
+          fd_(fd),
+          name_(name),
+          build_id_(std::move(build_id)) {}
     ~ElfImage() override {
         if (fd_ >= 0) ::close(fd_);
     }
@@ -84,12 +84,14 @@ class ElfImage final : public Image {
     }
 
     uint64_t link_base() const override { return link_base_; }
+    const std::string& build_id() const override { return build_id_; }
 
   private:
     std::vector<std::pair<std::string, SectionInfo>> sections_;
     uint64_t link_base_;
     int fd_;  // a duplicate, owned; -1 when it could not be made
     std::string name_;
+    std::string build_id_;
 };
 
 bool has_elf_magic(int fd) {
@@ -150,7 +152,8 @@ Result<std::unique_ptr<Image>> try_open_elf(int fd, std::string_view name) {
     auto sections = read_sections(elf.get(), name);
     if (!sections) return std::move(sections).error();
     int own_fd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
-    return std::unique_ptr<Image>(new ElfImage(std::move(*sections), *base, own_fd, name));
+    return std::unique_ptr<Image>(
+        new ElfImage(std::move(*sections), *base, own_fd, name, elf_build_id(elf.get())));
 }
 
 }  // namespace aps::read

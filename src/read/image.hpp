@@ -1,5 +1,6 @@
 // The seam for executable image formats, ELF (elf_image.cpp) and Mach-O (macho_image.cpp): the
-// sections CPython puts its debug tables in, symbols, and the address the image is linked at.
+// sections CPython puts its debug tables in, symbols, the address the image is linked at, and
+// its build-id.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +51,10 @@ class Image {
     // The link-time address that corresponds to the start of the image's first mapping (ELF: the
     // first PT_LOAD; Mach-O: the segment holding the header, __TEXT).
     virtual uint64_t link_base() const = 0;
+
+    // The build-id as lowercase hex (ELF: the GNU build-id note), or empty when the image has
+    // none or the format's is not read.
+    virtual const std::string& build_id() const = 0;
 };
 
 // Where a section lives in a process that mapped the image's first segment at `map_start`.

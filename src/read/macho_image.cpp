@@ -88,11 +88,14 @@ class MachOImage final : public Image {
     }
 
     uint64_t link_base() const override { return link_base_; }
+    // LC_UUID is Mach-O's build-id; nothing compares it yet (core files are ELF).
+    const std::string& build_id() const override { return build_id_; }
 
   private:
     std::vector<NamedSection> sections_;
     std::vector<std::pair<std::string, uint64_t>> symbols_;  // defined symbols, names as stored
     uint64_t link_base_;
+    std::string build_id_;
 };
 
 // The bytes [base, base + size) of an open file: the whole file, or one slice of a universal one.

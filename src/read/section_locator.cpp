@@ -1,4 +1,4 @@
-// Locating a section in a live process's mapped files; see section_locator.hpp.
+// Locating a section in a target's mapped files; see section_locator.hpp.
 #include "read/section_locator.hpp"
 
 #include <fcntl.h>
@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <cstring>
+
+#include "read/unique_fd.hpp"
 
 namespace aps::read {
 namespace {
@@ -21,20 +23,6 @@ std::vector<std::string> open_paths(pid_t pid, const MappedFile& file) {
     if (absolute && !file.deleted) paths.push_back(file.path);
     return paths;
 }
-
-class Fd {
-  public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
 
 }  // namespace
 
@@ -51,23 +39,48 @@ std::vector<MappedFile> mapped_files(std::span<const MapEntry> maps) {
     return files;
 }
 
-Result<std::optional<FoundSection>> find_mapped_section(pid_t pid,
-                                                        std::span<const MappedFile> files,
+FileAccess live_file_access(pid_t pid) {
+    return FileAccess{[pid](const MappedFile& file) { return open_paths(pid, file); }, nullptr};
+}
+
+namespace {
+
+bool stops_search(Errc code) {
+    return code == Errc::PermissionDenied || code == Errc::NoSuchProcess || code == Errc::BadCore ||
+           code == Errc::FileMismatch;
+}
+
+}  // namespace
+
+Result<std::optional<FoundSection>> find_mapped_section(std::span<const MappedFile> files,
+                                                        const FileAccess& access,
                                                         std::string_view section,
                                                         const SectionCheck& check, SearchLog& log) {
     for (const MappedFile& file : files) {
-        for (const std::string& path : open_paths(pid, file)) {
-            Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-            if (fd.get() < 0) {
+        for (const std::string& path : access.paths(file)) {
+            UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+            if (!fd.valid()) {
                 int err = errno;
                 if (err == EACCES || err == EPERM) log.access_refused = true;
-                log.notes.push_back(fmt::format("cannot open {}: {}", path, std::strerror(err)));
+                std::string note = fmt::format("cannot open {}: {}", path, std::strerror(err));
+                if (!log.unusable) log.unusable = Error{Errc::FileMismatch, note};
+                log.notes.push_back(std::move(note));
                 continue;
             }
             auto image = open_image(fd.get(), path);
+            // A file that is not the one the target mapped is never used, nor skipped quietly.
+            if (!image && access.verify) {
+                return Error{Errc::FileMismatch,
+                             fmt::format("{} is not the {} the target had mapped: {}", path,
+                                         file.path, image.error().message)};
+            }
             if (!image) {
                 log.notes.push_back(image.error().message);
                 continue;
+            }
+            if (access.verify) {
+                if (auto same = access.verify(file, path, fd.get(), **image); !same)
+                    return std::move(same).error();
             }
             auto info = (*image)->find_debug_section(section);
             if (!info) break;  // opened fine and has no such section: try the next file
@@ -75,8 +88,7 @@ Result<std::optional<FoundSection>> find_mapped_section(pid_t pid,
             uint64_t addr = remote_section_address(file.start, **image, *info);
             auto ok = check(addr, *info);
             if (ok) return std::optional<FoundSection>(FoundSection{addr, *info, file.path});
-            Errc code = ok.error().code;
-            if (code == Errc::PermissionDenied || code == Errc::NoSuchProcess) return ok.error();
+            if (stops_search(ok.error().code)) return ok.error();
             log.notes.push_back(fmt::format("{} section of {} at {:#x}: {}", section, file.path,
                                             addr, ok.error().message));
         }

@@ -1,5 +1,6 @@
-// Finding a named section (.PyRuntime, .AsyncioDebug) among the files a live process has mapped,
-// opening each file as the target sees it, and computing the section's address in the target.
+// Finding a named section (.PyRuntime, .AsyncioDebug) among the files a target has mapped (a live
+// process's maps or a core's NT_FILE note), opening each file the way the target's kind allows,
+// and computing the section's address in the target.
 #pragma once
 
 #include <sys/types.h>
@@ -38,18 +39,33 @@ struct FoundSection {
 // Why candidates were rejected, for an error message that explains itself.
 struct SearchLog {
     std::vector<std::string> notes;
-    bool access_refused = false;  // some file could not be opened for lack of permission
+    bool access_refused = false;    // some file could not be opened for lack of permission
+    std::optional<Error> unusable;  // the first file that could not be opened
 };
 
+// How the locator reaches the files a target has mapped.
+struct FileAccess {
+    // The paths to try for a mapped file, best first.
+    std::function<std::vector<std::string>(const MappedFile&)> paths;
+    // Whether an opened file is the one the target mapped (empty: every file is). A file that
+    // fails it, or (with a verify) is not an image at all, stops the search with FileMismatch.
+    std::function<Result<void>(const MappedFile&, const std::string& path, int fd, const Image&)>
+        verify;
+};
+
+// A live process's files: /proc/PID/root/<path>, /proc/PID/map_files/<range>, the literal path.
+FileAccess live_file_access(pid_t pid);
+
 // Accepts or rejects a section at a remote address (for example by reading its cookie).
-// PermissionDenied and NoSuchProcess stop the search; other errors reject one candidate.
+// PermissionDenied, NoSuchProcess, BadCore and FileMismatch stop the search; other errors
+// reject one candidate.
 using SectionCheck = std::function<Result<void>(uint64_t addr, const SectionInfo& info)>;
 
-// Tries each file in order, each through /proc/PID/root/<path>, /proc/PID/map_files/<range>
-// and the literal path, and returns the first of CPython's debug sections named `section`
-// (kPyRuntimeSection, kAsyncioDebugSection) that passes `check`.
-Result<std::optional<FoundSection>> find_mapped_section(pid_t pid,
-                                                        std::span<const MappedFile> files,
+// Tries each file in order, each through the paths `access` gives, and returns the first of
+// CPython's debug sections named `section` (kPyRuntimeSection, kAsyncioDebugSection) that passes
+// `check`.
+Result<std::optional<FoundSection>> find_mapped_section(std::span<const MappedFile> files,
+                                                        const FileAccess& access,
                                                         std::string_view section,
                                                         const SectionCheck& check, SearchLog& log);
 

@@ -1,0 +1,42 @@
+// Finding a target's debug-offset tables among the files it has mapped, for every kind of target
+// (a live process or a core file): .PyRuntime (or, failing that, the cookie in the writable python
+// mappings), its table, then the .AsyncioDebug table.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "aps/error.hpp"
+#include "aps/memory.hpp"
+#include "aps/target.hpp"
+#include "read/proc_maps.hpp"
+#include "read/section_locator.hpp"
+
+namespace aps::read {
+
+struct MappedTarget {
+    std::span<const MapEntry> maps;     // every mapping; the cookie scan reads the python ones
+    std::span<const MappedFile> files;  // the images among them (mapped_files(maps))
+    const FileAccess& access;
+    std::string_view exe;  // the main executable, as the maps name it (" (deleted)" allowed)
+};
+
+struct RuntimeSearch {
+    std::optional<FoundSection> found;  // empty when no candidate holds a usable table
+    SearchLog log;                      // why candidates were rejected
+    bool cookieless = false;    // a .PyRuntime without debug offsets was seen: Python < 3.13
+    bool python_files = false;  // some mapped file is named like Python
+};
+
+// Looks for .PyRuntime in the files named like Python, then in the main executable whatever its
+// name (a renamed interpreter, a program linking libpython statically), and failing that for the
+// table's cookie in the writable python mappings.
+Result<RuntimeSearch> locate_runtime(const MappedTarget& target, RemoteMemory& memory);
+
+// Reads and validates the runtime's debug offsets, then finds and validates .AsyncioDebug (the
+// Target has no asyncio table when no mapped file holds one; `asyncio_log` says what was tried).
+Result<Target> read_target(const MappedTarget& target, const FoundSection& runtime,
+                           RemoteMemory& memory, SearchLog& asyncio_log);
+
+}  // namespace aps::read
