@@ -17,6 +17,8 @@ enum class Errc {
     ReadFailed,          // a remote read hit unmapped memory: the target changed or is corrupt
     CorruptData,         // a remote object failed validation: the target changed or is corrupt
     BadImage,            // a local binary (ELF) file could not be parsed
+    BadCore,             // a core file cannot be used: unreadable, not an ELF core, truncated
+    FileMismatch,        // a file a core names is missing or is not the one the process mapped
 };
 
 struct Error {

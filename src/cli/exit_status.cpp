@@ -18,6 +18,10 @@ int exit_code_for(Errc code) {
         case Errc::ReadFailed:
         case Errc::CorruptData:
             return kExitInconsistent;
+        case Errc::BadCore:
+            return kExitBadCore;
+        case Errc::FileMismatch:
+            return kExitFileMismatch;
     }
     return kExitInconsistent;
 }
@@ -26,7 +30,8 @@ std::string describe_error(const Error& error) {
     if (error.code == Errc::PermissionDenied) {
         return fmt::format(
             "aps: {}: run aps as the target's user or as root, or grant it CAP_SYS_PTRACE; with "
-            "kernel.yama.ptrace_scope above 1 only root can read (sysctl kernel.yama.ptrace_scope); "
+            "kernel.yama.ptrace_scope above 1 only root can read (sysctl "
+            "kernel.yama.ptrace_scope); "
             "in Kubernetes use 'kubectl debug --profile=general'\n",
             error.message);
     }

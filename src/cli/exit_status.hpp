@@ -15,6 +15,8 @@ enum ExitCode : int {
     kExitPermission = 4,
     kExitNotSupported = 5,
     kExitInconsistent = 6,
+    kExitBadCore = 7,
+    kExitFileMismatch = 8,
 };
 
 int exit_code_for(Errc code);

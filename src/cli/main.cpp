@@ -14,7 +14,10 @@ int main(int argc, char** argv) {
     if (options.command == aps::Command::Watch) return aps::run_watch(options);
 
     aps::Result<aps::Snapshot> snapshot =
-        aps::read_live_snapshot(options.pid, options.retries, aps::walk_limits_for(options));
+        options.core.empty()
+            ? aps::read_live_snapshot(options.pid, options.retries, aps::walk_limits_for(options))
+            : aps::read_core_snapshot({options.core, options.sysroot, options.exe},
+                                      aps::walk_limits_for(options));
     if (!snapshot) {
         const std::string message = aps::describe_error(snapshot.error());
         std::fwrite(message.data(), 1, message.size(), stderr);

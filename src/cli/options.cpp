@@ -21,9 +21,15 @@ constexpr const char* kDescription =
     "has been parked (watch). It reads the target's memory and never stops it or writes to it.";
 
 constexpr const char* kFooter =
+    "Post-mortem: `aps ps --core FILE` reads an ELF core file (from gcore or the kernel) instead\n"
+    "of a live process; memory the core left out is read from the files the process had mapped,\n"
+    "found at their recorded paths, under --sysroot DIR, or (the executable) at --exe PATH.\n"
+    "\n"
     "Exit codes: 0 success, 1 pstree found an await cycle, 2 bad command line, 3 no such\n"
     "process (or it exited while being read), 4 permission denied, 5 not a Python process or\n"
-    "an unsupported Python version, 6 the target kept changing while being read.\n"
+    "an unsupported Python version, 6 the target kept changing while being read (or the core's\n"
+    "memory is inconsistent), 7 the core file cannot be read (not an ELF core, truncated),\n"
+    "8 a file the core names is missing or is not the one the process had mapped.\n"
     "watch: 0 after q or --count, 3 when the target exits; after Ctrl-C, SIGTERM or SIGHUP it\n"
     "restores the terminal and ends by that signal.\n"
     "See aps(1) for details and for where aps differs from `python -m asyncio`.\n";
@@ -67,13 +73,27 @@ void add_format_option(CLI::App& sub, Options& options, const std::map<std::stri
 }
 
 void add_target_options(CLI::App& sub, Options& options) {
-    sub.add_option("pid", options.pid, "Process id of the Python program to inspect")
-        ->required()
+    sub.add_option("pid", options.pid, "Process id of the Python program to inspect (or --core)")
         ->check(kPid);
     sub.add_option("--retries", options.retries,
                    "Extra attempts when the target changes while being read")
         ->default_val(3)
         ->check(CLI::Range(0, 1000));
+}
+
+// ps and pstree also read core files.
+void add_core_options(CLI::App& sub, Options& options) {
+    CLI::Option* core =
+        sub.add_option("--core", options.core,
+                       "Read this ELF core file (gcore, or a crash) instead of a live process")
+            ->type_name("FILE");
+    sub.add_option("--sysroot", options.sysroot,
+                   "With --core: the process's files are under DIR (a copy of its root)")
+        ->type_name("DIR")
+        ->needs(core);
+    sub.add_option("--exe", options.exe, "With --core: the process's main executable")
+        ->type_name("PATH")
+        ->needs(core);
 }
 
 }  // namespace
@@ -91,12 +111,14 @@ int parse_options(int argc, char** argv, Options& options) {
     add_format_option(*ps, options, kPsFormats,
                       "table (default: the reference's table), json (one document, "
                       "docs/json-schema.md) or ndjson (one task per line, streamed)");
+    add_core_options(*ps, options);
     CLI::App* pstree = app.add_subcommand(
         "pstree", "Show the await graph as a tree of tasks and coroutine frames");
     add_target_options(*pstree, options);
     add_format_option(*pstree, options, kPsTreeFormats,
                       "tree (default: the reference's tree), json, ndjson, or dot (the await "
                       "graph for Graphviz: aps pstree --format dot PID | dot -Tsvg > graph.svg)");
+    add_core_options(*pstree, options);
     CLI::App* watch = app.add_subcommand(
         "watch", "Live view, like top: how long each task has been parked at the same await");
     watch->footer(kWatchFooter);
@@ -122,6 +144,14 @@ int parse_options(int argc, char** argv, Options& options) {
     options.command = watch->parsed()    ? Command::Watch
                       : pstree->parsed() ? Command::PsTree
                                          : Command::Ps;
+    if ((options.pid == 0) == options.core.empty()) {
+        const char* name = watch->parsed() ? "watch" : pstree->parsed() ? "pstree" : "ps";
+        std::fprintf(stderr, "aps: %s needs a PID%s%s
+Run 'aps --help' for usage.
+", name,
+                     watch->parsed() ? "" : " or --core FILE", options.pid == 0 ? "" : ", not both");
+        return 2;
+    }
     return -1;
 }
 

@@ -1,4 +1,5 @@
-// The command line, as a plain value: which view, which process, how hard to try, how often.
+// The command line, as a plain value: which view, which process (or core file), how hard to try,
+// how often.
 #pragma once
 
 #include <sys/types.h>
@@ -19,6 +20,9 @@ struct Options {
     double interval = 1.0;  // watch: seconds between samples
     int count = 0;          // watch: stop after this many samples; 0 = until quit
     Format format = Format::Text;
+    std::string core;     // --core FILE: read this core file instead of a live process (pid 0)
+    std::string sysroot;  // --sysroot DIR: the core's mapped files are under DIR
+    std::string exe;      // --exe PATH: the core's main executable
 };
 
 // Parses argv. Returns the exit code to stop with (0 after --help/--version, 2 for a bad command

@@ -1,4 +1,4 @@
-// Takes one snapshot of a live target, retrying reads that saw the target change.
+// Takes one snapshot of a live target, retrying reads that saw the target change, or of a core.
 #include "cli/snapshot_reader.hpp"
 
 #include <fmt/format.h>
@@ -18,17 +18,21 @@ bool process_exists(pid_t pid) {
     return ::kill(pid, 0) == 0 || errno == EPERM;
 }
 
+Result<Snapshot> walk(const Target& target, RemoteMemory& memory, const WalkLimits& limits) {
+    WalkInput input;
+    input.runtime_addr = target.runtime_addr;
+    input.offsets = target.offsets;
+    input.asyncio = target.asyncio ? &*target.asyncio : nullptr;
+    return walk_snapshot(memory, input, limits);
+}
+
 // `opened` tells whether the target was found alive and Python before the walk began.
 Result<Snapshot> read_once(pid_t pid, RemoteMemory& memory, const WalkLimits& limits,
                            bool& opened) {
     Result<Target> target = open_target(pid, memory);
     if (!target) return std::move(target).error();
     opened = true;
-    WalkInput input;
-    input.runtime_addr = target->runtime_addr;
-    input.offsets = target->offsets;
-    input.asyncio = target->asyncio ? &*target->asyncio : nullptr;
-    return walk_snapshot(memory, input, limits);
+    return walk(*target, memory, limits);
 }
 
 }  // namespace
@@ -62,6 +66,23 @@ Result<Snapshot> read_live_snapshot(pid_t pid, int retries, const WalkLimits& li
                  fmt::format("the target's memory kept changing while being read ({} attempt{}; "
                              "last error: {}); try again, or raise --retries",
                              attempts, attempts == 1 ? "" : "s", last.message)};
+}
+
+Result<Snapshot> read_core_snapshot(const CoreOptions& options, const WalkLimits& limits) {
+    Result<CoreTarget> core = open_core(options);
+    if (!core) return std::move(core).error();
+    CachedMemory cached(core->memory());
+    cached.set_readable_ranges(core->readable_ranges());
+    Result<Target> target = core->find_target(cached);
+    if (!target) return std::move(target).error();
+    Result<Snapshot> snapshot = walk(*target, cached, limits);
+    if (!snapshot && is_transient(snapshot.error().code)) {
+        return Error{snapshot.error().code,
+                     fmt::format("the memory in {} is inconsistent (written while the process was "
+                                 "changing it, or damaged): {}",
+                                 core->describe(), snapshot.error().message)};
+    }
+    return snapshot;
 }
 
 }  // namespace aps

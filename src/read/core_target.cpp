@@ -1,0 +1,153 @@
+// Opening a core file as a target: parse it, assemble its memory from the core and the files it
+// names, and find the debug offsets with the same locator as a live process; see aps/core.hpp.
+#include <elf.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "aps/core.hpp"
+#include "read/core_file.hpp"
+#include "read/core_mapped_files.hpp"
+#include "read/core_memory.hpp"
+#include "read/dumped_memory.hpp"
+#include "read/runtime_locator.hpp"
+#include "read/unique_fd.hpp"
+
+namespace aps {
+
+using read::CoreFile;
+using read::CoreMapping;
+using read::CoreSegment;
+
+struct CoreTarget::Parts {
+    CoreFile core;
+    read::UniqueFd fd;
+    std::unique_ptr<read::DumpedMemory> dumped;
+    std::unique_ptr<read::CoreMappedFiles> files;
+    std::unique_ptr<read::CoreMemory> memory;
+    std::vector<read::MapEntry> maps;      // NT_FILE as maps lines
+    std::vector<read::MappedFile> images;  // the images among them
+};
+
+namespace {
+
+Error with_hint(Error e) {
+    if (e.code == Errc::FileMismatch && e.message.find(read::kFileHint) == std::string::npos)
+        e.message = fmt::format("{}; {}", e.message, read::kFileHint);
+    return e;
+}
+
+// NT_FILE entries as maps lines, with the permissions of the segment that holds them (a mapping
+// the core left out entirely is read-only). NT_FILE has no inodes: 1 marks a file mapping.
+std::vector<read::MapEntry> maps_of(const CoreFile& core) {
+    std::vector<read::MapEntry> maps;
+    maps.reserve(core.mappings.size());
+    for (const CoreMapping& m : core.mappings) {
+        std::string perms = "r--p";
+        if (const CoreSegment* seg = core.segment_at(m.start)) {
+            perms[0] = (seg->flags & PF_R) ? 'r' : '-';
+            perms[1] = (seg->flags & PF_W) ? 'w' : '-';
+            perms[2] = (seg->flags & PF_X) ? 'x' : '-';
+        }
+        maps.push_back({m.start, m.end, perms, m.offset, "", 1, m.path, m.deleted});
+    }
+    return maps;
+}
+
+Result<void> check_lookup(const CoreOptions& options) {
+    struct stat st;
+    if (!options.exe.empty() && ::stat(options.exe.c_str(), &st) != 0) {
+        return Error{Errc::FileMismatch,
+                     fmt::format("--exe {}: {}", options.exe, std::strerror(errno))};
+    }
+    if (!options.sysroot.empty() &&
+        (::stat(options.sysroot.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))) {
+        return Error{Errc::FileMismatch,
+                     fmt::format("--sysroot {}: not a directory", options.sysroot)};
+    }
+    return {};
+}
+
+}  // namespace
+
+CoreTarget::CoreTarget(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+CoreTarget::~CoreTarget() = default;
+CoreTarget::CoreTarget(CoreTarget&&) noexcept = default;
+CoreTarget& CoreTarget::operator=(CoreTarget&&) noexcept = default;
+
+RemoteMemory& CoreTarget::memory() {
+    return *parts_->memory;
+}
+
+std::string CoreTarget::describe() const {
+    return parts_->core.describe();
+}
+
+std::vector<ReadableRange> CoreTarget::readable_ranges() const {
+    std::vector<ReadableRange> ranges;
+    for (const CoreSegment& s : parts_->core.segments)
+        ranges.push_back({s.vaddr, s.vaddr + s.memsz});
+    for (const CoreMapping& m : parts_->core.mappings) ranges.push_back({m.start, m.end});
+    return ranges;
+}
+
+Result<Target> CoreTarget::find_target(RemoteMemory& memory) {
+    Parts& p = *parts_;
+    read::FileAccess access{
+        [&p](const read::MappedFile& f) {
+            return std::vector<std::string>{p.files->resolve(f.path)};
+        },
+        [&p](const read::MappedFile& f, const std::string& path, int fd, const read::Image& image) {
+            return p.files->verify(f.path, path, fd, image);
+        }};
+    read::MappedTarget mapped{p.maps, p.images, access};
+
+    read::SearchLog log;
+    auto runtime = read::locate_runtime(mapped, memory, log);
+    if (!runtime) return with_hint(std::move(runtime).error());
+    if (!*runtime) {
+        if (log.unusable) return with_hint(*log.unusable);
+        if (p.core.mappings.empty()) {
+            return Error{Errc::NotPython,
+                         fmt::format("{} lists no mapped files (no NT_FILE note) and holds no "
+                                     "Python runtime",
+                                     describe())};
+        }
+        return Error{Errc::NotPython,
+                     fmt::format("{} is not of a Python process (no .PyRuntime section in the "
+                                 "files it had mapped)",
+                                 describe())};
+    }
+    read::SearchLog asyncio_log;
+    auto target = read::read_target(mapped, **runtime, memory, asyncio_log);
+    if (!target) return with_hint(std::move(target).error());
+    // No .AsyncioDebug anywhere is "asyncio never imported" only if every candidate was seen.
+    if (!target->asyncio && asyncio_log.unusable) return with_hint(*asyncio_log.unusable);
+    return target;
+}
+
+Result<CoreTarget> open_core(const CoreOptions& options) {
+    auto parts = std::make_unique<CoreTarget::Parts>();
+    parts->fd = read::UniqueFd(::open(options.core.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!parts->fd.valid()) {
+        return Error{Errc::BadCore, fmt::format("cannot open core file {}: {}", options.core,
+                                                std::strerror(errno))};
+    }
+    auto core = read::parse_core_file(parts->fd.get(), options.core);
+    if (!core) return std::move(core).error();
+    if (auto ok = check_lookup(options); !ok) return std::move(ok).error();
+
+    parts->core = std::move(*core);
+    parts->dumped = std::make_unique<read::DumpedMemory>(parts->core, parts->fd.get());
+    parts->files = std::make_unique<read::CoreMappedFiles>(
+        parts->core, *parts->dumped, read::FileLookup{options.sysroot, options.exe});
+    parts->memory = std::make_unique<read::CoreMemory>(parts->core, *parts->dumped, *parts->files);
+    parts->maps = maps_of(parts->core);
+    parts->images = read::mapped_files(parts->maps);
+    return CoreTarget(std::move(parts));
+}
+
+}  // namespace aps
