@@ -64,20 +64,17 @@ std::string CoreMappedFiles::resolve(const std::string& recorded) const {
     return recorded.starts_with('/') ? root + recorded : root + "/" + recorded;
 }
 
-Result<void> CoreMappedFiles::verify(const std::string& recorded, const std::string& path, int fd,
-                                     const Image& image) const {
+Result<void> CoreMappedFiles::check_size(const std::string& recorded, const std::string& path,
+                                         int fd) const {
     struct stat st;
     if (::fstat(fd, &st) != 0) {
         return Error{Errc::FileMismatch,
                      fmt::format("cannot examine {}: {}", path, std::strerror(errno))};
     }
     uint64_t size = static_cast<uint64_t>(st.st_size);
-    const CoreMapping* first = nullptr;  // the start of the first image of the file
     uint64_t mapped_to = 0;
     for (const CoreMapping& m : core_.mappings) {
-        if (m.path != recorded) continue;
-        if (first == nullptr && m.offset == 0) first = &m;
-        mapped_to = std::max(mapped_to, m.offset + (m.end - m.start));
+        if (m.path == recorded) mapped_to = std::max(mapped_to, m.offset + (m.end - m.start));
     }
     // A mapping may run to the end of the page that holds the file's last byte, no further.
     if (round_up(size, core_.page_size) < mapped_to) {
@@ -85,6 +82,19 @@ Result<void> CoreMappedFiles::verify(const std::string& recorded, const std::str
             recorded, path,
             fmt::format("the process mapped it up to byte {}, the file has {} bytes", mapped_to,
                         size));
+    }
+    return {};
+}
+
+Result<void> CoreMappedFiles::verify(const std::string& recorded, const std::string& path, int fd,
+                                     const Image& image) const {
+    if (auto ok = check_size(recorded, path, fd); !ok) return ok;
+    const CoreMapping* first = nullptr;  // the start of the first image of the file
+    for (const CoreMapping& m : core_.mappings) {
+        if (m.path == recorded && m.offset == 0) {
+            first = &m;
+            break;
+        }
     }
     if (first == nullptr) return {};
 
@@ -129,6 +139,10 @@ CoreMappedFiles::Opened CoreMappedFiles::open_checked(const std::string& recorde
         out.error = Error{Errc::FileMismatch, fmt::format("cannot open {}, mapped by the process: "
                                                           "{}; {}",
                                                           shown, std::strerror(err), kFileHint)};
+        return out;
+    }
+    if (auto ok = check_size(recorded, path, out.fd.get()); !ok) {
+        out.error = std::move(ok).error();
         return out;
     }
     auto image = open_image(out.fd.get(), path);

@@ -42,6 +42,9 @@ class CoreMappedFiles {
     Result<void> read(const CoreMapping& m, uint64_t addr, std::span<std::byte> out);
 
   private:
+    // The size part of verify: the file must reach as far as every mapping of it.
+    Result<void> check_size(const std::string& recorded, const std::string& path, int fd) const;
+
     struct Opened {
         UniqueFd fd;
         uint64_t size = 0;

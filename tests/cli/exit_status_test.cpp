@@ -12,6 +12,8 @@ TEST(ExitStatus, ContractCodes) {
     EXPECT_EQ(aps::exit_code_for(aps::Errc::UnsupportedVersion), 5);
     EXPECT_EQ(aps::exit_code_for(aps::Errc::ReadFailed), 6);
     EXPECT_EQ(aps::exit_code_for(aps::Errc::CorruptData), 6);
+    EXPECT_EQ(aps::exit_code_for(aps::Errc::BadCore), 7);
+    EXPECT_EQ(aps::exit_code_for(aps::Errc::FileMismatch), 8);
 }
 
 TEST(ExitStatus, OneLineWithPrefix) {

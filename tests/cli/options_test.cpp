@@ -79,6 +79,20 @@ TEST(Options, FormatsPerCommand) {
     }
 }
 
+TEST(Options, CoreFileInsteadOfAPid) {
+    aps::Options options;
+    EXPECT_EQ(parse({"aps", "ps", "--core", "core.123"}, options), -1);
+    EXPECT_EQ(options.pid, 0);
+    EXPECT_EQ(options.core, "core.123");
+    aps::Options tree;
+    EXPECT_EQ(
+        parse({"aps", "pstree", "--core", "c", "--sysroot", "/srv/root", "--exe", "/x/py"}, tree),
+        -1);
+    EXPECT_EQ(tree.command, aps::Command::PsTree);
+    EXPECT_EQ(tree.sysroot, "/srv/root");
+    EXPECT_EQ(tree.exe, "/x/py");
+}
+
 TEST(Options, BadCommandLinesExitTwo) {
     for (std::vector<std::string> words : std::vector<std::vector<std::string>>{
              {"aps"},
@@ -102,6 +116,11 @@ TEST(Options, BadCommandLinesExitTwo) {
              {"aps", "pstree", "--format", "table", "5"},
              {"aps", "pstree", "--format", "xml", "5"},
              {"aps", "pstree", "--format", "5"},
+             {"aps", "ps", "42", "--core", "core"},
+             {"aps", "ps", "--exe", "/x/py", "42"},
+             {"aps", "pstree", "--sysroot", "/srv"},
+             {"aps", "ps", "--core"},
+             {"aps", "watch", "--core", "core"},
          }) {
         aps::Options options;
         testing::internal::CaptureStderr();
