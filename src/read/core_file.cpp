@@ -136,6 +136,12 @@ Result<void> read_notes(Elf* elf, const GElf_Phdr& ph, const CoreLimits& limits,
         return bad(core.name, fmt::format("note segments exceed {} bytes", limits.max_note_bytes));
     }
     note_bytes += ph.p_filesz;
+    if (ph.p_offset > core.size || core.size - ph.p_offset < ph.p_filesz) {
+        return Error{Errc::BadCore,
+                     fmt::format("core file {} is truncated: its notes at offset {:#x} ({} bytes) "
+                                 "run past its end ({} bytes)",
+                                 core.name, ph.p_offset, ph.p_filesz, core.size)};
+    }
     std::optional<Error> failed;
     bool have_files = !core.mappings.empty();
     auto walked = for_each_note(

@@ -120,11 +120,21 @@ Result<void> CoreMappedFiles::verify(const std::string& recorded, const std::str
         headers_same = file_has(fd, std::span(copy).subspan(eh.e_phoff, ph_bytes), eh.e_phoff);
     }
     if (!headers_same) {
+        // Say how they differ where a number shows it: the program headers' count or place.
+        Elf64_Ehdr theirs{};
+        std::string detail;
+        if (read_exact(fd, std::as_writable_bytes(std::span(&theirs, 1)), 0) &&
+            (theirs.e_phnum != eh.e_phnum || theirs.e_phoff != eh.e_phoff)) {
+            detail = fmt::format(
+                " ({} program headers at {:#x} in the core's copy, {} at {:#x} "
+                "in the file)",
+                eh.e_phnum, eh.e_phoff, theirs.e_phnum, theirs.e_phoff);
+        }
         return not_the_mapped_file(
             recorded, path,
-            core_id.empty() || image.build_id().empty()
-                ? std::string("its ELF headers differ from the core's copy")
-                : "same build-id, but its ELF headers differ from the core's copy");
+            fmt::format("{}its ELF headers differ from the core's copy{}",
+                        core_id.empty() || image.build_id().empty() ? "" : "same build-id, but ",
+                        detail));
     }
     return {};
 }

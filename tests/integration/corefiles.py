@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+"""Core-file tests: `aps ps|pstree --core FILE` against the live output of the same process.
+
+    corefiles.py --aps PATH --python PATH --case gcore|kernel|mismatch|sysroot [--target NAME]
+
+  gcore     start targets/NAME.py, take `aps ps` and `aps pstree` live, write a core with gdb's
+            gcore (the target keeps running), and require `aps --core` to print the same bytes
+            (stdout, stderr, exit code) for both commands.
+  kernel    the same with a core written by the kernel: RLIMIT_CORE raised in the target, which
+            is then killed with SIGABRT in a fresh folder.  kernel.core_pattern must leave the
+            core in that folder; if it pipes cores to a program or writes them elsewhere, the
+            test sets it to "core" for the moment of the crash and restores it (serialised by a
+            lock file), and skips (77) with the reason when the machine does not allow that.
+  mismatch  a gcore core read with --exe naming a python of the other version and a different
+            program: exit 8 and one line that names the file and what differs; a truncated core
+            gives exit 7; a core of a process that is not Python gives exit 5.
+  sysroot   the mapped files copied under a folder (--sysroot) and the executable elsewhere
+            (--exe): same output as live.
+
+Only processes this driver started are killed (by pid).  Exit 0 pass, 1 fail, 77 skip.
+"""
+import argparse
+import fcntl
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import difftest  # noqa: E402
+from difftest import Fail, SKIP, TARGETS, run, show_diff  # noqa: E402
+
+CORE_PATTERN = "/proc/sys/kernel/core_pattern"
+PATTERN_LOCK = "/tmp/aps-test-core-pattern.lock"
+COMMANDS = ("ps", "pstree")
+
+
+class Skip(Exception):
+    pass
+
+
+def start(python, case, cwd, dumpable=False):
+    """Starts targets/CASE.py; with `dumpable`, RLIMIT_CORE is raised to its hard limit."""
+    def child_setup():
+        difftest._pdeathsig()
+        if dumpable:
+            soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
+            resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env.pop("APS_TEST_ORACLE", None)
+    target = difftest.Target.__new__(difftest.Target)
+    target.proc = subprocess.Popen([python, os.path.join(TARGETS, case + ".py")],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, env=env, cwd=cwd,
+                                   preexec_fn=child_setup)
+    target.pid = target.proc.pid
+    target._wait_ready()
+    return target
+
+
+def aps_outputs(aps, where):
+    """{command: (rc, stdout, stderr)} for `aps COMMAND WHERE...`."""
+    return {cmd: run([aps, cmd] + where) for cmd in COMMANDS}
+
+
+def require_same(live, core, label):
+    for cmd in COMMANDS:
+        lrc, lout, lerr = live[cmd]
+        crc, cout, cerr = core[cmd]
+        if (lrc, lout, lerr) != (crc, cout, cerr):
+            raise Fail("%s: aps %s differs between the live process and the core:\n"
+                       "live rc %d, core rc %d\nstdout diff (live -> core):\n%s\n"
+                       "live stderr %r\ncore stderr %r"
+                       % (label, cmd, lrc, crc, show_diff(lout, cout, "live", "core"),
+                          lerr, cerr))
+        if lrc not in (0, 1):
+            raise Fail("%s: aps %s failed on the live process (rc %d): %r"
+                       % (label, cmd, lrc, lerr))
+        print("  %s %s: %d bytes, rc %d, same as live" % (label, cmd, len(cout), crc))
+
+
+def gcore(pid, tmp):
+    if shutil.which("gcore") is None:
+        raise Fail("gcore (from gdb) is not installed: run scripts/install-deps.sh")
+    prefix = os.path.join(tmp, "gcore")
+    rc, out, err = run(["gcore", "-o", prefix, str(pid)])
+    path = "%s.%d" % (prefix, pid)
+    if rc != 0 or not os.path.exists(path):
+        raise Fail("gcore %d failed (rc %d): %s" % (pid, rc, (out + err).decode(errors="replace")))
+    return path
+
+
+def mapped_files(pid):
+    """The paths of the files the process has mapped, from /proc/PID/maps."""
+    paths = []
+    with open("/proc/%d/maps" % pid) as f:
+        for line in f:
+            parts = line.split(None, 5)
+            if len(parts) == 6 and parts[4] != "0" and parts[5].startswith("/"):
+                path = parts[5].rstrip("\n")
+                if path not in paths:
+                    paths.append(path)
+    return paths
+
+
+def check_one_line(rc, err, want_rc, *needles):
+    text = err.decode("utf-8", "replace")
+    if rc != want_rc:
+        raise Fail("expected exit %d, got %d; stderr %r" % (want_rc, rc, text))
+    if not text.startswith("aps: ") or text.count("\n") != 1 or not text.endswith("\n"):
+        raise Fail("expected one line 'aps: ...' on stderr, got %r" % text)
+    for n in needles:
+        if n not in text:
+            raise Fail("stderr lacks %r: %r" % (n, text))
+    print("  exit %d: %s" % (rc, text.rstrip("\n")))
+
+
+# ---------------------------------------------------------------------------------------------
+
+def case_gcore(args, tmp):
+    target = start(args.python, args.target, tmp)
+    try:
+        live = aps_outputs(args.aps, [str(target.pid)])
+        core = gcore(target.pid, tmp)
+        target.check_unharmed("gcore")
+        again = aps_outputs(args.aps, [str(target.pid)])
+        if again != live:
+            raise Fail("the target changed while gcore ran: live outputs before and after differ")
+    finally:
+        target.stop()
+    require_same(live, aps_outputs(args.aps, ["--core", core]), "gcore")
+
+
+class CorePattern:
+    """Makes the kernel write cores into the crashing process's folder, for the `with` body."""
+
+    def __enter__(self):
+        self.lock = open(PATTERN_LOCK, "a")
+        fcntl.flock(self.lock, fcntl.LOCK_EX)
+        with open(CORE_PATTERN) as f:
+            self.saved = f.read().rstrip("\n")
+        self.changed = False
+        if self.saved.startswith("|") or self.saved.startswith("/"):
+            try:
+                with open(CORE_PATTERN, "w") as f:
+                    f.write("core")
+                self.changed = True
+            except OSError as e:
+                self.__exit__(None, None, None)
+                raise Skip("kernel.core_pattern is %r (cores go to a program or another folder) "
+                           "and cannot be set to 'core' here: %s" % (self.saved, e))
+        return self
+
+    def __exit__(self, *exc):
+        if self.changed:
+            with open(CORE_PATTERN, "w") as f:
+                f.write(self.saved)
+        fcntl.flock(self.lock, fcntl.LOCK_UN)
+        self.lock.close()
+
+
+def case_kernel(args, tmp):
+    soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
+    if hard == 0:
+        raise Skip("the hard RLIMIT_CORE is 0 here: the kernel writes no core file")
+    crash = os.path.join(tmp, "crash")
+    os.mkdir(crash)
+    target = start(args.python, args.target, crash, dumpable=True)
+    try:
+        live = aps_outputs(args.aps, [str(target.pid)])
+        with CorePattern() as pattern:
+            os.kill(target.pid, signal.SIGABRT)
+            target.proc.wait(timeout=60)
+        if target.proc.returncode != -signal.SIGABRT:
+            raise Fail("the target ended with %r, not SIGABRT" % target.proc.returncode)
+    finally:
+        target.stop()
+    cores = [os.path.join(crash, n) for n in os.listdir(crash)
+             if os.path.isfile(os.path.join(crash, n))]
+    if not cores:
+        raise Skip("no core file appeared in the target's folder after SIGABRT "
+                   "(kernel.core_pattern %r, RLIMIT_CORE hard limit %s)"
+                   % (pattern.saved, "unlimited" if hard == resource.RLIM_INFINITY else hard))
+    print("  kernel core: %s (%d bytes, core_pattern %r%s)"
+          % (cores[0], os.path.getsize(cores[0]), pattern.saved,
+             ", set to 'core' for the crash" if pattern.changed else ""))
+    require_same(live, aps_outputs(args.aps, ["--core", cores[0]]), "kernel")
+
+
+def other_python(python):
+    version = difftest.python_version(python)
+    other = os.path.join(os.path.dirname(python), "python3.15" if version == "3.14"
+                         else "python3.14")
+    if not os.path.exists(other):
+        raise Fail("%s not found next to %s" % (other, python))
+    return other
+
+
+def case_mismatch(args, tmp):
+    target = start(args.python, args.target, tmp)
+    try:
+        exe = os.path.realpath("/proc/%d/exe" % target.pid)
+        core = gcore(target.pid, tmp)
+    finally:
+        target.stop()
+
+    # A python of the other version given as the executable.
+    other = other_python(args.python)
+    for cmd in COMMANDS:
+        rc, out, err = run([args.aps, cmd, "--core", core, "--exe", other])
+        if out:
+            raise Fail("--exe %s: expected no output, got %r" % (other, out[:200]))
+        check_one_line(rc, err, 8, "aps: %s is not the %s the process had mapped: " % (other, exe),
+                       "--sysroot DIR")
+    # Another program altogether.
+    program = os.path.realpath(shutil.which("gdb"))
+    rc, out, err = run([args.aps, "ps", "--core", core, "--exe", program])
+    check_one_line(rc, err, 8, "aps: %s is not the %s the process had mapped: " % (program, exe))
+    # A truncated core: the notes or the memory are cut off.
+    cut = os.path.join(tmp, "cut.core")
+    with open(core, "rb") as src, open(cut, "wb") as dst:
+        dst.write(src.read(os.path.getsize(core) * 3 // 5))
+    rc, out, err = run([args.aps, "ps", "--core", cut])
+    check_one_line(rc, err, 7, "aps: core file %s is truncated" % cut)
+    # Not a core at all.
+    rc, out, err = run([args.aps, "pstree", "--core", exe])
+    check_one_line(rc, err, 7, "not a core file")
+
+
+def case_sysroot(args, tmp):
+    target = start(args.python, args.target, tmp)
+    try:
+        live = aps_outputs(args.aps, [str(target.pid)])
+        exe = os.path.realpath("/proc/%d/exe" % target.pid)
+        files = mapped_files(target.pid)
+        core = gcore(target.pid, tmp)
+    finally:
+        target.stop()
+    root = os.path.join(tmp, "sysroot")
+    for path in files:
+        if path == exe:
+            continue
+        dest = root + path
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        shutil.copy2(path, dest)
+    exe_copy = os.path.join(tmp, "elsewhere", os.path.basename(exe))
+    os.makedirs(os.path.dirname(exe_copy))
+    shutil.copy2(exe, exe_copy)
+    require_same(live, aps_outputs(args.aps, ["--core", core, "--sysroot", root, "--exe",
+                                              exe_copy]), "sysroot+exe")
+    # Without the files that hold the asyncio table (the executable for 3.15, the _asyncio
+    # module for 3.14), aps cannot tell whether asyncio was imported: it says what is missing.
+    for path in files:
+        if "_asyncio" in os.path.basename(path):
+            os.unlink(root + path)
+    rc, out, err = run([args.aps, "ps", "--core", core, "--sysroot", root])
+    check_one_line(rc, err, 8, "aps: cannot open %s" % root, "--sysroot DIR")
+
+
+CASES = {"gcore": case_gcore, "kernel": case_kernel, "mismatch": case_mismatch,
+         "sysroot": case_sysroot}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--aps", required=True)
+    ap.add_argument("--python", required=True)
+    ap.add_argument("--case", required=True, choices=sorted(CASES))
+    ap.add_argument("--target", default="restaurant", help="a script in targets/ (no .py)")
+    args = ap.parse_args()
+
+    def on_signal(signum, frame):
+        raise SystemExit("corefiles: killed by signal %d" % signum)   # runs the finally blocks
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    tmp = tempfile.mkdtemp(prefix="aps-core-")
+    try:
+        print("core case %s, target %s, python %s" % (args.case, args.target, args.python))
+        CASES[args.case](args, tmp)
+    except Skip as e:
+        print("SKIP: %s" % e)
+        return SKIP
+    except Fail as e:
+        print("FAIL: %s" % e)
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
