@@ -146,10 +146,9 @@ int parse_options(int argc, char** argv, Options& options) {
                                          : Command::Ps;
     if ((options.pid == 0) == options.core.empty()) {
         const char* name = watch->parsed() ? "watch" : pstree->parsed() ? "pstree" : "ps";
-        std::fprintf(stderr, "aps: %s needs a PID%s%s
-Run 'aps --help' for usage.
-", name,
-                     watch->parsed() ? "" : " or --core FILE", options.pid == 0 ? "" : ", not both");
+        std::fprintf(stderr, "aps: %s needs a PID%s%s\nRun 'aps --help' for usage.\n", name,
+                     watch->parsed() ? "" : " or --core FILE",
+                     options.pid == 0 ? "" : ", not both");
         return 2;
     }
     return -1;
