@@ -103,13 +103,19 @@ Result<Target> CoreTarget::find_target(RemoteMemory& memory) {
         [&p](const read::MappedFile& f, const std::string& path, int fd, const read::Image& image) {
             return p.files->verify(f.path, path, fd, image);
         }};
-    read::MappedTarget mapped{p.maps, p.images, access};
+    std::string exe = p.core.executable();
+    read::MappedTarget mapped{p.maps, p.images, access, exe};
 
-    read::SearchLog log;
-    auto runtime = read::locate_runtime(mapped, memory, log);
-    if (!runtime) return with_hint(std::move(runtime).error());
-    if (!*runtime) {
-        if (log.unusable) return with_hint(*log.unusable);
+    auto search = read::locate_runtime(mapped, memory);
+    if (!search) return with_hint(std::move(search).error());
+    if (!search->found) {
+        if (search->log.unusable) return with_hint(*search->log.unusable);
+        if (search->cookieless) {
+            return Error{Errc::UnsupportedVersion,
+                         fmt::format("{} is of a Python older than 3.13: its .PyRuntime section "
+                                     "has no debug offsets (aps reads 3.14 and 3.15)",
+                                     describe())};
+        }
         if (p.core.mappings.empty()) {
             return Error{Errc::NotPython,
                          fmt::format("{} lists no mapped files (no NT_FILE note) and holds no "
@@ -122,7 +128,7 @@ Result<Target> CoreTarget::find_target(RemoteMemory& memory) {
                                  describe())};
     }
     read::SearchLog asyncio_log;
-    auto target = read::read_target(mapped, **runtime, memory, asyncio_log);
+    auto target = read::read_target(mapped, *search->found, memory, asyncio_log);
     if (!target) return with_hint(std::move(target).error());
     // No .AsyncioDebug anywhere is "asyncio never imported" only if every candidate was seen.
     if (!target->asyncio && asyncio_log.unusable) return with_hint(*asyncio_log.unusable);
