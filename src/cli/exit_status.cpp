@@ -10,6 +10,7 @@ int exit_code_for(Errc code) {
         case Errc::NoSuchProcess:
             return kExitNoSuchProcess;
         case Errc::PermissionDenied:
+        case Errc::StopRefused:  // EPERM from ptrace; the message names the cause and the fix
             return kExitPermission;
         case Errc::NotPython:
         case Errc::UnsupportedVersion:
@@ -17,6 +18,7 @@ int exit_code_for(Errc code) {
             return kExitNotSupported;
         case Errc::ReadFailed:
         case Errc::CorruptData:
+        case Errc::StopFailed:  // --stop could not hold the target still: no consistent read
             return kExitInconsistent;
         case Errc::BadCore:
             return kExitBadCore;

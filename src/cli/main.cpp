@@ -5,6 +5,7 @@
 #include "cli/exit_status.hpp"
 #include "cli/options.hpp"
 #include "cli/snapshot_reader.hpp"
+#include "cli/test_hooks.hpp"
 #include "cli/view.hpp"
 #include "cli/watch_loop.hpp"
 
@@ -13,16 +14,29 @@ int main(int argc, char** argv) {
     if (int stop = aps::parse_options(argc, argv, options); stop >= 0) return stop;
     if (options.command == aps::Command::Watch) return aps::run_watch(options);
 
-    aps::Result<aps::Snapshot> snapshot =
-        options.core.empty()
-            ? aps::read_live_snapshot(options.pid, options.retries, aps::walk_limits_for(options))
-            : aps::read_core_snapshot({options.core, options.sysroot, options.exe},
-                                      aps::walk_limits_for(options));
+    aps::ReadReport report;
+    aps::Result<aps::Snapshot> snapshot = [&options, &report] {
+        if (!options.core.empty()) {
+            return aps::read_core_snapshot({options.core, options.sysroot, options.exe},
+                                           aps::walk_limits_for(options));
+        }
+        aps::ReadPolicy policy;
+        policy.retries = options.retries;
+        policy.limits = aps::walk_limits_for(options);
+        policy.stop = options.stop;
+        policy.while_stopped = aps::hold_while_stopped_hook();
+        return aps::read_live_snapshot(options.pid, policy, report);
+    }();
     if (!snapshot) {
         const std::string message = aps::describe_error(snapshot.error());
         std::fwrite(message.data(), 1, message.size(), stderr);
         std::fflush(stderr);
         return aps::exit_code_for(snapshot.error().code);
+    }
+    if (options.verbose && options.core.empty()) {
+        const std::string line = aps::describe_read(options.pid, report) + "\n";
+        std::fwrite(line.data(), 1, line.size(), stderr);
+        std::fflush(stderr);
     }
     return aps::print_view(options, *snapshot);
 }

@@ -18,7 +18,8 @@ namespace {
 constexpr const char* kDescription =
     "aps shows the asyncio tasks of a running CPython 3.14 or 3.15 process from outside,\n"
     "as a table (ps), as a tree of who awaits whom (pstree), or live with how long each task\n"
-    "has been parked (watch). It reads the target's memory and never stops it or writes to it.";
+    "has been parked (watch). It reads the target's memory and never writes to it; it stops\n"
+    "the target only when asked to (--stop).";
 
 constexpr const char* kFooter =
     "Post-mortem: `aps ps --core FILE` reads an ELF core file (from gcore or the kernel) instead\n"
@@ -26,12 +27,17 @@ constexpr const char* kFooter =
     "found at their recorded paths, under --sysroot DIR, or (the executable) at --exe PATH.\n"
     "\n"
     "Exit codes: 0 success, 1 pstree found an await cycle, 2 bad command line, 3 no such\n"
-    "process (or it exited while being read), 4 permission denied, 5 not a Python process or\n"
-    "an unsupported Python version, 6 the target kept changing while being read (or the core's\n"
-    "memory is inconsistent), 7 the core file cannot be read (not an ELF core, truncated),\n"
-    "8 a file the core names is missing or is not the one the process had mapped.\n"
+    "process (or it exited while being read), 4 permission denied (with --stop: also ptrace\n"
+    "refused), 5 not a Python process or an unsupported Python version, 6 the target kept\n"
+    "changing while being read (or the core's memory is inconsistent; with --stop: a thread\n"
+    "did not stop), 7 the core file cannot be read (not an ELF core, truncated), 8 a file the\n"
+    "core names is missing or is not the one the process had mapped.\n"
     "watch: 0 after q or --count, 3 when the target exits; after Ctrl-C, SIGTERM or SIGHUP it\n"
     "restores the terminal and ends by that signal.\n"
+    "Retries: a read that sees the target change (a torn list, a freed object) starts over at\n"
+    "once with nothing cached, up to --retries times (default 3); other errors are not retried.\n"
+    "When all fail, ps and pstree --stop give a consistent snapshot by pausing the target while\n"
+    "aps reads.\n"
     "See aps(1) for details and for where aps differs from `python -m asyncio`.\n";
 
 constexpr const char* kWatchFooter =
@@ -76,7 +82,8 @@ void add_target_options(CLI::App& sub, Options& options) {
     sub.add_option("pid", options.pid, "Process id of the Python program to inspect (or --core)")
         ->check(kPid);
     sub.add_option("--retries", options.retries,
-                   "Extra attempts when the target changes while being read")
+                   "Extra attempts when the target changes while being read; each one reads it "
+                   "all again")
         ->default_val(3)
         ->check(CLI::Range(0, 1000));
 }
@@ -96,6 +103,17 @@ void add_core_options(CLI::App& sub, Options& options) {
         ->needs(core);
 }
 
+// ps and pstree only, for live targets: watch samples over and over and never stops the target.
+void add_snapshot_options(CLI::App& sub, Options& options) {
+    sub.add_flag("--stop", options.stop,
+                 "Stop every thread of the target (ptrace) while reading it, for a consistent "
+                 "snapshot; it resumes right after, even if aps is killed")
+        ->excludes(sub.get_option("--core"));
+    sub.add_flag("-v,--verbose", options.verbose,
+                 "Print one line on stderr after a live read: read attempts and, with --stop, "
+                 "how long the target was stopped");
+}
+
 }  // namespace
 
 int parse_options(int argc, char** argv, Options& options) {
@@ -112,6 +130,7 @@ int parse_options(int argc, char** argv, Options& options) {
                       "table (default: the reference's table), json (one document, "
                       "docs/json-schema.md) or ndjson (one task per line, streamed)");
     add_core_options(*ps, options);
+    add_snapshot_options(*ps, options);
     CLI::App* pstree = app.add_subcommand(
         "pstree", "Show the await graph as a tree of tasks and coroutine frames");
     add_target_options(*pstree, options);
@@ -119,6 +138,7 @@ int parse_options(int argc, char** argv, Options& options) {
                       "tree (default: the reference's tree), json, ndjson, or dot (the await "
                       "graph for Graphviz: aps pstree --format dot PID | dot -Tsvg > graph.svg)");
     add_core_options(*pstree, options);
+    add_snapshot_options(*pstree, options);
     CLI::App* watch = app.add_subcommand(
         "watch", "Live view, like top: how long each task has been parked at the same await");
     watch->footer(kWatchFooter);

@@ -16,7 +16,9 @@ enum class Format { Text, Json, Ndjson, Dot };
 struct Options {
     Command command = Command::Ps;
     pid_t pid = 0;
-    int retries = 3;  // extra attempts after a read that saw the target change (3.15's --retries)
+    int retries = 3;    // extra attempts after a read that saw the target change (3.15's --retries)
+    bool stop = false;  // --stop: hold the target stopped (ptrace) while reading it
+    bool verbose = false;   // -v: one line on stderr about the read (attempts, pause)
     double interval = 1.0;  // watch: seconds between samples
     int count = 0;          // watch: stop after this many samples; 0 = until quit
     Format format = Format::Text;

@@ -1,12 +1,15 @@
-// Takes one snapshot of a live target, retrying reads that saw the target change, or of a core.
+// Takes one snapshot of a live target, retrying reads that saw the target change (with --stop,
+// each attempt holds the target stopped while it is walked), or of a core.
 #include "cli/snapshot_reader.hpp"
 
 #include <fmt/format.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "aps/cached_memory.hpp"
+#include "aps/process_freezer.hpp"
 #include "aps/target.hpp"
 #include "aps/walker.hpp"
 
@@ -35,23 +38,63 @@ Result<Snapshot> read_once(pid_t pid, RemoteMemory& memory, const WalkLimits& li
     return walk(*target, memory, limits);
 }
 
+// --stop: the target is opened while it runs (where its tables are does not change), then held
+// only for the walk. The walk gets a cache of its own: nothing read before the stop may serve it.
+Result<Snapshot> read_stopped_once(pid_t pid, RemoteMemory& memory, const ReadPolicy& policy,
+                                   ReadReport& report, bool& opened) {
+    Result<Target> target = [&] {
+        CachedMemory cached(memory);
+        return open_target(pid, cached);
+    }();
+    if (!target) return std::move(target).error();
+    opened = true;
+
+    Result<ProcessFreezer> frozen = ProcessFreezer::freeze(pid);
+    if (!frozen) return std::move(frozen).error();
+    ++report.stops;
+    report.threads = frozen->thread_count();
+    if (policy.while_stopped) policy.while_stopped();
+    Result<Snapshot> snapshot = [&] {
+        CachedMemory cached(memory);
+        if (auto ranges = readable_ranges(pid)) cached.set_readable_ranges(std::move(*ranges));
+        return walk(*target, cached, policy.limits);
+    }();
+    std::chrono::nanoseconds pause = frozen->thaw();
+    report.total_pause += pause;
+    report.longest_pause = std::max(report.longest_pause, pause);
+    return snapshot;
+}
+
+std::string plural(int n, std::string_view one, std::string_view many) {
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+double milliseconds(std::chrono::nanoseconds d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
+
 }  // namespace
 
-Result<Snapshot> read_live_snapshot(pid_t pid, int retries, const WalkLimits& limits) {
+Result<Snapshot> read_live_snapshot(pid_t pid, const ReadPolicy& policy, ReadReport& report) {
     std::unique_ptr<RemoteMemory> memory = open_live_memory(pid);
-    const int attempts = retries + 1;
+    const int attempts = policy.retries + 1;
     Error last{Errc::ReadFailed, "no attempt made"};
     for (int attempt = 0; attempt < attempts; ++attempt) {
-        // A fresh cache per attempt: a retry must see the target anew.
-        CachedMemory cached(*memory);
-        if (auto ranges = readable_ranges(pid)) cached.set_readable_ranges(std::move(*ranges));
-        // The first attempt re-checks task names in batches (few syscalls, however many tasks);
-        // a target that changed under it is re-read checking each task as soon as it is read,
-        // so that only a task that changes within its own read fails the check.
-        WalkLimits attempt_limits = limits;
-        if (attempt > 0) attempt_limits.tasks_per_check = 1;
+        ++report.attempts;
         bool opened = false;
-        Result<Snapshot> snapshot = read_once(pid, cached, attempt_limits, opened);
+        Result<Snapshot> snapshot = [&]() -> Result<Snapshot> {
+            // A stopped target holds still: the batched re-checks of the first attempt suffice.
+            if (policy.stop) return read_stopped_once(pid, *memory, policy, report, opened);
+            // A fresh cache per attempt: a retry must see the target anew.
+            CachedMemory cached(*memory);
+            if (auto ranges = readable_ranges(pid)) cached.set_readable_ranges(std::move(*ranges));
+            // The first attempt re-checks task names in batches (few syscalls, however many
+            // tasks); a target that changed under it is re-read checking each task as soon as
+            // it is read, so that only a task that changes within its own read fails the check.
+            WalkLimits attempt_limits = policy.limits;
+            if (attempt > 0) attempt_limits.tasks_per_check = 1;
+            return read_once(pid, cached, attempt_limits, opened);
+        }();
         if (snapshot) return snapshot;
         last = std::move(snapshot).error();
         // Whatever read failed, a target that is gone now simply exited under us: say that,
@@ -62,10 +105,34 @@ Result<Snapshot> read_live_snapshot(pid_t pid, int retries, const WalkLimits& li
         }
         if (!is_transient(last.code)) return last;
     }
+    std::string tries = plural(attempts, "attempt", "attempts");
+    if (policy.stop) {
+        // Held still and still inconsistent: stopped mid-update every time, or corrupt.
+        return Error{last.code,
+                     fmt::format("the target's memory was inconsistent even while it was stopped "
+                                 "({}; last error: {}); it may be corrupt; try again, or raise "
+                                 "--retries",
+                                 tries, last.message)};
+    }
     return Error{last.code,
-                 fmt::format("the target's memory kept changing while being read ({} attempt{}; "
-                             "last error: {}); try again, or raise --retries",
-                             attempts, attempts == 1 ? "" : "s", last.message)};
+                 fmt::format("the target's memory kept changing while being read ({}; last error: "
+                             "{}); try --stop for a consistent snapshot (it pauses the target "
+                             "while aps reads), or raise --retries",
+                             tries, last.message)};
+}
+
+std::string describe_read(pid_t pid, const ReadReport& report) {
+    std::string text = fmt::format("aps: read process {} in {}", pid,
+                                   plural(report.attempts, "attempt", "attempts"));
+    if (report.stops == 0) return text + ", without stopping it";
+    text += fmt::format("; stopped it {} ({}) for {:.3f} ms",
+                        report.stops == 1 ? "once" : plural(report.stops, "time", "times"),
+                        plural(static_cast<int>(report.threads), "thread", "threads"),
+                        milliseconds(report.longest_pause));
+    if (report.stops > 1) {
+        text += fmt::format(" at most, {:.3f} ms in all", milliseconds(report.total_pause));
+    }
+    return text;
 }
 
 Result<Snapshot> read_core_snapshot(const CoreOptions& options, const WalkLimits& limits) {

@@ -1,8 +1,14 @@
 // Takes one snapshot of a live target (open it, walk it, and retry a bounded number of times when
-// the target changed under the read) or of a core file (once: a core does not change).
+// the target changed under the read; with --stop, hold the target still for each walk) or of a
+// core file (once: a core does not change).
 #pragma once
 
 #include <sys/types.h>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
 
 #include "aps/core.hpp"
 #include "aps/error.hpp"
@@ -11,7 +17,36 @@
 
 namespace aps {
 
-Result<Snapshot> read_live_snapshot(pid_t pid, int retries, const WalkLimits& limits = {});
+struct ReadPolicy {
+    int retries = 3;                      // extra attempts after a read that saw a change
+    bool stop = false;                    // --stop: stop the target for each walk
+    std::function<void()> while_stopped;  // runs while the target is held (a test hook)
+    WalkLimits limits;                    // bounds of the walk (names uncut for json)
+};
+
+// How the read went, for --verbose.
+struct ReadReport {
+    int attempts = 0;
+    int stops = 0;
+    std::size_t threads = 0;  // threads held by the last stop
+    std::chrono::nanoseconds longest_pause{0};
+    std::chrono::nanoseconds total_pause{0};
+};
+
+Result<Snapshot> read_live_snapshot(pid_t pid, const ReadPolicy& policy, ReadReport& report);
+
+// A plain read (no --stop, no report), as watch takes each sample.
+inline Result<Snapshot> read_live_snapshot(pid_t pid, int retries, const WalkLimits& limits = {}) {
+    ReadPolicy policy;
+    policy.retries = retries;
+    policy.limits = limits;
+    ReadReport report;
+    return read_live_snapshot(pid, policy, report);
+}
+
+// One line for stderr (no trailing newline): attempts, and with --stop how long the target was
+// held: "aps: read process 42 in 1 attempt; stopped it once (3 threads) for 1.234 ms".
+std::string describe_read(pid_t pid, const ReadReport& report);
 
 // An inconsistent core (ReadFailed or CorruptData: written while the process changed the objects,
 // or damaged) keeps its code and says so.

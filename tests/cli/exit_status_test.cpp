@@ -14,6 +14,14 @@ TEST(ExitStatus, ContractCodes) {
     EXPECT_EQ(aps::exit_code_for(aps::Errc::CorruptData), 6);
     EXPECT_EQ(aps::exit_code_for(aps::Errc::BadCore), 7);
     EXPECT_EQ(aps::exit_code_for(aps::Errc::FileMismatch), 8);
+    EXPECT_EQ(aps::exit_code_for(aps::Errc::StopRefused), 4);
+    EXPECT_EQ(aps::exit_code_for(aps::Errc::StopFailed), 6);
+}
+
+TEST(ExitStatus, StopRefusedKeepsItsOwnFix) {
+    std::string text = aps::describe_error(
+        {aps::Errc::StopRefused, "process 7 is already traced by process 9 (gdb): detach it"});
+    EXPECT_EQ(text, "aps: process 7 is already traced by process 9 (gdb): detach it\n");
 }
 
 TEST(ExitStatus, OneLineWithPrefix) {

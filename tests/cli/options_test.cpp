@@ -93,6 +93,34 @@ TEST(Options, CoreFileInsteadOfAPid) {
     EXPECT_EQ(tree.exe, "/x/py");
 }
 
+TEST(Options, StopAndVerboseAreOffUnlessAsked) {
+    aps::Options options;
+    EXPECT_EQ(parse({"aps", "ps", "1234"}, options), -1);
+    EXPECT_FALSE(options.stop);
+    EXPECT_FALSE(options.verbose);
+    aps::Options asked;
+    EXPECT_EQ(parse({"aps", "pstree", "--stop", "-v", "1234"}, asked), -1);
+    EXPECT_TRUE(asked.stop);
+    EXPECT_TRUE(asked.verbose);
+    aps::Options long_form;
+    EXPECT_EQ(parse({"aps", "ps", "1234", "--verbose", "--stop", "--retries", "0"}, long_form), -1);
+    EXPECT_TRUE(long_form.stop && long_form.verbose);
+    EXPECT_EQ(long_form.retries, 0);
+}
+
+TEST(Options, HelpDescribesStopAndTheRetryPolicy) {
+    aps::Options options;
+    testing::internal::CaptureStdout();
+    EXPECT_EQ(parse({"aps", "ps", "--help"}, options), 0);
+    std::string help = testing::internal::GetCapturedStdout();
+    EXPECT_NE(help.find("--stop"), std::string::npos) << help;
+    EXPECT_NE(help.find("--verbose"), std::string::npos) << help;
+    testing::internal::CaptureStdout();
+    EXPECT_EQ(parse({"aps", "--help"}, options), 0);
+    help = testing::internal::GetCapturedStdout();
+    EXPECT_NE(help.find("--retries times (default 3)"), std::string::npos) << help;
+}
+
 TEST(Options, BadCommandLinesExitTwo) {
     for (std::vector<std::string> words : std::vector<std::vector<std::string>>{
              {"aps"},
@@ -121,6 +149,9 @@ TEST(Options, BadCommandLinesExitTwo) {
              {"aps", "pstree", "--sysroot", "/srv"},
              {"aps", "ps", "--core"},
              {"aps", "watch", "--core", "core"},
+             {"aps", "ps", "--stop=maybe", "5"},
+             {"aps", "watch", "--stop", "5"},
+             {"aps", "ps", "--stop", "--core", "core"},
          }) {
         aps::Options options;
         testing::internal::CaptureStderr();

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Churn test: aps reads a target that never stops changing, many times in a row.
 
-    churn.py --aps PATH --python PATH --command ps|pstree [--reads N] [--min-rate R]
+    churn.py --aps PATH --python PATH --command ps|pstree [--reads N] [--min-rate R] [--stop]
 
 targets/churn.py runs several threads, each with its own event loop, creating and finishing
 tasks as fast as they can (it prints its rate; at least --min-rate tasks/s is required),
@@ -9,9 +9,11 @@ renaming tasks and building gathers/TaskGroups that come and go, next to 3 long-
 "anchor" tasks per thread.  aps reads it --reads times.  Every run must:
   - end by itself (per-run timeout) and not by a signal;
   - exit 0 with well-formed output, or 6 with exactly one `aps: ` line on stderr (the
-    target changed too fast for --retries), or, for pstree only, 1 with the cycle report
-    (a non-atomic snapshot can join the awaiter sets of two different moments; a task
-    address reused in between can close a loop that never existed at any one moment);
+    target changed too fast for --retries) that points to --stop, or, for pstree only, 1
+    with the cycle report (a non-atomic snapshot can join the awaiter sets of two different
+    moments; a task address reused in between can close a loop that never existed at any
+    one moment);
+  - with --stop (aps --stop: the target is held still while it is read): exit 0, every time;
   - ps: the header, then rows of 7 columns: tid (a thread of the target, or 0), task id,
     name, coroutine stack, awaiter chain, awaiter name, awaiter id; every name and function
     one the target can produce (no garbage from freed objects), and every anchor task once,
@@ -166,10 +168,13 @@ def main():
     ap.add_argument("--min-rate", type=int, default=20000,
                     help="tasks/s the target must reach (median of its per-second reports)")
     ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--stop", action="store_true",
+                    help="run aps --stop: every read must succeed (exit 0)")
     ap.add_argument("--keep-going", action="store_true",
                     help="count bad runs (and show the first of each kind) instead of stopping")
     args = ap.parse_args()
 
+    stop = ["--stop"] if args.stop else []
     tmp = tempfile.mkdtemp(prefix="aps-churn-")
     env = target_env(tmp, APS_CHURN_THREADS=str(args.threads))
     codes = collections.Counter()
@@ -188,12 +193,16 @@ def main():
             raise Fail("target has threads %s, expected %d" % (sorted(threads), args.threads + 1))
         time.sleep(1.2)                      # at least one rate report before the reads
         for i in range(args.reads):
-            rc, out, err = run([args.aps, args.command, str(target.pid)], timeout=RUN_TIMEOUT)
+            rc, out, err = run([args.aps, args.command, str(target.pid)] + stop,
+                               timeout=RUN_TIMEOUT)
             check_unharmed(target, "aps run %d" % i)
             try:
                 if rc < 0:
                     raise Fail("aps was killed by signal %d" % -rc)
                 codes[rc] += 1
+                if args.stop and rc != 0:
+                    raise Fail("aps --stop exit %d (a stopped target must read cleanly); "
+                               "stderr %r" % (rc, err))
                 if rc == 0:
                     if err:
                         raise Fail("exit 0 with stderr %r" % err)
@@ -203,6 +212,8 @@ def main():
                     if out:
                         raise Fail("exit 6 with stdout %r" % out[:300])
                     text = one_line_error(err, "kept changing")
+                    if "try --stop" not in text:
+                        raise Fail("the give-up message does not point to --stop: %r" % text)
                     errors[re.sub(r"0x[0-9a-f]+|\d+", "N", text.split("last error: ", 1)[-1])
                            .strip()] += 1
                 elif rc == 1 and args.command == "pstree":
@@ -238,9 +249,10 @@ def main():
           % (args.threads, median, rates[0] if rates else 0, rates[-1] if rates else 0,
              len(rates)))
     ok = codes[0]
-    print("aps %s: %d reads in %.1f s: exit 0 %d (%.1f%%), exit 6 %d, exit 1 (cycle) %d; "
+    print("aps %s%s: %d reads in %.1f s: exit 0 %d (%.1f%%), exit 6 %d, exit 1 (cycle) %d; "
           "output size median %d %s"
-          % (args.command, args.reads, elapsed, ok, 100.0 * ok / max(1, args.reads), codes[6],
+          % (args.command, " --stop" if args.stop else "", args.reads, elapsed, ok,
+             100.0 * ok / max(1, args.reads), codes[6],
              codes[1], sorted(sizes)[len(sizes) // 2] if sizes else 0,
              "rows" if args.command == "ps" else "lines"))
     for text, n in errors.most_common(5):

@@ -5,12 +5,13 @@
 
 unharmed       targets/checksum.py answers "sum" with a SHA-256 of a 32 MiB bytes object and of
                the raw bytes of its task and coroutine objects; after every aps run (ps, pstree,
-               --retries 0/10) the target still runs (state not T/t/Z), has TracerPid 0, and
-               its checksum is unchanged.
-strace         aps ps and aps pstree under `strace -f -e trace=openat,open,ptrace,process_vm_writev,
-               pwrite64,write`: no /proc/PID path opened O_WRONLY/O_RDWR, no ptrace, no
-               process_vm_writev, no pwrite64, no write() to a file of the target; the target is
-               unharmed and its checksum unchanged.
+               --retries 0/10, and --stop, which stops it for the read) the target still runs
+               (state not T/t/Z), has TracerPid 0 (resumed, let go), and its checksum is
+               unchanged.
+strace         aps ps and aps pstree (without --stop) under `strace -f -e trace=openat,open,
+               ptrace,process_vm_writev,pwrite64,write`: no /proc/PID path opened O_WRONLY/O_RDWR,
+               no ptrace, no process_vm_writev, no pwrite64, no write() to a file of the target;
+               the target is unharmed and its checksum unchanged.
 hostile_names  targets/hostile_names.py (ESC, newline, NUL, bidi, lone surrogate, C1, 1 MB task
                name, 1 MB qualname, 1 MB file name): stdout is valid UTF-8, one row per line,
                no raw control or bidi character, the 1 MB task name cut to 255 code points, and
@@ -38,7 +39,8 @@ def case_unharmed(args, tmp):
     target, before = start_checksum(args, tmp)
     try:
         print("target %d: %s" % (target.pid, before))
-        runs = [["ps"], ["pstree"], ["ps", "--retries", "0"], ["pstree", "--retries", "10"]]
+        runs = [["ps"], ["pstree"], ["ps", "--retries", "0"], ["pstree", "--retries", "10"],
+                ["ps", "--stop"], ["pstree", "--stop", "--retries", "0"]]
         for argv in runs * 3:
             rc, out, err = run([args.aps] + argv[:1] + [str(target.pid)] + argv[1:])
             if rc != 0 or err:
@@ -48,8 +50,8 @@ def case_unharmed(args, tmp):
             if now != before:
                 raise Fail("the target's memory changed after aps %s: %s, before %s"
                            % (" ".join(argv), now, before))
-        print("%d aps runs: target running, not stopped, TracerPid 0, checksum unchanged"
-              % (len(runs) * 3))
+        print("%d aps runs (%d with --stop): target running, not stopped, TracerPid 0, "
+              "checksum unchanged" % (len(runs) * 3, 2 * 3))
     finally:
         target.stop()
 

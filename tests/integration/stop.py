@@ -1,0 +1,330 @@
+#!/usr/bin/env python3
+"""aps --stop on live targets: same output, target resumed, ptrace refusals reported.
+
+    stop.py --aps PATH --python PATH --case same_output|sigkill|already_traced|permission|seccomp
+
+same_output     quiet targets (restaurant, threads, many_tasks, taskgroups_nested): `aps ps|pstree
+                --stop` writes the same bytes as `aps ps|pstree`; `-v` adds one line naming every
+                thread of the target and the pause; the target is resumed (state not T/t,
+                TracerPid 0 in every thread) after each run.
+sigkill         aps --stop held while the target is stopped (APS_TEST_HOLD_STOPPED_MS, see aps(1)):
+                every thread of targets/churn.py is in a ptrace stop (t) traced by aps; aps is
+                killed with SIGKILL; then every thread leaves the stop, has TracerPid 0, and the
+                target makes progress (its RATE lines go on, with a growing total).
+already_traced  another process holds a thread of the target with PTRACE_SEIZE: aps --stop exits
+                4 with one line naming that tracer and the way out; aps without --stop still
+                reads the target (exit 0).
+permission      aps --stop as uid 65534 against a root target: exit 4, one `aps: ` line saying
+                permission denied and how to fix it.
+seccomp         aps runs under a seccomp filter that fails ptrace(2) with EPERM (as container
+                profiles do) but allows process_vm_readv: aps reads (exit 0), aps --stop exits 4
+                with one line saying ptrace was refused and that reading without --stop works.
+Exit 0 pass, 1 fail, 77 skip.
+"""
+import argparse
+import ctypes
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from hardlib import (SKIP, TARGETS, DrainedTarget, Fail, check_error, check_unharmed, difftest,
+                     run, target_env, threads_of)
+
+QUIET_CASES = ["restaurant", "threads", "many_tasks", "taskgroups_nested"]
+VERBOSE = re.compile(r"^aps: read process (\d+) in 1 attempt; stopped it once \((\d+) threads?\) "
+                     r"for (\d+\.\d{3}) ms\n$")
+
+
+def thread_state(pid, tid):
+    try:
+        with open("/proc/%d/task/%d/stat" % (pid, tid), "rb") as f:
+            stat = f.read().decode("ascii", "replace")
+    except OSError:
+        return ""
+    return stat[stat.rindex(")") + 2:].split()[0]
+
+
+def thread_tracer(pid, tid):
+    try:
+        with open("/proc/%d/task/%d/status" % (pid, tid)) as f:
+            for line in f:
+                if line.startswith("TracerPid:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def check_resumed(target, who):
+    """Every thread out of any stop and traced by nobody (the whole-process check too)."""
+    check_unharmed(target, who)
+    for tid in threads_of(target.pid):
+        st, tracer = thread_state(target.pid, tid), thread_tracer(target.pid, tid)
+        if st in ("T", "t") or tracer not in (0, None):
+            raise Fail("thread %d of target %d after %s: state %r, TracerPid %r"
+                       % (tid, target.pid, who, st, tracer))
+
+
+def case_same_output(args, tmp):
+    for case in QUIET_CASES:
+        env = target_env(tmp)
+        target = difftest.Target([args.python, os.path.join(TARGETS, case + ".py")], env=env)
+        try:
+            n_threads = len(threads_of(target.pid))
+            for command in ("ps", "pstree"):
+                plain = run([args.aps, command, str(target.pid)])
+                check_resumed(target, "aps " + command)
+                stopped = run([args.aps, command, "--stop", str(target.pid)])
+                check_resumed(target, "aps %s --stop" % command)
+                verbose = run([args.aps, command, "--stop", "-v", str(target.pid)])
+                check_resumed(target, "aps %s --stop -v" % command)
+                if plain[0] != 0 or plain[2]:
+                    raise Fail("%s: aps %s: exit %d %r" % (case, command, plain[0], plain[2]))
+                if stopped != plain:
+                    raise Fail("%s: aps %s --stop differs from aps %s (exit %d/%d, stderr %r):\n%s"
+                               % (case, command, command, stopped[0], plain[0], stopped[2],
+                                  difftest.show_diff(plain[1], stopped[1], "plain", "--stop")))
+                if verbose[:2] != plain[:2]:
+                    raise Fail("%s: aps %s --stop -v stdout differs" % (case, command))
+                m = VERBOSE.match(verbose[2].decode())
+                if not m or int(m.group(1)) != target.pid or int(m.group(2)) != n_threads:
+                    raise Fail("%s: -v line %r (expected pid %d, %d threads)"
+                               % (case, verbose[2], target.pid, n_threads))
+            print("%-18s %d thread(s): ps and pstree identical with and without --stop "
+                  "(%d + %d bytes); %s" % (case, n_threads, len(plain[1]), len(stopped[1]),
+                                           verbose[2].decode().strip()))
+        finally:
+            target.stop()
+
+
+def wait_for(what, predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise Fail("timed out (%.0f s) waiting until %s" % (timeout, what))
+
+
+def rate_totals(target):
+    return [int(l.split()[2]) for l in list(target.lines) if l.startswith("RATE ")]
+
+
+def case_sigkill(args, tmp):
+    env = target_env(tmp, APS_CHURN_THREADS="4")
+    target = DrainedTarget([args.python, os.path.join(TARGETS, "churn.py")], env=env)
+    aps = None
+    try:
+        wait_for("the target reports its rate", lambda: rate_totals(target), 20)
+        tids = threads_of(target.pid)
+        aps_env = dict(os.environ, APS_TEST_HOLD_STOPPED_MS="120000")
+        aps = subprocess.Popen([args.aps, "ps", "--stop", str(target.pid)], env=aps_env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               preexec_fn=difftest._pdeathsig)
+
+        def all_held():
+            if aps.poll() is not None:
+                raise Fail("aps exited (%d) before it held the target: %r"
+                           % (aps.returncode, aps.stderr.read()))
+            now = threads_of(target.pid)
+            return now if all(thread_state(target.pid, t) == "t" and
+                              thread_tracer(target.pid, t) == aps.pid for t in now) else None
+
+        held = wait_for("every thread of the target is stopped by aps", all_held, 30)
+        if not set(tids) <= set(held):
+            raise Fail("threads %s of the target are gone while it was held" % (set(tids) - held))
+        totals_held = rate_totals(target)
+        print("target %d: all %d threads in state t, TracerPid %d (aps); %d RATE lines so far"
+              % (target.pid, len(held), aps.pid, len(totals_held)))
+        os.kill(aps.pid, signal.SIGKILL)
+        aps.wait()
+        if aps.returncode != -signal.SIGKILL:
+            raise Fail("aps ended with %d, not by SIGKILL" % aps.returncode)
+
+        def all_free():
+            now = threads_of(target.pid)
+            return all(thread_state(target.pid, t) not in ("T", "t", "") and
+                       thread_tracer(target.pid, t) == 0 for t in now)
+
+        wait_for("every thread has left its stop and has no tracer", all_free, 20)
+        check_resumed(target, "aps killed with SIGKILL")
+        # Progress: two new rate reports, and the task total keeps growing.
+        wait_for("two new RATE lines",
+                 lambda: len(rate_totals(target)) >= len(totals_held) + 2, 30)
+        totals = rate_totals(target)
+        if not totals[-1] > totals[len(totals_held) - 1]:
+            raise Fail("the target's task total did not grow after aps died: %s" % totals[-4:])
+        check_resumed(target, "aps killed with SIGKILL")
+        print("aps killed with SIGKILL while holding it: every thread running again (states %s), "
+              "TracerPid 0; task total %d -> %d"
+              % (sorted({thread_state(target.pid, t) for t in threads_of(target.pid)}),
+                 totals[len(totals_held) - 1], totals[-1]))
+    finally:
+        if aps is not None and aps.poll() is None:
+            os.kill(aps.pid, signal.SIGKILL)
+            aps.wait()
+        target.stop()
+
+
+# Holds the main thread of the pid in argv[1] with PTRACE_SEIZE (it keeps running), prints
+# SEIZED and sleeps until killed: the stand-in for a debugger already attached.
+TRACER = r"""
+import ctypes, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
+if libc.ptrace(0x4206, int(sys.argv[1]), None, None) != 0:
+    sys.exit("PTRACE_SEIZE failed: errno %d" % ctypes.get_errno())
+print("SEIZED", flush=True)
+time.sleep(3600)
+"""
+
+
+def case_already_traced(args, tmp):
+    env = target_env(tmp)
+    target = difftest.Target([args.python, os.path.join(TARGETS, "threads.py")], env=env)
+    tracer = None
+    try:
+        tracer = subprocess.Popen([args.python, "-c", TRACER, str(target.pid)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  preexec_fn=difftest._pdeathsig)
+        line = tracer.stdout.readline().decode().strip()
+        if line != "SEIZED":
+            raise Fail("the stand-in debugger could not seize the target: %r %r"
+                       % (line, tracer.stderr.read()))
+        res = run([args.aps, "ps", "--stop", str(target.pid)])
+        print("aps ps --stop: exit %d, stderr %s" % (res[0], res[2].decode().strip()))
+        check_error(res, 4, ("already traced by process %d" % tracer.pid,),
+                    ("without --stop",), ("detach",))
+        # The other tracer is untouched, and the other threads were let go.
+        if thread_tracer(target.pid, target.pid) != tracer.pid:
+            raise Fail("the target's tracer changed: %r" % thread_tracer(target.pid, target.pid))
+        for tid in threads_of(target.pid):
+            if tid != target.pid and thread_tracer(target.pid, tid) != 0:
+                raise Fail("thread %d is still traced after aps gave up" % tid)
+            if thread_state(target.pid, tid) in ("T", "t"):
+                raise Fail("thread %d is left stopped after aps gave up" % tid)
+        plain = run([args.aps, "ps", str(target.pid)])
+        if plain[0] != 0 or plain[2]:
+            raise Fail("aps ps without --stop on a traced target: exit %d %r" % (plain[0], plain[2]))
+        print("aps ps without --stop on the same target: exit 0, %d bytes" % len(plain[1]))
+    finally:
+        if tracer is not None:
+            tracer.kill()
+            tracer.wait()
+        target.stop()
+
+
+def case_permission(args, tmp):
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        print("SKIP: setpriv is missing (util-linux)")
+        sys.exit(SKIP)
+    if os.geteuid() != 0:
+        print("SKIP: needs root to start a target that uid 65534 cannot trace")
+        sys.exit(SKIP)
+    os.chmod(tmp, 0o755)
+    aps_copy = os.path.join(tmp, os.path.basename(args.aps))
+    shutil.copy2(args.aps, aps_copy)
+    os.chmod(aps_copy, 0o755)
+    target = difftest.Target([args.python, os.path.join(TARGETS, "restaurant.py")],
+                             env=target_env(tmp))
+    try:
+        res = run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", aps_copy, "ps",
+                   "--stop", str(target.pid)])
+        check_resumed(target, "aps --stop as uid 65534")
+    finally:
+        target.stop()
+    print("as uid 65534: exit %d, stderr %s" % (res[0], res[2].decode().strip()))
+    check_error(res, 4, ("permission denied",), ("root", "CAP_SYS_PTRACE", "ptrace_scope"))
+
+
+# Installs a seccomp filter that fails ptrace(2) with EPERM, then execs argv[1:].
+SECCOMP_EXEC = r"""
+import ctypes, os, struct, sys
+arch, nr = int(sys.argv[1], 0), int(sys.argv[2])
+ins = lambda code, jt, jf, k: struct.pack("HBBI", code, jt, jf, k)
+prog = b"".join([
+    ins(0x20, 0, 0, 4),              # A = seccomp_data.arch
+    ins(0x15, 0, 3, arch),           # not this arch: allow
+    ins(0x20, 0, 0, 0),              # A = seccomp_data.nr
+    ins(0x15, 0, 1, nr),             # not ptrace: allow
+    ins(0x06, 0, 0, 0x00050000 | 1), # SECCOMP_RET_ERRNO | EPERM
+    ins(0x06, 0, 0, 0x7fff0000),     # SECCOMP_RET_ALLOW
+])
+buf = ctypes.create_string_buffer(prog, len(prog))
+class Fprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+fprog = Fprog(len(prog) // 8, ctypes.addressof(buf))
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.prctl(38, 1, 0, 0, 0) != 0 or libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) != 0:
+    sys.exit("seccomp: errno %d" % ctypes.get_errno())
+os.execv(sys.argv[3], sys.argv[3:])
+"""
+
+SECCOMP_ARCH = {"x86_64": (0xC000003E, 101), "aarch64": (0xC00000B7, 117)}
+
+
+def case_seccomp(args, tmp):
+    if platform.machine() not in SECCOMP_ARCH:
+        print("SKIP: no ptrace syscall number for %s in this test" % platform.machine())
+        sys.exit(SKIP)
+    arch, nr = SECCOMP_ARCH[platform.machine()]
+    target = difftest.Target([args.python, os.path.join(TARGETS, "restaurant.py")],
+                             env=target_env(tmp))
+    try:
+        jail = [args.python, "-c", SECCOMP_EXEC, hex(arch), str(nr), args.aps]
+        # The filter at work: PTRACE_SEIZE of a pid that does not exist fails with EPERM
+        # (ESRCH without the filter).
+        probe = run([args.python, "-c", SECCOMP_EXEC, hex(arch), str(nr), args.python, "-c",
+                     "import ctypes; l = ctypes.CDLL(None, use_errno=True); "
+                     "print(l.ptrace(0x4206, %d, None, None), ctypes.get_errno())"
+                     % difftest.free_pid()])
+        if probe[0] != 0 or probe[1].split() != [b"-1", b"1"]:
+            print("SKIP: the seccomp filter could not be installed or does not work here: %r"
+                  % (probe,))
+            sys.exit(SKIP)
+        plain = run(jail + ["ps", str(target.pid)])
+        if plain[0] != 0 or plain[2]:
+            raise Fail("aps ps under the filter: exit %d %r" % (plain[0], plain[2]))
+        res = run(jail + ["ps", "--stop", str(target.pid)])
+        check_resumed(target, "aps --stop under the filter")
+    finally:
+        target.stop()
+    print("under a seccomp filter failing ptrace with EPERM: aps ps exit 0 (%d bytes); "
+          "aps ps --stop exit %d, stderr %s" % (len(plain[1]), res[0], res[2].decode().strip()))
+    check_error(res, 4, ("permission denied stopping process %d with ptrace" % target.pid,),
+                ("without --stop",), ("CAP_SYS_PTRACE",), ("seccomp",))
+
+
+CASES = {"same_output": case_same_output, "sigkill": case_sigkill,
+         "already_traced": case_already_traced, "permission": case_permission,
+         "seccomp": case_seccomp}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--aps", required=True)
+    ap.add_argument("--python", required=True)
+    ap.add_argument("--case", required=True, choices=sorted(CASES))
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="aps-stop-")
+    try:
+        CASES[args.case](args, tmp)
+    except Fail as e:
+        print("FAIL: %s" % e)
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
