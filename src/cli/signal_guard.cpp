@@ -1,7 +1,11 @@
-// Signal handling for the watch loop: block, catch only inside ppoll(), record in a bit mask.
+// Signal handling for the watch loop: block, catch only inside ppoll() (pselect() on macOS),
+// record in a bit mask.
 #include "cli/signal_guard.hpp"
 
+#include <sys/select.h>
 #include <time.h>
+
+#include <algorithm>
 
 namespace aps {
 namespace {
@@ -57,7 +61,32 @@ int SignalGuard::wait(pollfd* fds, nfds_t count, std::chrono::nanoseconds timeou
     for (int signo = 1; signo < NSIG; ++signo) {
         if (sigismember(&caught_, signo) == 1) sigdelset(&during, signo);
     }
+#if defined(__APPLE__) || defined(APS_NO_PPOLL)
+    // macOS has no ppoll(): pselect() swaps in the same mask atomically. The loop waits for input
+    // on one or two descriptors, so an fd_set is enough; a hang-up shows as readable (read -> 0).
+    fd_set readable;
+    FD_ZERO(&readable);
+    int top = -1;
+    for (nfds_t i = 0; i < count; ++i) {
+        fds[i].revents = 0;
+        if (fds[i].fd >= 0 && fds[i].fd < FD_SETSIZE && (fds[i].events & POLLIN)) {
+            FD_SET(fds[i].fd, &readable);
+            top = std::max(top, fds[i].fd);
+        }
+    }
+    int ready = ::pselect(top + 1, &readable, nullptr, nullptr, &ts, &during);
+    if (ready <= 0) return ready;
+    ready = 0;
+    for (nfds_t i = 0; i < count; ++i) {
+        if (fds[i].fd >= 0 && fds[i].fd < FD_SETSIZE && FD_ISSET(fds[i].fd, &readable)) {
+            fds[i].revents = POLLIN;
+            ++ready;
+        }
+    }
+    return ready;
+#else
     return ::ppoll(fds, count, &ts, &during);
+#endif
 }
 
 unsigned SignalGuard::take_caught() {
