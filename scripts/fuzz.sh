@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Fuzzes the walker and the renderers for a fixed time budget (CI): scripts/fuzz.sh [SECONDS] [SEED]
+# Fuzzes the walker and the renderers for a fixed time budget (CI):
+#   scripts/fuzz.sh [SECONDS] [SEED] [WORKERS] [RUNS]
 # Configures a clang build in build-fuzz, builds tests/fuzz/walker_fuzz, replays the checked-in
-# corpus, then fuzzes with a fixed seed. Exits non-zero on any finding (crash, hang, leak, an
-# allocation over the limit); the input that caused it is left in build-fuzz/artifacts/.
+# corpus, then fuzzes with a fixed seed. WORKERS (default 1) processes run side by side with
+# seeds SEED, SEED+1, ... over one shared corpus; RUNS (default: no cap) stops each worker after
+# that many executions. Exits non-zero on any finding (crash, hang, leak, an allocation over the
+# limit); the input that caused it is left in build-fuzz/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${1:-120}"
 seed="${2:-1}"
+workers="${3:-1}"
+runs="${4:--1}"
 build=build-fuzz
 
 CC=clang CXX=clang++ cmake -S . -B "$build" -DAPS_FUZZ=ON -DAPS_BUILD_TESTS=OFF \
@@ -17,26 +22,48 @@ cmake --build "$build" -j"$(nproc)" --target walker_fuzz walker_fuzz_replay
 fuzzer="$build/tests/fuzz/walker_fuzz"
 "$build/tests/fuzz/walker_fuzz_replay" tests/fuzz/corpus
 
-# A scratch corpus seeded from the checked-in one, so runs stay reproducible for a given seed.
+# A scratch corpus seeded from the checked-in one, so runs stay reproducible for a given seed
+# (with one worker: several share the corpus and so see each other's finds in their own time).
 work="$build/fuzz-corpus"
 artifacts="$build/artifacts"
-rm -rf "$work"
+rm -rf "$work" "$build"/fuzz-*.log
 mkdir -p "$work" "$artifacts"
 
-log="$build/fuzz.log"
-set +e
 # -entropic=0: the entropic schedule's per-execution feature bookkeeping took a quarter to a
 # third of the CPU here, and equal execution counts reached the same coverage without it.
-"$fuzzer" -seed="$seed" -max_total_time="$seconds" -print_final_stats=1 -entropic=0 \
-    -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 -detect_leaks=1 \
-    -artifact_prefix="$artifacts/" "$work" tests/fuzz/corpus 2>&1 | tee "$log" |
-    grep --line-buffered -vE '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|RELOAD)|NEW_FUNC|^"|Uses: '
-status="${PIPESTATUS[0]}"
-set -e
+run_worker() {
+    "$fuzzer" -seed="$1" -runs="$runs" -max_total_time="$seconds" -print_final_stats=1 \
+        -entropic=0 -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 -detect_leaks=1 \
+        -artifact_prefix="$artifacts/" "$work" tests/fuzz/corpus
+}
 
-runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-echo "fuzz: ${runs:-0} executions in ${seconds}s (${rate:-0}/s), seed $seed"
+quiet='^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|RELOAD)|NEW_FUNC|^"|Uses: '
+status=0
+if [[ "$workers" -le 1 ]]; then
+    set +e
+    run_worker "$seed" 2>&1 | tee "$build/fuzz-0.log" | grep --line-buffered -vE "$quiet"
+    status="${PIPESTATUS[0]}"
+    set -e
+else
+    pids=()
+    for ((i = 0; i < workers; ++i)); do
+        run_worker "$((seed + i))" >"$build/fuzz-$i.log" 2>&1 &
+        pids+=("$!")
+    done
+    for i in "${!pids[@]}"; do
+        if ! wait "${pids[$i]}"; then
+            status=1
+            grep -vE "$quiet" "$build/fuzz-$i.log" >&2
+        fi
+    done
+fi
+
+total=0
+for log in "$build"/fuzz-*.log; do
+    n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    total=$((total + ${n:-0}))
+done
+echo "fuzz: $total executions in ${seconds}s or less, $workers worker(s) from seed $seed"
 if [[ "$status" -ne 0 ]]; then
     echo "fuzz: FAILED (exit $status); reproducer in $artifacts/:" >&2
     ls -1 "$artifacts" >&2

@@ -10,9 +10,9 @@ namespace aps::render {
 
 class ChunkedOutput {
   public:
-    explicit ChunkedOutput(const OutputSink& sink) : sink_(sink) {
-        text_.reserve(kOutputChunk + 4096);
-    }
+    // No reserve: the string grows to one chunk once and keeps that capacity across flushes, and
+    // a small view (the usual case) never pays for a chunk-sized allocation.
+    explicit ChunkedOutput(const OutputSink& sink) : sink_(sink) {}
     ChunkedOutput(const ChunkedOutput&) = delete;
     ChunkedOutput& operator=(const ChunkedOutput&) = delete;
 
