@@ -133,6 +133,23 @@ class Fail(Exception):
     pass
 
 
+def skip(why):
+    """Ends the driver with "SKIP: <why>" and the skip status (CTest SKIP_RETURN_CODE); as a
+    SystemExit, it runs the finally blocks on its way out."""
+    print("SKIP: %s" % why)
+    sys.exit(SKIP)
+
+
+def exit_on_signals(who):
+    """SIGTERM and SIGHUP end the driver through SystemExit, so that its finally blocks still
+    stop the targets and remove the temporary folder."""
+    def on_signal(signum, frame):
+        raise SystemExit("%s: killed by signal %d" % (who, signum))
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+
+
 # ---------------------------------------------------------------------------------------------
 # Processes
 # ---------------------------------------------------------------------------------------------
@@ -645,6 +662,21 @@ def free_pid():
     return pid
 
 
+def aps_as_nobody(aps, tmp):
+    """The argv prefix that runs a copy of aps as uid 65534 (setpriv), a copy that user can
+    execute whatever the build dir's modes; skips unless we are root and have setpriv."""
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        skip("setpriv is missing (util-linux)")
+    if os.geteuid() != 0:
+        skip("needs root to start a target that uid 65534 cannot trace")
+    os.chmod(tmp, 0o755)
+    aps_copy = os.path.join(tmp, os.path.basename(aps))
+    shutil.copy2(aps, aps_copy)
+    os.chmod(aps_copy, 0o755)
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", aps_copy]
+
+
 def error_case(args, tmp):
     aps_env = dict(os.environ, PYTHON=args.python)
     if args.case == "err_no_such_pid":
@@ -672,23 +704,11 @@ def error_case(args, tmp):
         check_error(res, 5, ("3.13",))
         return
     if args.case == "err_permission":
-        setpriv = shutil.which("setpriv")
-        if not setpriv:
-            print("SKIP: setpriv is missing (util-linux)")
-            sys.exit(SKIP)
-        if os.geteuid() != 0:
-            print("SKIP: needs root to start a target that uid 65534 cannot trace")
-            sys.exit(SKIP)
-        # A copy of aps that the unprivileged user can execute whatever the build dir's modes.
-        os.chmod(tmp, 0o755)
-        aps_copy = os.path.join(tmp, os.path.basename(args.aps))
-        shutil.copy2(args.aps, aps_copy)
-        os.chmod(aps_copy, 0o755)
+        as_nobody = aps_as_nobody(args.aps, tmp)
         env = dict(os.environ, APS_TEST_ORACLE=os.path.join(tmp, "oracle.json"))
         target = Target([args.python, os.path.join(TARGETS, "restaurant.py")], env=env)
         try:
-            res = run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", aps_copy,
-                       args.command, str(target.pid)], env=aps_env)
+            res = run(as_nobody + [args.command, str(target.pid)], env=aps_env)
             target.check_unharmed("aps")
         finally:
             target.stop()
@@ -708,11 +728,7 @@ def main():
     ap.add_argument("--command", required=True, choices=["ps", "pstree"])
     args = ap.parse_args()
 
-    def on_signal(signum, frame):
-        raise SystemExit("difftest: killed by signal %d" % signum)   # runs the finally blocks
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGHUP, on_signal)
+    exit_on_signals("difftest")
     if not os.access(args.aps, os.X_OK):
         print("FAIL: aps executable %s not found" % args.aps)
         return 1

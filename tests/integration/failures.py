@@ -23,8 +23,8 @@ import subprocess
 import sys
 import time
 
-from hardlib import (SKIP, TARGETS, Fail, check_error, check_unharmed, difftest, run,
-                     run_main, target_env)
+from hardlib import (TARGETS, Fail, check_error, check_unharmed, difftest, run, run_main, skip,
+                     target_env)
 
 CASES = ["exit_midread", "kernel_thread", "zombie", "deleted_exe", "replaced_exe", "mount_ns",
          "future_version", "free_threaded", "old_pythons"]
@@ -80,8 +80,7 @@ def case_kernel_thread(args, tmp):
     with open("/proc/2/comm") as f:
         comm = f.read().strip()
     if comm != "kthreadd":
-        print("SKIP: pid 2 is %r, not kthreadd (a pid namespace?)" % comm)
-        sys.exit(SKIP)
+        skip("pid 2 is %r, not kthreadd (a pid namespace?)" % comm)
     res = run([args.aps, "ps", str(pid)])
     show("kernel_thread", res)
     check_error(res, 5, ("kernel thread",))
@@ -156,8 +155,7 @@ def case_mount_ns(args, tmp):
     unshare = shutil.which("unshare")
     if not unshare or subprocess.run([unshare, "--mount", "--propagation", "private", "true"],
                                      capture_output=True).returncode != 0:
-        print("SKIP: unshare --mount is not permitted here")
-        sys.exit(SKIP)
+        skip("unshare --mount is not permitted here")
     home, real = python_home(args.python)
     root = os.path.dirname(home)                          # .../root (holds usr/)
     hidden = os.path.join(tmp, "only-inside")

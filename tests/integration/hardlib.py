@@ -1,4 +1,4 @@
-"""Shared helpers of the integration test drivers (churn.py, failures.py, safety.py, difftest.py).
+"""Shared helpers of the integration test drivers (difftest.py and the drivers that import this).
 
 Builds on difftest.py (Target, run, Fail, check_error): a target is started by us, killed by
 pid and reaped; nothing else is ever killed.  Standard library only.
@@ -17,7 +17,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import difftest  # noqa: E402
-from difftest import Fail, PS_HEADER, SKIP, TARGETS, check_error, escape  # noqa: E402,F401
+from difftest import (Fail, PS_HEADER, SKIP, TARGETS, check_error, escape,  # noqa: E402,F401
+                      exit_on_signals, skip)
 
 TREE_LINE = re.compile(r"^((?:    |│   )*)([└├])── (.*)$")
 
@@ -25,8 +26,8 @@ TREE_LINE = re.compile(r"^((?:    |│   )*)([└├])── (.*)$")
 def run_main(prefix, body):
     """The end of every driver's main(): runs body(tmp) in a fresh temporary folder named
     prefix…, removes the folder whatever happens, and returns the exit status: 1 after
-    "FAIL: <why>" when body raised Fail, 0 after "PASS" when it returned (SKIP and signals
-    leave as SystemExit)."""
+    "FAIL: <why>" when body raised Fail, 0 after "PASS" when it returned (skip() and the
+    signals of exit_on_signals() leave as SystemExit)."""
     tmp = tempfile.mkdtemp(prefix=prefix)
     try:
         body(tmp)

@@ -26,8 +26,8 @@ import shutil
 import subprocess
 import sys
 
-from hardlib import (PS_HEADER, SKIP, TARGETS, TREE_LINE, Fail, LineTarget, check_unharmed,
-                     difftest, escape, run, run_main, target_env)
+from hardlib import (PS_HEADER, TARGETS, TREE_LINE, Fail, LineTarget, check_unharmed, difftest,
+                     escape, run, run_main, skip, target_env)
 
 
 def start_checksum(args, tmp):
@@ -62,8 +62,7 @@ OPEN = re.compile(r'^(?:\[pid +\d+\] )?(\d+ +)?(openat|open)\((?:AT_FDCWD, )?"([
 def case_strace(args, tmp):
     strace = shutil.which("strace")
     if not strace:
-        print("SKIP: strace is not installed (scripts/install-deps.sh installs it)")
-        sys.exit(SKIP)
+        skip("strace is not installed (scripts/install-deps.sh installs it)")
     target, before = start_checksum(args, tmp)
     log = os.path.join(tmp, "strace.log")
     try:
@@ -86,8 +85,7 @@ def case_strace(args, tmp):
     finally:
         target.stop()
     if any("ptrace: Operation not permitted" in l for l in lines[:3]):
-        print("SKIP: strace cannot trace here")
-        sys.exit(SKIP)
+        skip("strace cannot trace here")
     proc_prefix = "/proc/%d/" % target.pid
     opened = []
     target_fds = set()  # fds of the target's /proc files; any other write (the sanitizers' own
