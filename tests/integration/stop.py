@@ -22,19 +22,16 @@ seccomp         aps runs under a seccomp filter that fails ptrace(2) with EPERM 
 Exit 0 pass, 1 fail, 77 skip.
 """
 import argparse
-import ctypes
 import os
 import platform
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
-from hardlib import (SKIP, TARGETS, DrainedTarget, Fail, check_error, check_unharmed, difftest,
-                     run, target_env, threads_of)
+from hardlib import (TARGETS, DrainedTarget, Fail, check_error, check_unharmed, difftest, run,
+                     run_main, skip, target_env, threads_of)
 
 QUIET_CASES = ["restaurant", "threads", "many_tasks", "taskgroups_nested"]
 VERBOSE = re.compile(r"^aps: read process (\d+) in 1 attempt; stopped it once \((\d+) threads?\) "
@@ -222,22 +219,11 @@ def case_already_traced(args, tmp):
 
 
 def case_permission(args, tmp):
-    setpriv = shutil.which("setpriv")
-    if not setpriv:
-        print("SKIP: setpriv is missing (util-linux)")
-        sys.exit(SKIP)
-    if os.geteuid() != 0:
-        print("SKIP: needs root to start a target that uid 65534 cannot trace")
-        sys.exit(SKIP)
-    os.chmod(tmp, 0o755)
-    aps_copy = os.path.join(tmp, os.path.basename(args.aps))
-    shutil.copy2(args.aps, aps_copy)
-    os.chmod(aps_copy, 0o755)
+    as_nobody = difftest.aps_as_nobody(args.aps, tmp)
     target = difftest.Target([args.python, os.path.join(TARGETS, "restaurant.py")],
                              env=target_env(tmp))
     try:
-        res = run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", aps_copy, "ps",
-                   "--stop", str(target.pid)])
+        res = run(as_nobody + ["ps", "--stop", str(target.pid)])
         check_resumed(target, "aps --stop as uid 65534")
     finally:
         target.stop()
@@ -273,8 +259,7 @@ SECCOMP_ARCH = {"x86_64": (0xC000003E, 101), "aarch64": (0xC00000B7, 117)}
 
 def case_seccomp(args, tmp):
     if platform.machine() not in SECCOMP_ARCH:
-        print("SKIP: no ptrace syscall number for %s in this test" % platform.machine())
-        sys.exit(SKIP)
+        skip("no ptrace syscall number for %s in this test" % platform.machine())
     arch, nr = SECCOMP_ARCH[platform.machine()]
     target = difftest.Target([args.python, os.path.join(TARGETS, "restaurant.py")],
                              env=target_env(tmp))
@@ -287,9 +272,7 @@ def case_seccomp(args, tmp):
                      "print(l.ptrace(0x4206, %d, None, None), ctypes.get_errno())"
                      % difftest.free_pid()])
         if probe[0] != 0 or probe[1].split() != [b"-1", b"1"]:
-            print("SKIP: the seccomp filter could not be installed or does not work here: %r"
-                  % (probe,))
-            sys.exit(SKIP)
+            skip("the seccomp filter could not be installed or does not work here: %r" % (probe,))
         # LeakSanitizer (in the sanitizer build) stops the world with ptrace, which the filter
         # forbids: it is switched off for these runs only.
         jail_env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
@@ -317,16 +300,7 @@ def main():
     ap.add_argument("--python", required=True)
     ap.add_argument("--case", required=True, choices=sorted(CASES))
     args = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="aps-stop-")
-    try:
-        CASES[args.case](args, tmp)
-    except Fail as e:
-        print("FAIL: %s" % e)
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("PASS")
-    return 0
+    return run_main("aps-stop-", lambda tmp: CASES[args.case](args, tmp))
 
 
 if __name__ == "__main__":
