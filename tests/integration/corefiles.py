@@ -27,21 +27,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
-import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import difftest  # noqa: E402
-from difftest import Fail, SKIP, TARGETS, run, show_diff  # noqa: E402
+from hardlib import (TARGETS, Fail, difftest, exit_on_signals, run, run_main, skip)
 
 CORE_PATTERN = "/proc/sys/kernel/core_pattern"
 PATTERN_LOCK = "/tmp/aps-test-core-pattern.lock"
 COMMANDS = ("ps", "pstree")
-
-
-class Skip(Exception):
-    pass
 
 
 def start(python, case, cwd, dumpable=False):
@@ -77,7 +68,7 @@ def require_same(live, core, label):
             raise Fail("%s: aps %s differs between the live process and the core:\n"
                        "live rc %d, core rc %d\nstdout diff (live -> core):\n%s\n"
                        "live stderr %r\ncore stderr %r"
-                       % (label, cmd, lrc, crc, show_diff(lout, cout, "live", "core"),
+                       % (label, cmd, lrc, crc, difftest.show_diff(lout, cout, "live", "core"),
                           lerr, cerr))
         if lrc not in (0, 1):
             raise Fail("%s: aps %s failed on the live process (rc %d): %r"
@@ -153,7 +144,7 @@ class CorePattern:
                 self.changed = True
             except OSError as e:
                 self.__exit__(None, None, None)
-                raise Skip("kernel.core_pattern is %r (cores go to a program or another folder) "
+                skip("kernel.core_pattern is %r (cores go to a program or another folder) "
                            "and cannot be set to 'core' here: %s" % (self.saved, e))
         return self
 
@@ -168,7 +159,7 @@ class CorePattern:
 def case_kernel(args, tmp):
     soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
     if hard == 0:
-        raise Skip("the hard RLIMIT_CORE is 0 here: the kernel writes no core file")
+        skip("the hard RLIMIT_CORE is 0 here: the kernel writes no core file")
     crash = os.path.join(tmp, "crash")
     os.mkdir(crash)
     target = start(args.python, args.target, crash, dumpable=True)
@@ -184,7 +175,7 @@ def case_kernel(args, tmp):
     cores = [os.path.join(crash, n) for n in os.listdir(crash)
              if os.path.isfile(os.path.join(crash, n))]
     if not cores:
-        raise Skip("no core file appeared in the target's folder after SIGABRT "
+        skip("no core file appeared in the target's folder after SIGABRT "
                    "(kernel.core_pattern %r, RLIMIT_CORE hard limit %s)"
                    % (pattern.saved, "unlimited" if hard == resource.RLIM_INFINITY else hard))
     print("  kernel core: %s (%d bytes, core_pattern %r%s)"
@@ -274,26 +265,13 @@ def main():
     ap.add_argument("--case", required=True, choices=sorted(CASES))
     ap.add_argument("--target", default="restaurant", help="a script in targets/ (no .py)")
     args = ap.parse_args()
+    exit_on_signals("corefiles")
 
-    def on_signal(signum, frame):
-        raise SystemExit("corefiles: killed by signal %d" % signum)   # runs the finally blocks
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGHUP, on_signal)
-    tmp = tempfile.mkdtemp(prefix="aps-core-")
-    try:
+    def body(tmp):
         print("core case %s, target %s, python %s" % (args.case, args.target, args.python))
         CASES[args.case](args, tmp)
-    except Skip as e:
-        print("SKIP: %s" % e)
-        return SKIP
-    except Fail as e:
-        print("FAIL: %s" % e)
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("PASS")
-    return 0
+
+    return run_main("aps-core-", body)
 
 
 if __name__ == "__main__":
