@@ -25,10 +25,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
-from hardlib import SKIP, TARGETS, Fail, difftest, run, target_env
+from hardlib import TARGETS, Fail, difftest, run, run_main, skip, target_env
 
 CASES = ["pid_ns", "mount_ns_hidden", "container"]
 COMMANDS = ("ps", "pstree")
@@ -38,11 +37,9 @@ TARGET = os.path.join(TARGETS, "taskgroups_nested.py")
 def need(tool, *probe):
     path = shutil.which(tool)
     if not path:
-        print("SKIP: %s is missing (util-linux)" % tool)
-        sys.exit(SKIP)
+        skip("%s is missing (util-linux)" % tool)
     if probe and subprocess.run([path, *probe], capture_output=True).returncode != 0:
-        print("SKIP: `%s %s` is not permitted here" % (tool, " ".join(probe)))
-        sys.exit(SKIP)
+        skip("`%s %s` is not permitted here" % (tool, " ".join(probe)))
     return path
 
 
@@ -220,22 +217,16 @@ def main():
     ap.add_argument("--case", required=True, choices=CASES)
     args = ap.parse_args()
     if os.geteuid() != 0:
-        print("SKIP: namespaces and mounts need root here")
-        return SKIP
+        skip("namespaces and mounts need root here")
     args.aps = os.path.abspath(args.aps)
-    tmp = tempfile.mkdtemp(prefix="aps-containers-")
-    try:
+
+    def body(tmp):
         if args.case == "pid_ns":
             case_pid_ns(args, tmp)
         else:
             case_hidden(args, tmp, pid_ns=args.case == "container")
-    except Fail as e:
-        print("FAIL: %s" % e)
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("PASS")
-    return 0
+
+    return run_main("aps-containers-", body)
 
 
 if __name__ == "__main__":

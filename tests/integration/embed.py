@@ -22,11 +22,9 @@ import glob
 import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 
-from hardlib import SKIP, TARGETS, Fail, check_unharmed, difftest, run, target_env
+from hardlib import TARGETS, Fail, check_unharmed, difftest, run, run_main, skip, target_env
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOST_C = os.path.join(HERE, "embed", "host.c")
@@ -44,14 +42,12 @@ def tree_of(python):
 def build_host(usr, version, tmp):
     cc = shutil.which(os.environ.get("CC", "cc"))
     if not cc:
-        print("SKIP: no C compiler (cc) to build the embedding host")
-        sys.exit(SKIP)
+        skip("no C compiler (cc) to build the embedding host")
     headers = os.path.join(usr, "include", "python" + version)
     libs = glob.glob(os.path.join(usr, "lib", "*-linux-gnu", "libpython%s.so.1.0" % version))
     if not os.path.exists(os.path.join(headers, "Python.h")) or not libs:
-        print("SKIP: no Python.h or libpython%s.so.1.0 under %s (libpython%s-dev; "
-              "scripts/provision-pythons.sh)" % (version, usr, version))
-        sys.exit(SKIP)
+        skip("no Python.h or libpython%s.so.1.0 under %s (libpython%s-dev; "
+             "scripts/provision-pythons.sh)" % (version, usr, version))
     libdir = os.path.dirname(libs[0])
     loader = os.path.join(libdir, "ld-linux-x86-64.so.2")
     root = os.path.dirname(usr)
@@ -102,39 +98,34 @@ def compare(args, target, oracle, reference_reads):
                   % (command, (ref[1] + ref[2]).decode(errors="replace").strip()))
 
 
+def embedded(args, tmp):
+    usr, version = tree_of(args.python)
+    if args.case == "shared":
+        exe, holder = build_host(usr, version, tmp)
+    else:
+        exe = os.path.join(tmp, "asyncio-app")
+        shutil.copy2(os.path.realpath(args.python), exe)
+        holder = "asyncio-app"
+    env = target_env(tmp, PYTHONHOME=usr)
+    target = difftest.Target([exe, TARGET], env=env)
+    try:
+        runtime_holder(target.pid, holder)
+        with open(os.path.join(tmp, "oracle.json"), encoding="utf-8") as f:
+            oracle = json.load(f)
+        print("the program's own asyncio.format_call_graph of its first task:\n%s"
+              % oracle["format_call_graph"][0])
+        compare(args, target, oracle, reference_reads=args.case == "shared")
+    finally:
+        target.stop()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--aps", required=True)
     ap.add_argument("--python", required=True)
     ap.add_argument("--case", required=True, choices=["shared", "renamed"])
     args = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="aps-embed-")
-    try:
-        usr, version = tree_of(args.python)
-        if args.case == "shared":
-            exe, holder = build_host(usr, version, tmp)
-        else:
-            exe = os.path.join(tmp, "asyncio-app")
-            shutil.copy2(os.path.realpath(args.python), exe)
-            holder = "asyncio-app"
-        env = target_env(tmp, PYTHONHOME=usr)
-        target = difftest.Target([exe, TARGET], env=env)
-        try:
-            runtime_holder(target.pid, holder)
-            with open(os.path.join(tmp, "oracle.json"), encoding="utf-8") as f:
-                oracle = json.load(f)
-            print("the program's own asyncio.format_call_graph of its first task:\n%s"
-                  % oracle["format_call_graph"][0])
-            compare(args, target, oracle, reference_reads=args.case == "shared")
-        finally:
-            target.stop()
-    except Fail as e:
-        print("FAIL: %s" % e)
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("PASS")
-    return 0
+    return run_main("aps-embed-", lambda tmp: embedded(args, tmp))
 
 
 if __name__ == "__main__":

@@ -25,12 +25,10 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
 
-from hardlib import (PS_HEADER, SKIP, TARGETS, Fail, difftest, escape, run, target_env)
+from hardlib import PS_HEADER, TARGETS, Fail, difftest, escape, run, run_main, skip, target_env
 
 SVG = "{http://www.w3.org/2000/svg}"
 SCHEMA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
@@ -194,8 +192,7 @@ def cycle_report(doc):
 def check_dot(args, dot_text, doc, tmp):
     dot = shutil.which("dot")
     if not dot:
-        print("SKIP: Graphviz dot is not installed (scripts/install-deps.sh installs graphviz)")
-        sys.exit(SKIP)
+        skip("Graphviz dot is not installed (scripts/install-deps.sh installs graphviz)")
     path = os.path.join(tmp, "graph.dot")
     with open(path, "wb") as f:
         f.write(dot_text)
@@ -301,17 +298,12 @@ def main():
     if not os.access(args.aps, os.X_OK):
         print("FAIL: aps executable %s not found" % args.aps)
         return 1
-    tmp = tempfile.mkdtemp(prefix="aps-views-")
-    try:
+
+    def body(tmp):
         print("case %s, python %s" % (args.case, difftest.python_version(args.python)))
         views(args, tmp)
-    except Fail as e:
-        print("FAIL: %s" % e)
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("PASS")
-    return 0
+
+    return run_main("aps-views-", body)
 
 
 if __name__ == "__main__":

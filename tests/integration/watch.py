@@ -27,13 +27,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import difftest  # noqa: E402
-from difftest import Fail, SKIP, TARGETS  # noqa: E402
+from hardlib import TARGETS, Fail, difftest, run_main, skip
 
 ROW = re.compile(r"^ *(\d[0-9.smhd]*)(\+?) +(0x[0-9a-f]+) +(\S+) +(.*)$")
 
@@ -319,13 +315,11 @@ def main():
                              "log_target_exit"])
     args = ap.parse_args()
     if not os.path.exists(args.python):
-        print("SKIP: no %s" % args.python)
-        return SKIP
+        skip("no %s" % args.python)
     if args.case.startswith("tty") and shutil.which("tmux") is None:
-        print("SKIP: tmux is not installed (scripts/install-deps.sh installs it)")
-        return SKIP
-    tmp = tempfile.mkdtemp(prefix="aps-watch-")
-    try:
+        skip("tmux is not installed (scripts/install-deps.sh installs it)")
+
+    def body(tmp):
         if args.case == "tty_quit":
             run_in_tmux(args, tmp, "q", 0)
         elif args.case == "tty_ctrl_c":
@@ -336,13 +330,8 @@ def main():
             case_log_count(args, tmp)
         else:
             case_log_target_exit(args, tmp)
-    except Fail as e:
-        print("FAIL: %s" % e)
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("PASS")
-    return 0
+
+    return run_main("aps-watch-", body)
 
 
 if __name__ == "__main__":
