@@ -28,13 +28,12 @@ import collections
 import json
 import os
 import re
-import shutil
 import sys
 import tempfile
 import time
 
 from hardlib import (PS_HEADER, TREE_LINE, DrainedTarget, Fail, TARGETS, check_unharmed, run,
-                     target_env, threads_of)
+                     run_main, target_env, threads_of)
 
 RUN_TIMEOUT = 20.0
 
@@ -159,23 +158,8 @@ def one_line_error(err, needle):
     return text
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--aps", required=True)
-    ap.add_argument("--python", required=True)
-    ap.add_argument("--command", required=True, choices=["ps", "pstree"])
-    ap.add_argument("--reads", type=int, default=200)
-    ap.add_argument("--min-rate", type=int, default=20000,
-                    help="tasks/s the target must reach (median of its per-second reports)")
-    ap.add_argument("--threads", type=int, default=4)
-    ap.add_argument("--stop", action="store_true",
-                    help="run aps --stop: every read must succeed (exit 0)")
-    ap.add_argument("--keep-going", action="store_true",
-                    help="count bad runs (and show the first of each kind) instead of stopping")
-    args = ap.parse_args()
-
+def churn(args, tmp):
     stop = ["--stop"] if args.stop else []
-    tmp = tempfile.mkdtemp(prefix="aps-churn-")
     env = target_env(tmp, APS_CHURN_THREADS=str(args.threads))
     codes = collections.Counter()
     errors = collections.Counter()
@@ -234,13 +218,9 @@ def main():
                 raise Fail("run %d: %s (full output in %s)" % (i, e, path))
         rates = [int(l.split()[1]) for l in target.lines if l.startswith("RATE ")]
         check_unharmed(target, "the last aps run")
-    except Fail as e:
-        print("FAIL: %s" % e)
-        return 1
     finally:
         if target is not None:
             target.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
 
     elapsed = time.monotonic() - t0
     rates.sort()
@@ -260,16 +240,28 @@ def main():
     for kind, n in bad.most_common():
         print("  bad runs x%d: %s" % (n, kind))
     if bad:
-        print("FAIL: %d bad runs" % sum(bad.values()))
-        return 1
+        raise Fail("%d bad runs" % sum(bad.values()))
     if median < args.min_rate:
-        print("FAIL: the target churned %d tasks/s, below --min-rate %d" % (median, args.min_rate))
-        return 1
+        raise Fail("the target churned %d tasks/s, below --min-rate %d" % (median, args.min_rate))
     if ok == 0:
-        print("FAIL: not one consistent snapshot in %d reads" % args.reads)
-        return 1
-    print("PASS")
-    return 0
+        raise Fail("not one consistent snapshot in %d reads" % args.reads)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--aps", required=True)
+    ap.add_argument("--python", required=True)
+    ap.add_argument("--command", required=True, choices=["ps", "pstree"])
+    ap.add_argument("--reads", type=int, default=200)
+    ap.add_argument("--min-rate", type=int, default=20000,
+                    help="tasks/s the target must reach (median of its per-second reports)")
+    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--stop", action="store_true",
+                    help="run aps --stop: every read must succeed (exit 0)")
+    ap.add_argument("--keep-going", action="store_true",
+                    help="count bad runs (and show the first of each kind) instead of stopping")
+    args = ap.parse_args()
+    return run_main("aps-churn-", lambda tmp: churn(args, tmp))
 
 
 if __name__ == "__main__":
