@@ -27,7 +27,8 @@ import subprocess
 import sys
 import time
 
-from hardlib import TARGETS, Fail, difftest, run, run_main, skip, target_env
+from hardlib import (TARGETS, Fail, difftest, proc_state, proc_status, run, run_main, skip,
+                     target_env)
 
 CASES = ["pid_ns", "mount_ns_hidden", "container"]
 COMMANDS = ("ps", "pstree")
@@ -60,11 +61,10 @@ def inner_pid_of(unshare_pid):
 
 def ns_pid(pid):
     """The pid of `pid` in its own (innermost) PID namespace."""
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("NSpid:"):
-                return int(line.split()[-1])
-    raise Fail("no NSpid line for %d" % pid)
+    nspid = proc_status(pid, "NSpid")
+    if not nspid:
+        raise Fail("no NSpid line for %d" % pid)
+    return int(nspid.split()[-1])
 
 
 class NsTarget(difftest.Target):
@@ -177,13 +177,7 @@ def case_pid_ns(args, tmp):
 
 
 def check_unharmed_inner(target):
-    st = ""
-    try:
-        with open("/proc/%d/stat" % target.inner) as f:
-            stat = f.read()
-        st = stat[stat.rindex(")") + 2:].split()[0]
-    except OSError:
-        pass
+    st = proc_state(target.inner)
     if st in ("", "Z", "X", "T", "t"):
         raise Fail("target %d is not running after aps (state %r)" % (target.inner, st))
 

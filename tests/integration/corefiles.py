@@ -25,7 +25,6 @@ import os
 import resource
 import shutil
 import signal
-import subprocess
 import sys
 
 from hardlib import (TARGETS, Fail, difftest, exit_on_signals, run, run_main, skip)
@@ -43,16 +42,10 @@ def start(python, case, cwd, dumpable=False):
             soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
             resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
 
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ)
     env.pop("APS_TEST_ORACLE", None)
-    target = difftest.Target.__new__(difftest.Target)
-    target.proc = subprocess.Popen([python, os.path.join(TARGETS, case + ".py")],
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, env=env, cwd=cwd,
-                                   preexec_fn=child_setup)
-    target.pid = target.proc.pid
-    target._wait_ready()
-    return target
+    return difftest.Target([python, os.path.join(TARGETS, case + ".py")], env=env, cwd=cwd,
+                           preexec_fn=child_setup)
 
 
 def aps_outputs(aps, where):

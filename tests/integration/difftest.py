@@ -163,13 +163,25 @@ def _pdeathsig():
         pass
 
 
+def proc_state(pid, tid=None):
+    """The state letter of a process, or of its thread `tid`, from /proc ('' if gone)."""
+    path = "/proc/%d/stat" % pid if tid is None else "/proc/%d/task/%d/stat" % (pid, tid)
+    try:
+        with open(path, "rb") as f:
+            stat = f.read().decode("ascii", "replace")
+    except OSError:
+        return ""
+    return stat[stat.rindex(")") + 2:].split()[0]
+
+
 class Target:
     """One target process, started by us, killed by pid and reaped in stop()."""
 
-    def __init__(self, argv, env=None, wait_ready=True):
+    def __init__(self, argv, env=None, wait_ready=True, cwd=None, preexec_fn=_pdeathsig):
         env = dict(os.environ if env is None else env, PYTHONDONTWRITEBYTECODE="1")
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env, preexec_fn=_pdeathsig)
+                                     stderr=subprocess.PIPE, env=env, cwd=cwd,
+                                     preexec_fn=preexec_fn)
         self.pid = self.proc.pid
         if wait_ready:
             self._wait_ready()
@@ -194,13 +206,7 @@ class Target:
                 buf += chunk
 
     def state(self):
-        """The process state letter from /proc/PID/stat ('' if gone)."""
-        try:
-            with open("/proc/%d/stat" % self.pid, "rb") as f:
-                stat = f.read().decode("ascii", "replace")
-        except OSError:
-            return ""
-        return stat[stat.rindex(")") + 2:].split()[0]
+        return proc_state(self.pid)
 
     def check_unharmed(self, who):
         st = self.state()

@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import difftest  # noqa: E402
 from difftest import (Fail, PS_HEADER, SKIP, TARGETS, check_error, escape,  # noqa: E402,F401
-                      exit_on_signals, skip)
+                      exit_on_signals, proc_state, skip)
 
 TREE_LINE = re.compile(r"^((?:    |│   )*)([└├])── (.*)$")
 
@@ -53,9 +53,11 @@ def run(argv, env=None, timeout=60.0):
     return p.returncode, out, err
 
 
-def proc_status(pid, field):
+def proc_status(pid, field, tid=None):
+    """The value of `field` in /proc/PID/status (or its thread tid's); None if gone or absent."""
+    path = "/proc/%d/status" % pid if tid is None else "/proc/%d/task/%d/status" % (pid, tid)
     try:
-        with open("/proc/%d/status" % pid) as f:
+        with open(path) as f:
             for line in f:
                 if line.startswith(field + ":"):
                     return line.split(":", 1)[1].strip()

@@ -30,39 +30,24 @@ import subprocess
 import sys
 import time
 
-from hardlib import (TARGETS, DrainedTarget, Fail, check_error, check_unharmed, difftest, run,
-                     run_main, skip, target_env, threads_of)
+from hardlib import (TARGETS, DrainedTarget, Fail, check_error, check_unharmed, difftest,
+                     proc_state, proc_status, run, run_main, skip, target_env, threads_of)
 
 QUIET_CASES = ["restaurant", "threads", "many_tasks", "taskgroups_nested"]
 VERBOSE = re.compile(r"^aps: read process (\d+) in 1 attempt; stopped it once \((\d+) threads?\) "
                      r"for (\d+\.\d{3}) ms\n$")
 
 
-def thread_state(pid, tid):
-    try:
-        with open("/proc/%d/task/%d/stat" % (pid, tid), "rb") as f:
-            stat = f.read().decode("ascii", "replace")
-    except OSError:
-        return ""
-    return stat[stat.rindex(")") + 2:].split()[0]
-
-
 def thread_tracer(pid, tid):
-    try:
-        with open("/proc/%d/task/%d/status" % (pid, tid)) as f:
-            for line in f:
-                if line.startswith("TracerPid:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
+    tracer = proc_status(pid, "TracerPid", tid)
+    return None if tracer is None else int(tracer)
 
 
 def check_resumed(target, who):
     """Every thread out of any stop and traced by nobody (the whole-process check too)."""
     check_unharmed(target, who)
     for tid in threads_of(target.pid):
-        st, tracer = thread_state(target.pid, tid), thread_tracer(target.pid, tid)
+        st, tracer = proc_state(target.pid, tid), thread_tracer(target.pid, tid)
         if st in ("T", "t") or tracer not in (0, None):
             raise Fail("thread %d of target %d after %s: state %r, TracerPid %r"
                        % (tid, target.pid, who, st, tracer))
@@ -131,7 +116,7 @@ def case_sigkill(args, tmp):
                 raise Fail("aps exited (%d) before it held the target: %r"
                            % (aps.returncode, aps.stderr.read()))
             now = threads_of(target.pid)
-            return now if all(thread_state(target.pid, t) == "t" and
+            return now if all(proc_state(target.pid, t) == "t" and
                               thread_tracer(target.pid, t) == aps.pid for t in now) else None
 
         held = wait_for("every thread of the target is stopped by aps", all_held, 30)
@@ -147,7 +132,7 @@ def case_sigkill(args, tmp):
 
         def all_free():
             now = threads_of(target.pid)
-            return all(thread_state(target.pid, t) not in ("T", "t", "") and
+            return all(proc_state(target.pid, t) not in ("T", "t", "") and
                        thread_tracer(target.pid, t) == 0 for t in now)
 
         wait_for("every thread has left its stop and has no tracer", all_free, 20)
@@ -161,7 +146,7 @@ def case_sigkill(args, tmp):
         check_resumed(target, "aps killed with SIGKILL")
         print("aps killed with SIGKILL while holding it: every thread running again (states %s), "
               "TracerPid 0; task total %d -> %d"
-              % (sorted({thread_state(target.pid, t) for t in threads_of(target.pid)}),
+              % (sorted({proc_state(target.pid, t) for t in threads_of(target.pid)}),
                  totals[len(totals_held) - 1], totals[-1]))
     finally:
         if aps is not None and aps.poll() is None:
@@ -205,7 +190,7 @@ def case_already_traced(args, tmp):
         for tid in threads_of(target.pid):
             if tid != target.pid and thread_tracer(target.pid, tid) != 0:
                 raise Fail("thread %d is still traced after aps gave up" % tid)
-            if thread_state(target.pid, tid) in ("T", "t"):
+            if proc_state(target.pid, tid) in ("T", "t"):
                 raise Fail("thread %d is left stopped after aps gave up" % tid)
         plain = run([args.aps, "ps", str(target.pid)])
         if plain[0] != 0 or plain[2]:
