@@ -240,16 +240,16 @@ class Target:
                 pass
 
 
-def run(argv, env=None):
-    """Run one command to completion; returns (rc, stdout bytes, stderr bytes)."""
+def run(argv, env=None, timeout=RUN_TIMEOUT):
+    """(rc, stdout, stderr) of one command; Fail if it runs longer than `timeout` seconds."""
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, env=env, preexec_fn=_pdeathsig)
     try:
-        out, err = p.communicate(timeout=RUN_TIMEOUT)
+        out, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.kill(p.pid, signal.SIGKILL)
         p.communicate()
-        raise Fail("%s did not finish within %.0f s" % (argv, RUN_TIMEOUT))
+        raise Fail("hang: %s did not finish within %.0f s" % (argv, timeout))
     return p.returncode, out, err
 
 

@@ -7,7 +7,6 @@ import os
 import re
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -18,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import difftest  # noqa: E402
 from difftest import (Fail, PS_HEADER, SKIP, TARGETS, check_error, escape,  # noqa: E402,F401
-                      exit_on_signals, proc_state, skip)
+                      exit_on_signals, proc_state, run, skip)
 
 TREE_LINE = re.compile(r"^((?:    |│   )*)([└├])── (.*)$")
 
@@ -38,19 +37,6 @@ def run_main(prefix, body):
         shutil.rmtree(tmp, ignore_errors=True)
     print("PASS")
     return 0
-
-
-def run(argv, env=None, timeout=60.0):
-    """(rc, stdout, stderr) of one command; Fail if it runs longer than `timeout` seconds."""
-    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, env=env, preexec_fn=difftest._pdeathsig)
-    try:
-        out, err = p.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.kill(p.pid, signal.SIGKILL)
-        p.communicate()
-        raise Fail("hang: %s did not finish within %.0f s" % (argv, timeout))
-    return p.returncode, out, err
 
 
 def proc_status(pid, field, tid=None):
