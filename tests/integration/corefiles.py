@@ -27,7 +27,7 @@ import shutil
 import signal
 import sys
 
-from hardlib import (TARGETS, Fail, difftest, exit_on_signals, run, run_main, skip)
+from hardlib import TARGETS, Fail, difftest, exit_on_signals, run, run_main, skip
 
 CORE_PATTERN = "/proc/sys/kernel/core_pattern"
 PATTERN_LOCK = "/tmp/aps-test-core-pattern.lock"
@@ -138,7 +138,7 @@ class CorePattern:
             except OSError as e:
                 self.__exit__(None, None, None)
                 skip("kernel.core_pattern is %r (cores go to a program or another folder) "
-                           "and cannot be set to 'core' here: %s" % (self.saved, e))
+                     "and cannot be set to 'core' here: %s" % (self.saved, e))
         return self
 
     def __exit__(self, *exc):
@@ -169,8 +169,8 @@ def case_kernel(args, tmp):
              if os.path.isfile(os.path.join(crash, n))]
     if not cores:
         skip("no core file appeared in the target's folder after SIGABRT "
-                   "(kernel.core_pattern %r, RLIMIT_CORE hard limit %s)"
-                   % (pattern.saved, "unlimited" if hard == resource.RLIM_INFINITY else hard))
+             "(kernel.core_pattern %r, RLIMIT_CORE hard limit %s)"
+             % (pattern.saved, "unlimited" if hard == resource.RLIM_INFINITY else hard))
     print("  kernel core: %s (%d bytes, core_pattern %r%s)"
           % (cores[0], os.path.getsize(cores[0]), pattern.saved,
              ", set to 'core' for the crash" if pattern.changed else ""))
