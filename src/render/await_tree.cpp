@@ -1,141 +1,103 @@
 // Building the pstree forest (tools.py `_build_tree`, `_roots`).
 #include "render/await_tree.hpp"
 
-#include <string_view>
-#include <unordered_map>
-
 #include "render/frame_text.hpp"
-#include "render/id_map.hpp"
 
 namespace aps::render {
 namespace {
 
-constexpr uint32_t kNone = AwaitForest::kNone;
+constexpr uint32_t kNone = UINT32_MAX;
 
 uint64_t pair_key(uint32_t a, uint32_t b) {
     return (uint64_t{a} << 32) | b;
 }
 
-class ForestBuilder {
-  public:
-    ForestBuilder(const Snapshot& snapshot, const TaskIndex& index)
-        : snapshot_(snapshot),
-          index_(index),
-          task_node_(index.ids().size()),
-          coro_node_(index.awaits().size()),
-          child_edges_(index.awaits().size()) {
-        const std::size_t tasks = index.ids().size();
-        // Upper bounds, so that the million-entry vectors never grow (and never hold two copies).
-        std::size_t nodes = tasks + index.awaits().size();  // + unknown awaiter task nodes
-        for (const AwaitEdge& edge : index.awaits()) nodes += edge.stack->size();
-        for (std::size_t i = 0; i < tasks; ++i) nodes += index.at(i).frames.size();
-        f_.nodes.reserve(nodes);
-        f_.edge_child.reserve(nodes + index.awaits().size());
-        f_.edge_next.reserve(nodes + index.awaits().size());
-        f_.nodes.resize(tasks);  // node i is the task at position i of id2name
-        for (std::size_t i = 0; i < tasks; ++i) {
-            f_.nodes[i].is_task = true;
-            f_.nodes[i].label = static_cast<uint32_t>(i);
-            task_node_.try_emplace(index.ids()[i], static_cast<uint32_t>(i));
-        }
-        is_child_.assign(tasks, 0);
-    }
-
-    AwaitForest build() {
-        // Edges: awaiter task → its frames, outermost first → the awaited task.
-        std::vector<char> is_awaiter(index_.ids().size(), 0);
-        for (const AwaitEdge& edge : index_.awaits()) {
-            uint32_t cur = task_node(edge.parent);
-            if (cur < is_awaiter.size()) is_awaiter[cur] = 1;
-            for (auto it = edge.stack->rbegin(); it != edge.stack->rend(); ++it) {
-                cur = coro_child(cur, label_of(*it));
-            }
-            const uint32_t child = task_node(edge.child);
-            if (child_edges_.try_emplace(pair_key(cur, child), 0).second) add_edge(cur, child);
-        }
-        // Tasks that await nothing show their own stack below them.
-        for (std::size_t i = 0; i < index_.ids().size(); ++i) {
-            if (is_awaiter[i]) continue;
-            // A task that awaits nothing has no children yet, and each node of its own stack is
-            // new: no de-duplication (and no map entry) is needed on the way down.
-            const std::vector<Frame>& frames = index_.at(i).frames;
-            uint32_t cur = static_cast<uint32_t>(i);
-            for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
-                cur = new_coro_child(cur, label_of(*it));
-            }
-        }
-        for (std::size_t i = 0; i < index_.ids().size(); ++i) {
-            if (!is_child_[i]) f_.roots.push_back(static_cast<uint32_t>(i));
-        }
-        return std::move(f_);
-    }
-
-  private:
-    uint32_t task_node(uint64_t id) {
-        const auto [node, inserted] =
-            task_node_.try_emplace(id, static_cast<uint32_t>(f_.nodes.size()));
-        if (inserted) f_.nodes.push_back(AwaitForest::Node{true, kNone, kNone, kNone});
-        return node;
-    }
-
-    uint32_t coro_child(uint32_t parent, uint32_t label) {
-        const auto [node, inserted] =
-            coro_node_.try_emplace(pair_key(parent, label), static_cast<uint32_t>(f_.nodes.size()));
-        if (inserted) {
-            f_.nodes.push_back(AwaitForest::Node{false, label, kNone, kNone});
-            add_edge(parent, node);
-        }
-        return node;
-    }
-
-    uint32_t new_coro_child(uint32_t parent, uint32_t label) {
-        const auto node = static_cast<uint32_t>(f_.nodes.size());
-        f_.nodes.push_back(AwaitForest::Node{false, label, kNone, kNone});
-        add_edge(parent, node);
-        return node;
-    }
-
-    void add_edge(uint32_t parent, uint32_t child) {
-        const auto edge = static_cast<uint32_t>(f_.edge_child.size());
-        f_.edge_child.push_back(child);
-        f_.edge_next.push_back(kNone);
-        AwaitForest::Node& p = f_.nodes[parent];
-        if (p.last_edge == kNone) {
-            p.first_edge = edge;
-        } else {
-            f_.edge_next[p.last_edge] = edge;
-        }
-        p.last_edge = edge;
-        if (child < is_child_.size()) is_child_[child] = 1;
-    }
-
-    // Frames with equal text share a label, whatever their code object.
-    uint32_t label_of(const Frame& frame) {
-        const uint64_t key = pair_key(frame.code, static_cast<uint32_t>(frame.line));
-        if (const uint32_t label = frame_label_.find(key, kNone); label != kNone) return label;
-        std::string text = frame_text(code_of(snapshot_, frame), frame);
-        const auto [it, inserted] =
-            label_by_text_.try_emplace(text, static_cast<uint32_t>(f_.labels.size()));
-        if (inserted) f_.labels.push_back(std::move(text));
-        frame_label_.try_emplace(key, it->second);
-        return it->second;
-    }
-
-    const Snapshot& snapshot_;
-    const TaskIndex& index_;
-    AwaitForest f_;
-    std::vector<char> is_child_;
-    IdMap task_node_;
-    IdMap coro_node_;    // (parent, label) → node
-    IdMap child_edges_;  // (parent, task child) → 0, when present
-    IdMap frame_label_;  // (code, line) → label
-    std::unordered_map<std::string, uint32_t> label_by_text_;
-};
-
 }  // namespace
 
+uint32_t FrameLabels::label_of(const Frame& frame) {
+    const uint64_t key = pair_key(frame.code, static_cast<uint32_t>(frame.line));
+    if (const uint32_t label = by_frame_.find(key, kNone); label != kNone) return label;
+    std::string text = frame_text(code_of(snapshot_, frame), frame);
+    const auto [it, inserted] = by_text_.try_emplace(text, static_cast<uint32_t>(texts_.size()));
+    if (inserted) texts_.push_back(std::move(text));
+    by_frame_.try_emplace(key, it->second);
+    return it->second;
+}
+
 AwaitForest build_await_forest(const Snapshot& snapshot, const TaskIndex& index) {
-    return ForestBuilder(snapshot, index).build();
+    AwaitForest f(snapshot);
+    const auto tasks = static_cast<uint32_t>(index.size());
+    f.tasks = tasks;
+    std::vector<char> is_child(tasks, 0);
+
+    // Every append to a children list, (parent node, child node), in the reference's order:
+    // awaiter task → its frames, outermost first → the awaited task.
+    std::vector<uint64_t> links;
+    links.reserve(index.awaits());
+    IdMap coro_node;                 // (parent node, label) → coroutine node
+    uint64_t last_key = UINT64_MAX;  // consecutive edges mostly share their awaiter's frames
+    uint32_t last_node = kNone;
+    index.for_each_await([&](const Task&, uint32_t child, const Awaiter& awaiter, uint32_t parent) {
+        is_child[child] = 1;
+        // An awaiter that is not a task of the snapshot is no root and no task's child: nothing
+        // below it is printed.
+        if (parent == TaskIndex::kUnknown) return;
+        uint32_t cur = parent;
+        for (auto it = awaiter.frames.rbegin(); it != awaiter.frames.rend(); ++it) {
+            const uint32_t label = f.labels.label_of(*it);
+            const uint64_t key = pair_key(cur, label);
+            if (key != last_key) {
+                const auto [node, inserted] =
+                    coro_node.try_emplace(key, tasks + static_cast<uint32_t>(f.coro_label.size()));
+                if (inserted) {
+                    f.coro_label.push_back(label);
+                    links.push_back(pair_key(cur, node));
+                }
+                last_key = key;
+                last_node = node;
+            }
+            cur = last_node;
+        }
+        links.push_back(pair_key(cur, child));
+    });
+
+    // Children lists: a stable counting sort of the links by parent.
+    const std::size_t nodes = tasks + f.coro_label.size();
+    f.child_begin.assign(nodes + 1, 0);
+    for (const uint64_t link : links) ++f.child_begin[(link >> 32) + 1];
+    for (std::size_t n = 0; n < nodes; ++n) f.child_begin[n + 1] += f.child_begin[n];
+    f.children.resize(links.size());
+    for (const uint64_t link : links) {
+        f.children[f.child_begin[link >> 32]++] = static_cast<uint32_t>(link);
+    }
+    for (std::size_t n = nodes; n > 0; --n) f.child_begin[n] = f.child_begin[n - 1];
+    f.child_begin[0] = 0;
+    std::vector<uint64_t>().swap(links);
+
+    // A task is listed once under the same parent (`if child_key not in children[cur]`).
+    {
+        std::vector<uint32_t> listed_under(tasks, kNone);
+        uint32_t kept = 0;
+        for (std::size_t n = 0; n < nodes; ++n) {
+            const uint32_t begin = f.child_begin[n], end = f.child_begin[n + 1];
+            f.child_begin[n] = kept;
+            for (uint32_t i = begin; i < end; ++i) {
+                const uint32_t c = f.children[i];
+                if (c < tasks) {
+                    if (listed_under[c] == n) continue;
+                    listed_under[c] = static_cast<uint32_t>(n);
+                }
+                f.children[kept++] = c;
+            }
+        }
+        f.child_begin[nodes] = kept;
+        f.children.resize(kept);
+    }
+
+    for (uint32_t o = 0; o < tasks; ++o) {
+        if (!is_child[o]) f.roots.push_back(o);
+    }
+    return f;
 }
 
 }  // namespace aps::render

@@ -28,7 +28,13 @@ struct AwaitGraph {
     }
 };
 
-AwaitGraph build_graph(const std::vector<AwaitEdge>& awaits) {
+// One (awaiter id, awaited task id) pair per await edge, in ps row order.
+struct IdEdge {
+    uint64_t parent;
+    uint64_t child;
+};
+
+AwaitGraph build_graph(const std::vector<IdEdge>& awaits) {
     AwaitGraph g;
     IdMap node_of(awaits.size() * 2);
     const auto node = [&](uint64_t id) {
@@ -91,12 +97,63 @@ AwaitGraph build_graph(const std::vector<AwaitEdge>& awaits) {
     return g;
 }
 
+// True when the await graph has no cycle, by a DFS in whatever order is cheapest: over tasks by
+// ordinal, each task's awaiters straight from the index (edges reversed, which keeps every cycle).
+// Needs ordinal == position (no repeated ids), so that a task's edges are one run of the index's.
+bool acyclic_without_repeats(const TaskIndex& index) {
+    const std::size_t tasks = index.size();
+    std::vector<uint32_t> first_edge(tasks + 1);
+    for (std::size_t o = 0; o < tasks; ++o) {
+        first_edge[o + 1] = first_edge[o] + static_cast<uint32_t>(index.at(o).awaited_by.size());
+    }
+    enum : uint8_t { kWhite, kGrey, kBlack };
+    std::vector<uint8_t> color(tasks, kWhite);
+    struct Visit {
+        uint32_t node;
+        uint32_t next;  // next edge of node to look at
+    };
+    std::vector<Visit> stack;
+    for (uint32_t start = 0; start < tasks; ++start) {
+        if (color[start] != kWhite || first_edge[start] == first_edge[start + 1]) continue;
+        color[start] = kGrey;
+        stack.push_back(Visit{start, first_edge[start]});
+        while (!stack.empty()) {
+            Visit& top = stack.back();
+            if (top.next == first_edge[top.node + 1]) {
+                color[top.node] = kBlack;
+                stack.pop_back();
+                continue;
+            }
+            const uint32_t w = index.awaiter(top.next++);
+            if (w == TaskIndex::kUnknown || color[w] == kBlack) continue;
+            if (color[w] == kGrey) return false;
+            color[w] = kGrey;
+            stack.push_back(Visit{w, first_edge[w]});  // invalidates `top`
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
-std::vector<Cycle> find_await_cycles(const std::vector<AwaitEdge>& awaits) {
+std::vector<Cycle> find_await_cycles(const TaskIndex& index) {
+    if (index.awaits() == 0) return {};
+    if (!index.has_duplicates() && acyclic_without_repeats(index)) return {};
+    return find_await_cycles_exact(index);
+}
+
+std::vector<Cycle> find_await_cycles_exact(const TaskIndex& index) {
     std::vector<Cycle> cycles;
-    if (awaits.empty()) return cycles;
-    const AwaitGraph g = build_graph(awaits);
+    if (index.awaits() == 0) return cycles;
+    const AwaitGraph g = [&index] {
+        std::vector<IdEdge> awaits;
+        awaits.reserve(index.awaits());
+        index.for_each_await(
+            [&awaits](const Task& task, uint32_t, const Awaiter& awaiter, uint32_t) {
+                awaits.push_back(IdEdge{awaiter.id, task.id});
+            });
+        return build_graph(awaits);
+    }();
 
     enum : uint8_t { kWhite, kGrey, kBlack };
     const std::size_t nodes = g.id_of.size();
@@ -164,7 +221,7 @@ std::string format_cycle_report(const std::vector<Cycle>& cycles, const TaskInde
 }
 
 std::vector<Cycle> report_await_cycles(const TaskIndex& index, TreeOutput& result) {
-    std::vector<Cycle> cycles = find_await_cycles(index.awaits());
+    std::vector<Cycle> cycles = find_await_cycles(index);
     if (!cycles.empty()) {
         result.err = format_cycle_report(cycles, index);
         result.exit_code = 1;

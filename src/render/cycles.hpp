@@ -14,8 +14,13 @@ namespace aps::render {
 // Each cycle is a list of task ids whose first and last entries are the same task.
 using Cycle = std::vector<uint64_t>;
 
-// Empty when the graph is acyclic.
-std::vector<Cycle> find_await_cycles(const std::vector<AwaitEdge>& awaits);
+// Empty when the graph is acyclic. An order-free DFS over the snapshot's awaited_by lists proves
+// the usual acyclic graph cheaply; only a graph with a cycle (or with repeated task ids) pays for
+// the reference's exact walk.
+std::vector<Cycle> find_await_cycles(const TaskIndex& index);
+
+// The reference's walk itself, whatever the graph (for tests of the shortcut).
+std::vector<Cycle> find_await_cycles_exact(const TaskIndex& index);
 
 // "ERROR: await-graph contains cycles - cannot print a tree!\n\ncycle: A → B → A\n..."
 // Names come from the index (escaped), else hex(id).

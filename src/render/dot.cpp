@@ -63,56 +63,63 @@ uint64_t edge_key(uint32_t from, uint32_t to) {
 class DotWriter {
   public:
     DotWriter(const Snapshot& snapshot, const render::TaskIndex& index)
-        : snapshot_(snapshot), index_(index), node_of_(index.ids().size()) {
-        for (const uint64_t id : index.ids()) add_node(id);
-    }
+        : snapshot_(snapshot), index_(index), tasks_(static_cast<uint32_t>(index.size())) {}
 
     void write(const std::vector<render::Cycle>& cycles, const OutputSink& sink) {
-        // Awaiters that are not tasks get nodes too, after the tasks.
-        for (const render::AwaitEdge& e : index_.awaits()) add_node(e.parent);
+        // Nodes: the tasks by ordinal, then awaiters that are not tasks, in order of appearance.
+        index_.for_each_await(
+            [this](const Task&, uint32_t, const Awaiter& awaiter, uint32_t parent) {
+                if (parent == render::TaskIndex::kUnknown &&
+                    unknown_node_
+                        .try_emplace(awaiter.id, tasks_ + static_cast<uint32_t>(unknown_.size()))
+                        .second) {
+                    unknown_.push_back(awaiter.id);
+                }
+            });
+        in_cycle_.assign(tasks_ + unknown_.size(), 0);
         mark_cycles(cycles);
 
         render::ChunkedOutput out(sink);
         std::string& text = out.text();
         text.append(kPreamble);
-        for (uint32_t n = 0; n < ids_.size(); ++n) {
+        for (uint32_t n = 0; n < in_cycle_.size(); ++n) {
             node(text, n);
             out.item_done();
         }
-        render::IdMap written(index_.awaits().size());
-        for (const render::AwaitEdge& e : index_.awaits()) {
-            const uint32_t from = node_of_.find(e.parent, kNone);
-            const uint32_t to = node_of_.find(e.child, kNone);
-            if (to == kNone || !written.try_emplace(edge_key(from, to), 0).second) continue;
-            text.append("  \"");
-            render::append_py_hex(text, e.parent);
-            text.append("\" -> \"");
-            render::append_py_hex(text, e.child);
-            text.append(cycle_edges_.find(edge_key(from, to), kNone) != kNone
-                            ? "\" [color=red, penwidth=2];\n"
-                            : "\";\n");
-            out.item_done();
-        }
+        render::IdMap written(index_.awaits());
+        index_.for_each_await(
+            [&](const Task& task, uint32_t to, const Awaiter& awaiter, uint32_t parent) {
+                const uint32_t from = parent != render::TaskIndex::kUnknown
+                                          ? parent
+                                          : unknown_node_.find(awaiter.id, kNone);
+                if (!written.try_emplace(edge_key(from, to), 0).second) return;
+                text.append("  \"");
+                render::append_py_hex(text, awaiter.id);
+                text.append("\" -> \"");
+                render::append_py_hex(text, task.id);
+                text.append(cycle_edges_.find(edge_key(from, to), kNone) != kNone
+                                ? "\" [color=red, penwidth=2];\n"
+                                : "\";\n");
+                out.item_done();
+            });
         text.append("}\n");
         out.flush();
     }
 
   private:
-    void add_node(uint64_t id) {
-        if (node_of_.try_emplace(id, static_cast<uint32_t>(ids_.size())).second) {
-            ids_.push_back(id);
-            in_cycle_.push_back(0);
-        }
+    uint32_t node_of(uint64_t id) const {
+        const uint32_t ordinal = index_.ordinal(id);
+        return ordinal != render::TaskIndex::kUnknown ? ordinal : unknown_node_.find(id, kNone);
     }
 
     void mark_cycles(const std::vector<render::Cycle>& cycles) {
         for (const render::Cycle& cycle : cycles) {
             for (std::size_t i = 0; i < cycle.size(); ++i) {
-                const uint32_t n = node_of_.find(cycle[i], kNone);
+                const uint32_t n = node_of(cycle[i]);
                 if (n == kNone) continue;
                 in_cycle_[n] = 1;
                 if (i + 1 < cycle.size()) {
-                    const uint32_t next = node_of_.find(cycle[i + 1], kNone);
+                    const uint32_t next = node_of(cycle[i + 1]);
                     if (next != kNone) cycle_edges_.try_emplace(edge_key(n, next), 1);
                 }
             }
@@ -120,13 +127,14 @@ class DotWriter {
     }
 
     void node(std::string& text, uint32_t n) {
+        const Task* task = n < tasks_ ? &index_.at(n) : nullptr;
+        const uint64_t id = task != nullptr ? task->id : unknown_[n - tasks_];
         text.append("  \"");
-        render::append_py_hex(text, ids_[n]);
+        render::append_py_hex(text, id);
         text.append("\" [label=\"");
-        const Task* task = index_.find(ids_[n]);
         if (task == nullptr) {
             // An awaiter that is not a task of the snapshot (a plain future, or gone).
-            render::append_py_hex(text, ids_[n]);
+            render::append_py_hex(text, id);
             text.append("\\n(not a task)\", style=\"dashed\"");
         } else {
             append_dot_text(text, task->name, kLabelCodePoints);
@@ -172,8 +180,9 @@ class DotWriter {
 
     const Snapshot& snapshot_;
     const render::TaskIndex& index_;
-    render::IdMap node_of_;
-    std::vector<uint64_t> ids_;
+    const uint32_t tasks_;
+    render::IdMap unknown_node_;     // id → node, for awaiters that are not tasks
+    std::vector<uint64_t> unknown_;  // (node - tasks_) → id
     std::vector<char> in_cycle_;
     render::IdMap cycle_edges_;
 };

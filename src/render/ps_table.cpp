@@ -74,7 +74,7 @@ void render_ps(const Snapshot& snapshot, const OutputSink& sink) {
     std::string out;
     // Room for a chunk, but no more than the table needs: a megabyte per call is costly under
     // AddressSanitizer (the fuzzer renders thousands of small snapshots a second).
-    out.reserve(std::min(kOutputChunk, 256 * (index.ids().size() + index.awaits().size())) + 4096);
+    out.reserve(std::min(kOutputChunk, 256 * (index.size() + index.awaits())) + 4096);
     auto flush_if_full = [&] {
         if (out.size() >= kOutputChunk) {
             sink(out);
@@ -91,6 +91,7 @@ void render_ps(const Snapshot& snapshot, const OutputSink& sink) {
     }
 
     std::string tid, task_id, task_name, stack, chain, awaiter_name, awaiter_id;
+    std::size_t edge = 0;  // the index's await edges come in this loop's order
     for (const Interpreter& interp : snapshot.interpreters) {
         for (const Thread& thread : interp.threads) {
             tid.clear();
@@ -113,8 +114,9 @@ void render_ps(const Snapshot& snapshot, const OutputSink& sink) {
                     chain.clear();
                     functions.append_chain(chain, awaiter.frames);
                     awaiter_name.clear();
-                    if (const Task* parent = index.find(awaiter.id)) {
-                        render::append_escaped(awaiter_name, parent->name);
+                    if (const uint32_t parent = index.awaiter(edge++);
+                        parent != render::TaskIndex::kUnknown) {
+                        render::append_escaped(awaiter_name, index.at(parent).name);
                     } else {
                         awaiter_name = "Unknown";
                     }

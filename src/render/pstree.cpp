@@ -24,16 +24,13 @@ constexpr std::string_view kCoroFlag = " ";  // the reference's empty coroutine 
 
 class ForestPrinter {
   public:
-    ForestPrinter(const AwaitForest& forest, const render::TaskIndex& index)
-        : forest_(forest),
-          index_(index),
-          escaped_labels_(forest.labels.size()),
-          label_done_(forest.labels.size(), 0) {}
+    ForestPrinter(AwaitForest& forest, const render::TaskIndex& index)
+        : forest_(forest), index_(index) {}
 
     void print(const OutputSink& sink) {
         std::string out;
         // A chunk, or what the forest needs if less (see ps_table.cpp).
-        out.reserve(std::min(kOutputChunk, 128 * forest_.nodes.size()) + 4096);
+        out.reserve(std::min(kOutputChunk, 128 * (index_.size() + forest_.children.size())) + 4096);
         sink_ = &sink;
         for (const uint32_t root : forest_.roots) print_tree(out, root);
         if (!out.empty()) sink(out);
@@ -41,45 +38,66 @@ class ForestPrinter {
 
   private:
     struct Visit {
-        uint32_t edge;       // next child edge to print
+        uint32_t next;       // index in forest_.children of the next child to print
+        uint32_t end;        // end of this node's children
         std::size_t indent;  // length of the prefix for this node's children
     };
 
     // One tree: every line is prefix + branch + label; prefixes grow by one indent per level.
     void print_tree(std::string& out, uint32_t root) {
         prefix_.clear();
-        line(out, kLastBranch, root);
-        prefix_.append(kLastIndent);
         stack_.clear();
-        stack_.push_back(Visit{forest_.nodes[root].first_edge, prefix_.size()});
+        node(out, kLastBranch, kLastIndent, root);
         while (!stack_.empty()) {
             Visit& top = stack_.back();
-            if (top.edge == AwaitForest::kNone) {
+            if (top.next == top.end) {
                 stack_.pop_back();
                 continue;
             }
-            const uint32_t edge = top.edge;
-            top.edge = forest_.edge_next[edge];
-            const bool last = top.edge == AwaitForest::kNone;
+            const uint32_t child = forest_.children[top.next++];
+            const bool last = top.next == top.end;
             prefix_.resize(top.indent);
-            const uint32_t child = forest_.edge_child[edge];
-            line(out, last ? kLastBranch : kMidBranch, child);
-            prefix_.append(last ? kLastIndent : kMidIndent);
-            stack_.push_back(Visit{forest_.nodes[child].first_edge, prefix_.size()});  // `top` dies
+            node(out, last ? kLastBranch : kMidBranch, last ? kLastIndent : kMidIndent, child);
+            // `top` may be dead: node() pushes
         }
     }
 
-    void line(std::string& out, std::string_view branch, uint32_t node) {
+    // The node's line, then its children: pushed for later, or, for a task that awaits nothing,
+    // its own stack printed right away (a chain with one child per level).
+    void node(std::string& out, std::string_view branch, std::string_view indent, uint32_t n) {
+        if (forest_.is_task(n)) {
+            line_start(out, branch, kTaskFlag);
+            render::append_escaped(out, index_.at(n).name);
+            line_end(out);
+            prefix_.append(indent);
+            if (forest_.shows_own_stack(n)) {
+                const std::vector<Frame>& frames = index_.at(n).frames;
+                for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
+                    label_line(out, kLastBranch, forest_.labels.label_of(*it));
+                    prefix_.append(kLastIndent);
+                }
+                return;
+            }
+        } else {
+            label_line(out, branch, forest_.coro_label[n - forest_.tasks]);
+            prefix_.append(indent);
+        }
+        stack_.push_back(Visit{forest_.child_begin[n], forest_.child_begin[n + 1], prefix_.size()});
+    }
+
+    void label_line(std::string& out, std::string_view branch, uint32_t label) {
+        line_start(out, branch, kCoroFlag);
+        out.append(escaped_label(label));
+        line_end(out);
+    }
+
+    void line_start(std::string& out, std::string_view branch, std::string_view flag) {
         out.append(prefix_);
         out.append(branch);
-        const AwaitForest::Node& n = forest_.nodes[node];
-        if (n.is_task) {
-            out.append(kTaskFlag);
-            if (n.label != AwaitForest::kNone) render::append_escaped(out, index_.at(n.label).name);
-        } else {
-            out.append(kCoroFlag);
-            out.append(escaped_label(n.label));
-        }
+        out.append(flag);
+    }
+
+    void line_end(std::string& out) {
         out.push_back('\n');
         if (out.size() >= kOutputChunk) {
             (*sink_)(out);
@@ -88,14 +106,18 @@ class ForestPrinter {
     }
 
     const std::string& escaped_label(uint32_t label) {
+        if (label >= escaped_labels_.size()) {
+            escaped_labels_.resize(forest_.labels.size());
+            label_done_.resize(forest_.labels.size(), 0);
+        }
         if (!label_done_[label]) {
-            escaped_labels_[label] = render::escape_text(forest_.labels[label]);
+            escaped_labels_[label] = render::escape_text(forest_.labels.text(label));
             label_done_[label] = 1;
         }
         return escaped_labels_[label];
     }
 
-    const AwaitForest& forest_;
+    AwaitForest& forest_;  // its labels grow with the frames of tasks that await nothing
     const render::TaskIndex& index_;
     std::vector<std::string> escaped_labels_;
     std::vector<char> label_done_;
@@ -117,13 +139,13 @@ TreeOutput render_pstree(const Snapshot& snapshot) {
 TreeOutput render_pstree(const Snapshot& snapshot, const OutputSink& sink) {
     const render::TaskIndex index(snapshot);
     TreeOutput result;
-    const std::vector<render::Cycle> cycles = render::find_await_cycles(index.awaits());
+    const std::vector<render::Cycle> cycles = render::find_await_cycles(index);
     if (!cycles.empty()) {
         result.err = render::format_cycle_report(cycles, index);
         result.exit_code = 1;
         return result;
     }
-    const AwaitForest forest = render::build_await_forest(snapshot, index);
+    AwaitForest forest = render::build_await_forest(snapshot, index);
     ForestPrinter(forest, index).print(sink);
     return result;
 }

@@ -1,43 +1,75 @@
 // The reference's `_index`: every task of the snapshot in result order (all interpreters, their
-// threads, their tasks), the id → name map and the list of await edges.
+// threads, their tasks) numbered by distinct id, the id → task lookup and the awaiter of each
+// await edge, in flat arrays (about 20 bytes a task) instead of maps of nodes.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <string>
 #include <vector>
 
 #include "aps/snapshot.hpp"
-#include "render/id_map.hpp"
 
 namespace aps::render {
 
-// One (awaiter, stack, awaited task) edge, in ps row order.
-struct AwaitEdge {
-    uint64_t parent = 0;                        // awaiter address (may be an unknown task)
-    const std::vector<Frame>* stack = nullptr;  // the awaiter's frames, innermost first
-    uint64_t child = 0;                         // the awaited task
-};
-
 class TaskIndex {
   public:
+    static constexpr uint32_t kUnknown = UINT32_MAX;
+
     explicit TaskIndex(const Snapshot& snapshot);
 
-    // Distinct task ids in first-appearance order (the key order of the reference's id2name).
-    const std::vector<uint64_t>& ids() const { return ids_; }
+    // Distinct task ids, numbered 0.. ("ordinals") in first-appearance order: the key order of
+    // the reference's id2name.
+    std::size_t size() const { return last_.size(); }
 
-    // The last task seen with this id (the reference's dict keeps the last value), or nullptr.
-    const Task* find(uint64_t id) const;
+    // The last task seen with this ordinal's id (the reference's dict keeps the last value).
+    const Task& at(std::size_t ordinal) const { return *last_[ordinal]; }
 
-    // The last task with ids()[position].
-    const Task& at(std::size_t position) const { return *last_[position]; }
+    // The ordinal of a task id, or kUnknown.
+    uint32_t ordinal(uint64_t id) const;
 
-    const std::vector<AwaitEdge>& awaits() const { return awaits_; }
+    // The last task seen with this id, or nullptr.
+    const Task* find(uint64_t id) const {
+        const uint32_t o = ordinal(id);
+        return o == kUnknown ? nullptr : last_[o];
+    }
+
+    // The tasks of the snapshot in result order are its "positions"; an id seen twice has two
+    // positions and one ordinal. Without such repeats, ordinal == position.
+    bool has_duplicates() const { return !ordinal_at_.empty(); }
+    uint32_t ordinal_at(std::size_t position) const {
+        return ordinal_at_.empty() ? static_cast<uint32_t>(position) : ordinal_at_[position];
+    }
+
+    // Await edges, one per Awaiter in result order (ps row order): the awaiter's ordinal, or
+    // kUnknown when it is not a task of the snapshot (a plain future, or a task that is gone).
+    std::size_t awaits() const { return awaiter_.size(); }
+    uint32_t awaiter(std::size_t edge) const { return awaiter_[edge]; }
+
+    // Calls f(const Task& task, uint32_t task_ordinal, const Awaiter& awaiter, uint32_t
+    // awaiter_ordinal) for each await edge, in order.
+    template <class F>
+    void for_each_await(F&& f) const {
+        std::size_t position = 0, edge = 0;
+        for (const Interpreter& interp : snapshot_.interpreters) {
+            for (const Thread& thread : interp.threads) {
+                for (const Task& task : thread.tasks) {
+                    const uint32_t child = ordinal_at(position++);
+                    for (const Awaiter& awaiter : task.awaited_by)
+                        f(task, child, awaiter, awaiter_[edge++]);
+                }
+            }
+        }
+    }
 
   private:
-    std::vector<uint64_t> ids_;
-    std::vector<const Task*> last_;
-    IdMap position_;
-    std::vector<AwaitEdge> awaits_;
+    std::size_t slot_of(uint64_t id) const;
+
+    const Snapshot& snapshot_;
+    std::vector<const Task*> last_;  // ordinal → last task with that id
+    std::vector<uint32_t> slots_;    // open addressing: ordinal + 1, or 0 when empty
+    std::size_t mask_ = 0;
+    std::vector<uint32_t> ordinal_at_;  // position → ordinal; empty while there are no repeats
+    std::vector<uint32_t> awaiter_;     // edge → awaiter ordinal or kUnknown
 };
 
 }  // namespace aps::render

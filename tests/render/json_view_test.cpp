@@ -172,7 +172,7 @@ TEST(JsonView, PstreeDocumentHasTheCycles) {
     expect_header(doc, s, View::PsTree, 4242);
     expect_tasks(doc.at("tasks"), s);
     const TaskIndex index(s);
-    const std::vector<Cycle> want = find_await_cycles(index.awaits());
+    const std::vector<Cycle> want = find_await_cycles(index);
     ASSERT_EQ(want.size(), 2u);
     ASSERT_EQ(doc.at("cycles").size(), want.size());
     for (std::size_t i = 0; i < want.size(); ++i) {

@@ -53,9 +53,9 @@ TEST(RenderScale, TenThousandDeepCycleIsReportedWithoutRecursion) {
 TEST(RenderScale, HundredThousandDeepCycleCheckIsIterative) {
     // Deep enough that a recursive DFS would exhaust a default 8 MiB stack in a debug build.
     const Snapshot open = chain(100000, false);
-    EXPECT_TRUE(find_await_cycles(TaskIndex(open).awaits()).empty());
+    EXPECT_TRUE(find_await_cycles(TaskIndex(open)).empty());
     const Snapshot closed = chain(100000, true);
-    const std::vector<Cycle> cycles = find_await_cycles(TaskIndex(closed).awaits());
+    const std::vector<Cycle> cycles = find_await_cycles(TaskIndex(closed));
     ASSERT_EQ(cycles.size(), 1u);
     EXPECT_EQ(cycles[0].size(), 100001u);
 }
