@@ -32,8 +32,9 @@ AwaitForest build_await_forest(const Snapshot& snapshot, const TaskIndex& index)
 
     // Every append to a children list, (parent node, child node), in the reference's order:
     // awaiter task → its frames, outermost first → the awaited task.
+    // Reserved for the worst case (no frame shared): pages past the used part are never touched.
     std::vector<uint64_t> links;
-    links.reserve(index.awaits());
+    links.reserve(index.awaits() + index.task_awaiter_frames());
     IdMap coro_node;                 // (parent node, label) → coroutine node
     uint64_t last_key = UINT64_MAX;  // consecutive edges mostly share their awaiter's frames
     uint32_t last_node = kNone;

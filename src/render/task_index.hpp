@@ -1,8 +1,9 @@
 // The reference's `_index`: every task of the snapshot in result order (all interpreters, their
 // threads, their tasks) numbered by distinct id, the id → task lookup and the awaiter of each
-// await edge, in flat arrays (about 20 bytes a task) instead of maps of nodes.
+// await edge, in flat arrays (8-16 bytes a task, 4 an edge) instead of maps of nodes.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -19,10 +20,12 @@ class TaskIndex {
 
     // Distinct task ids, numbered 0.. ("ordinals") in first-appearance order: the key order of
     // the reference's id2name.
-    std::size_t size() const { return last_.size(); }
+    std::size_t size() const { return size_; }
 
     // The last task seen with this ordinal's id (the reference's dict keeps the last value).
-    const Task& at(std::size_t ordinal) const { return *last_[ordinal]; }
+    const Task& at(std::size_t ordinal) const {
+        return task_at(last_position_.empty() ? ordinal : last_position_[ordinal]);
+    }
 
     // The ordinal of a task id, or kUnknown.
     uint32_t ordinal(uint64_t id) const;
@@ -30,7 +33,7 @@ class TaskIndex {
     // The last task seen with this id, or nullptr.
     const Task* find(uint64_t id) const {
         const uint32_t o = ordinal(id);
-        return o == kUnknown ? nullptr : last_[o];
+        return o == kUnknown ? nullptr : &at(o);
     }
 
     // The tasks of the snapshot in result order are its "positions"; an id seen twice has two
@@ -39,11 +42,22 @@ class TaskIndex {
     uint32_t ordinal_at(std::size_t position) const {
         return ordinal_at_.empty() ? static_cast<uint32_t>(position) : ordinal_at_[position];
     }
+    const Task& task_at(std::size_t position) const {
+        if (runs_.size() == 1) return runs_[0].tasks[position];
+        const auto run =
+            std::upper_bound(runs_.begin(), runs_.end(), position,
+                             [](std::size_t p, const Run& r) { return p < r.first_position; });
+        return run[-1].tasks[position - run[-1].first_position];
+    }
 
     // Await edges, one per Awaiter in result order (ps row order): the awaiter's ordinal, or
     // kUnknown when it is not a task of the snapshot (a plain future, or a task that is gone).
     std::size_t awaits() const { return awaiter_.size(); }
     uint32_t awaiter(std::size_t edge) const { return awaiter_[edge]; }
+
+    // Frames on the stacks of the await edges whose awaiter is a task (a bound on the pstree
+    // forest's coroutine nodes).
+    std::size_t task_awaiter_frames() const { return task_awaiter_frames_; }
 
     // Calls f(const Task& task, uint32_t task_ordinal, const Awaiter& awaiter, uint32_t
     // awaiter_ordinal) for each await edge, in order.
@@ -54,22 +68,35 @@ class TaskIndex {
             for (const Thread& thread : interp.threads) {
                 for (const Task& task : thread.tasks) {
                     const uint32_t child = ordinal_at(position++);
-                    for (const Awaiter& awaiter : task.awaited_by)
+                    for (const Awaiter& awaiter : task.awaited_by) {
                         f(task, child, awaiter, awaiter_[edge++]);
+                    }
                 }
             }
         }
     }
 
   private:
+    // The tasks of one non-empty thread, from position first_position on.
+    struct Run {
+        std::size_t first_position;
+        const Task* tasks;
+    };
+
     std::size_t slot_of(uint64_t id) const;
 
     const Snapshot& snapshot_;
-    std::vector<const Task*> last_;  // ordinal → last task with that id
-    std::vector<uint32_t> slots_;    // open addressing: ordinal + 1, or 0 when empty
+    std::vector<Run> runs_;
+    std::size_t size_ = 0;
+    // Open addressing, at most half full: ordinal + 1, or 0 for an empty slot; the key is read
+    // back from the task.
+    std::vector<uint32_t> slots_;
     std::size_t mask_ = 0;
-    std::vector<uint32_t> ordinal_at_;  // position → ordinal; empty while there are no repeats
-    std::vector<uint32_t> awaiter_;     // edge → awaiter ordinal or kUnknown
+    // Only once an id repeats: position → ordinal, and ordinal → its last position.
+    std::vector<uint32_t> ordinal_at_;
+    std::vector<uint32_t> last_position_;
+    std::vector<uint32_t> awaiter_;  // edge → awaiter ordinal or kUnknown
+    std::size_t task_awaiter_frames_ = 0;
 };
 
 }  // namespace aps::render

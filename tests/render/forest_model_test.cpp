@@ -112,8 +112,9 @@ class ModelTree {
     std::vector<std::string> label_;
 };
 
-// Up to 14 tasks over 16 possible ids (some repeat), awaiters among them and 3 ids that are no
-// task, stacks from a pool where two different code objects print the same text.
+// Up to 14 tasks over 16 possible ids (some repeat) in threads (some empty) and interpreters,
+// awaiters among them and 3 ids that are no task, stacks from a pool where two different code
+// objects print the same text.
 Snapshot random_snapshot(std::mt19937& rng) {
     const std::vector<F> pool = {F{"a", "/a.py", 1}, F{"a", "/a.py", 2}, F{"b", "/b.py", 1},
                                  F{"g", "/x.py:1"},  F{"g", "/x.py", 1}, F{"c", "~"},
@@ -131,7 +132,11 @@ Snapshot random_snapshot(std::mt19937& rng) {
     const std::size_t tasks = 1 + pick(14);
     const std::size_t ids = 2 + pick(15);
     for (std::size_t t = 0; t < tasks; ++t) {
-        if (t > 0 && pick(6) == 0) b.thread(t);
+        if (t > 0 && pick(6) == 0) {
+            if (pick(4) == 0) b.interpreter();
+            if (pick(3) == 0) b.thread(900 + t);  // left empty
+            b.thread(t);
+        }
         const uint64_t id = 0x100 + 0x10 * pick(ids);
         b.task(id, fmt::format("t{}{}", t, pick(8) == 0 ? "\n" : ""), stack());
         for (std::size_t a = pick(pick(3) == 0 ? 4 : 2); a > 0; --a) {
