@@ -1,5 +1,6 @@
 // Both renderers over a synthetic Snapshot of N tasks (groups of 10 leaves awaited by a group
-// task, leaves 3 frames deep), output sent to a sink that only counts bytes.
+// task, leaves 3 frames deep), output sent to a sink that only counts bytes; and the task index
+// they share.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
@@ -7,6 +8,7 @@
 
 #include "aps/render.hpp"
 #include "aps/snapshot.hpp"
+#include "render/task_index.hpp"
 
 namespace {
 
@@ -70,5 +72,16 @@ void BM_RenderPstree(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_RenderPstree)->Arg(10000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+// The id → task index both renderers start from (a million random probes at 1M tasks).
+void BM_TaskIndex(benchmark::State& state) {
+    const aps::Snapshot snapshot = make_snapshot(state.range(0));
+    for (auto _ : state) {
+        const aps::render::TaskIndex index(snapshot);
+        benchmark::DoNotOptimize(index.size());
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_TaskIndex)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
 }  // namespace

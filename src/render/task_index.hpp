@@ -83,7 +83,12 @@ class TaskIndex {
         const Task* tasks;
     };
 
+    static constexpr std::size_t kBatch = 32;
+
     std::size_t slot_of(uint64_t id) const;
+    void prefetch_slots(const uint64_t* ids, std::size_t* homes, std::size_t n) const;
+    void insert(uint64_t id, std::size_t home, std::size_t position, std::size_t tasks);
+    uint32_t probe(uint64_t id, std::size_t home) const;
 
     const Snapshot& snapshot_;
     std::vector<Run> runs_;
