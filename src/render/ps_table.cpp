@@ -23,6 +23,20 @@ class FunctionNames {
     explicit FunctionNames(const Snapshot& snapshot)
         : snapshot_(snapshot), escaped_(snapshot.codes.size()), done_(snapshot.codes.size()) {}
 
+    // `out` = the chain of `frames`, left as it is when it already holds the chain of `*last`
+    // (rows in a row often share a stack: the leaves of one gather, one awaiter's children).
+    void set_chain(std::string& out, const std::vector<Frame>& frames,
+                   const std::vector<Frame>*& last) {
+        const auto same_code = [](const Frame& a, const Frame& b) { return a.code == b.code; };
+        if (last != nullptr &&
+            std::equal(frames.begin(), frames.end(), last->begin(), last->end(), same_code)) {
+            return;
+        }
+        out.clear();
+        append_chain(out, frames);
+        last = &frames;
+    }
+
     void append_chain(std::string& out, const std::vector<Frame>& frames) {
         bool first = true;
         for (const Frame& frame : frames) {
@@ -91,6 +105,10 @@ void render_ps(const Snapshot& snapshot, const OutputSink& sink) {
     }
 
     std::string tid, task_id, task_name, stack, chain, awaiter_name, awaiter_id;
+    const std::vector<Frame>* stack_of = nullptr;  // whose frames `stack` and `chain` hold
+    const std::vector<Frame>* chain_of = nullptr;
+    bool have_awaiter = false;  // `awaiter_name` and `awaiter_id` are those of last_awaiter
+    uint64_t last_awaiter = 0;
     std::size_t edge = 0;  // the index's await edges come in this loop's order
     for (const Interpreter& interp : snapshot.interpreters) {
         for (const Thread& thread : interp.threads) {
@@ -101,8 +119,7 @@ void render_ps(const Snapshot& snapshot, const OutputSink& sink) {
                 render::append_py_hex(task_id, task.id);
                 task_name.clear();
                 render::append_escaped(task_name, task.name);
-                stack.clear();
-                functions.append_chain(stack, task.frames);
+                functions.set_chain(stack, task.frames, stack_of);
 
                 if (task.awaited_by.empty()) {
                     const std::string_view row[7] = {tid, task_id, task_name, stack, "", "", "0x0"};
@@ -111,17 +128,20 @@ void render_ps(const Snapshot& snapshot, const OutputSink& sink) {
                     continue;
                 }
                 for (const Awaiter& awaiter : task.awaited_by) {
-                    chain.clear();
-                    functions.append_chain(chain, awaiter.frames);
-                    awaiter_name.clear();
-                    if (const uint32_t parent = index.awaiter(edge++);
-                        parent != render::TaskIndex::kUnknown) {
-                        render::append_escaped(awaiter_name, index.at(parent).name);
-                    } else {
-                        awaiter_name = "Unknown";
+                    functions.set_chain(chain, awaiter.frames, chain_of);
+                    const uint32_t parent = index.awaiter(edge++);
+                    if (!have_awaiter || awaiter.id != last_awaiter) {
+                        awaiter_name.clear();
+                        if (parent != render::TaskIndex::kUnknown) {
+                            render::append_escaped(awaiter_name, index.at(parent).name);
+                        } else {
+                            awaiter_name = "Unknown";
+                        }
+                        awaiter_id.clear();
+                        render::append_py_hex(awaiter_id, awaiter.id);
+                        have_awaiter = true;
+                        last_awaiter = awaiter.id;
                     }
-                    awaiter_id.clear();
-                    render::append_py_hex(awaiter_id, awaiter.id);
                     const std::string_view row[7] = {tid,   task_id,      task_name, stack,
                                                      chain, awaiter_name, awaiter_id};
                     append_row(out, row);

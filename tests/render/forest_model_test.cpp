@@ -1,7 +1,8 @@
-// The compact pstree structures (ordinal index, CSR forest, own stacks printed from the snapshot,
-// the acyclicity shortcut) against a plain model of tools.py `_index` + `_build_tree` + `_roots`
-// + `render` written with maps and recursion, over thousands of small random snapshots with
-// repeated ids, unknown awaiters, shared children and frames of equal text.
+// The compact render structures (ordinal index, CSR forest, own stacks printed from the
+// snapshot, the acyclicity shortcut, ps cells kept from the row before) against plain models of
+// tools.py (`_index` + `_build_tree` + `_roots` + `render` with maps and recursion, and
+// `build_task_table` cell by cell), over thousands of small random snapshots with repeated ids,
+// unknown awaiters, shared children and frames of equal text.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -16,6 +17,7 @@
 #include "render/cycles.hpp"
 #include "render/escape.hpp"
 #include "render/frame_text.hpp"
+#include "render/py_format.hpp"
 #include "render/task_index.hpp"
 #include "snapshot_builder.hpp"
 
@@ -171,6 +173,63 @@ TEST(ForestModel, RandomSnapshotsPrintAsToolsPyWould) {
     EXPECT_GT(acyclic, 500);
     EXPECT_GT(cyclic, 500);
     EXPECT_GT(repeated, 500);
+}
+
+// tools.py `build_task_table` row by row, every cell computed afresh.
+std::string model_ps(const Snapshot& s) {
+    std::map<uint64_t, std::string> name;
+    for (const Interpreter& interp : s.interpreters) {
+        for (const Thread& thread : interp.threads) {
+            for (const Task& task : thread.tasks) name[task.id] = task.name;
+        }
+    }
+    const auto chain = [&s](const std::vector<Frame>& frames) {
+        std::string out;
+        for (std::size_t i = 0; i < frames.size(); ++i) {
+            if (i != 0) out += " -> ";
+            out += escape_text(code_of(s, frames[i]).function);
+        }
+        return out;
+    };
+    const auto row = [](std::string& out, const std::vector<std::string>& cells) {
+        const std::size_t widths[] = {10, 20, 20, 50, 50, 15, 15};
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            if (i != 0) out += ' ';
+            append_ljust(out, cells[i], widths[i]);
+        }
+        out += '\n';
+    };
+    std::string out;
+    row(out, {"tid", "task id", "task name", "coroutine stack", "awaiter chain", "awaiter name",
+              "awaiter id"});
+    out += std::string(180, '-') + "\n";
+    for (const Interpreter& interp : s.interpreters) {
+        for (const Thread& thread : interp.threads) {
+            for (const Task& task : thread.tasks) {
+                const std::string tid = std::to_string(thread.tid);
+                if (task.awaited_by.empty()) {
+                    row(out, {tid, py_hex(task.id), escape_text(task.name), chain(task.frames), "",
+                              "", "0x0"});
+                }
+                for (const Awaiter& a : task.awaited_by) {
+                    const auto it = name.find(a.id);
+                    row(out,
+                        {tid, py_hex(task.id), escape_text(task.name), chain(task.frames),
+                         chain(a.frames), it == name.end() ? "Unknown" : escape_text(it->second),
+                         py_hex(a.id)});
+                }
+            }
+        }
+    }
+    return out;
+}
+
+TEST(ForestModel, RandomSnapshotsTabulateAsToolsPyWould) {
+    std::mt19937 rng(20261127);
+    for (int round = 0; round < 2000; ++round) {
+        const Snapshot s = random_snapshot(rng);
+        ASSERT_EQ(render_ps(s), model_ps(s)) << "round " << round;
+    }
 }
 
 TEST(ForestModel, IndexKeepsFirstPositionAndLastTask) {
