@@ -20,9 +20,9 @@
 namespace aps {
 
 struct CacheOptions {
-    std::size_t block_bytes = 64 * 1024;            // power of two, 4 KiB .. 256 KiB
-    std::size_t run_blocks = 1;                     // blocks fetched by one inner read on a miss
-    std::size_t capacity_bytes = 16 * 1024 * 1024;  // cap on cached block bytes
+    std::size_t block_bytes = 64 * 1024;           // power of two, 4 KiB .. 256 KiB
+    std::size_t run_blocks = 1;                    // blocks fetched by one inner read on a miss
+    std::size_t capacity_bytes = 4 * 1024 * 1024;  // cap on cached block bytes
 };
 
 // [start, end) of memory the target has mapped readable (from /proc/PID/maps).
@@ -34,6 +34,8 @@ struct ReadableRange {
 class CachedMemory final : public RemoteMemory {
   public:
     explicit CachedMemory(RemoteMemory& inner, CacheOptions options = {});
+    // Owns its inner memory (a reader made by open_another()).
+    CachedMemory(std::unique_ptr<RemoteMemory> inner, CacheOptions options);
     ~CachedMemory() override;
     CachedMemory(const CachedMemory&) = delete;
     CachedMemory& operator=(const CachedMemory&) = delete;
@@ -52,6 +54,10 @@ class CachedMemory final : public RemoteMemory {
     // unmapped memory; reads outside every range go to the inner memory uncached. Clears.
     void set_readable_ranges(std::vector<ReadableRange> ranges);
     void clear();
+
+    // An empty cache with the same options and readable ranges over another reader of the inner
+    // memory (see RemoteMemory::open_another), or null when the inner memory cannot make one.
+    std::unique_ptr<RemoteMemory> open_another() override;
 
     struct Stats {
         uint64_t reads = 0;        // read() calls
@@ -82,6 +88,7 @@ class CachedMemory final : public RemoteMemory {
     void evict_to_cap();
     Result<void> inner_read(uint64_t addr, std::span<std::byte> out);
 
+    std::unique_ptr<RemoteMemory> owned_inner_;  // when made by open_another()
     RemoteMemory& inner_;
     CacheOptions options_;
     std::vector<ReadableRange> ranges_;

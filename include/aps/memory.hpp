@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -38,6 +39,11 @@ class RemoteMemory {
         }
         return {};
     }
+
+    // A second reader of the same memory that another thread may use while this one is in use
+    // (it shares no state with this one), or null when this source cannot make one; the walker
+    // then reads everything on one thread.
+    virtual std::unique_ptr<RemoteMemory> open_another() { return nullptr; }
 };
 
 }  // namespace aps

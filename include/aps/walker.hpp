@@ -26,10 +26,13 @@ struct WalkLimits {
     // while it is read"). Batches cost few syscalls; 1 reads each task fresh and re-checks it
     // before going on, a narrow window that a fast-changing target needs.
     uint64_t tasks_per_check = 256;
+    // Tasks of a list read on one thread before a second thread (when the memory can open a
+    // second reader) reads the coroutine stacks and awaiters of the rest; UINT64_MAX: never.
+    uint64_t parallel_from = 512;
 };
 
 struct WalkInput {
-    uint64_t runtime_addr = 0;            // address of _PyRuntime (start of .PyRuntime)
+    uint64_t runtime_addr = 0;  // address of _PyRuntime (start of .PyRuntime)
     DebugOffsets offsets;
     const AsyncioOffsets* asyncio = nullptr;  // null when asyncio was never imported
 };

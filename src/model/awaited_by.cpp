@@ -23,16 +23,7 @@ Result<Awaiter> read_awaiter(WalkContext& ctx, uint64_t addr) {
     const auto& t = ctx.aio.task_object;
     auto obj = RemoteObject::read(ctx.memory, addr, t.size, "awaiter");
     if (!obj) return std::move(obj).error();
-    Awaiter awaiter;
-    awaiter.id = addr;
-    if (obj->get<uint8_t>(t.task_is_task) == 1) {
-        if (uint64_t coro = obj->ptr(t.task_coro)) {
-            auto frames = coroutine_stack(ctx, coro);
-            if (!frames) return with_context(std::move(frames).error(), "awaiter " + hex(addr));
-            awaiter.frames = std::move(*frames);
-        }
-    }
-    return awaiter;
+    return awaiter_from(ctx, addr, obj->get<uint8_t>(t.task_is_task), obj->ptr(t.task_coro));
 }
 
 // nullopt for a key that is a deleted-slot dummy (or otherwise not a future).
@@ -86,11 +77,20 @@ Result<std::vector<Awaiter>> read_set(WalkContext& ctx, uint64_t set_addr) {
 
 }  // namespace
 
-Result<std::vector<Awaiter>> read_awaited_by(WalkContext& ctx, const RemoteObject& task) {
-    const auto& t = ctx.aio.task_object;
-    uint64_t awaited_by = task.ptr(t.task_awaited_by);
+Result<Awaiter> awaiter_from(WalkContext& ctx, uint64_t addr, uint8_t is_task, uint64_t coro) {
+    Awaiter awaiter;
+    awaiter.id = addr;
+    if (is_task == 1 && coro != 0) {
+        auto frames = coroutine_stack(ctx, coro);
+        if (!frames) return with_context(std::move(frames).error(), "awaiter " + hex(addr));
+        awaiter.frames = std::move(*frames);
+    }
+    return awaiter;
+}
+
+Result<std::vector<Awaiter>> read_awaited_by(WalkContext& ctx, uint64_t awaited_by, bool is_set) {
     if (awaited_by == 0) return std::vector<Awaiter>{};
-    if (task.get<uint8_t>(t.task_awaited_by_is_set)) return read_set(ctx, awaited_by);
+    if (is_set) return read_set(ctx, awaited_by);
     auto awaiter = read_awaiter(ctx, awaited_by);
     if (!awaiter) return std::move(awaiter).error();
     std::vector<Awaiter> out;

@@ -10,8 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "model/awaited_by.hpp"
-#include "model/coro_chain.hpp"
+#include "model/chain_worker.hpp"
 #include "model/cycle_guard.hpp"
 #include "model/remote_object.hpp"
 #include "model/task_name.hpp"
@@ -23,9 +22,36 @@ namespace {
 // Tasks of one list skipped because they left it while it was read (see read_task_list).
 constexpr uint64_t kMaxSkipsPerList = 64;
 
+TaskLinks links_of(const WalkContext& ctx, const RemoteObject& obj) {
+    const auto& t = ctx.aio.task_object;
+    TaskLinks links;
+    links.task = obj.address();
+    links.type = obj.ptr(ctx.off.pyobject.ob_type);
+    links.coro = obj.ptr(t.task_coro);
+    links.awaited_by = obj.ptr(t.task_awaited_by);
+    links.awaited_by_is_set = obj.get<uint8_t>(t.task_awaited_by_is_set) != 0;
+    return links;
+}
+
+// links_of, and the single awaiter read here too: the chain worker's cache would have to read the
+// whole pool of task objects again for it (a task's awaiter is usually a task listed just before).
+// An awaiter that cannot be read here is left to the worker, which reports it as usual.
+TaskLinks links_for_worker(WalkContext& ctx, const RemoteObject& obj) {
+    const auto& t = ctx.aio.task_object;
+    TaskLinks links = links_of(ctx, obj);
+    if (links.awaited_by == 0 || links.awaited_by_is_set) return links;
+    if (auto awaiter = RemoteObject::read(ctx.memory, links.awaited_by, t.size, "awaiter")) {
+        links.awaiter_known = true;
+        links.awaiter_is_task = awaiter->get<uint8_t>(t.task_is_task);
+        links.awaiter_coro = awaiter->ptr(t.task_coro);
+    }
+    return links;
+}
+
 // fresh_name: read the name uncached (a block cached earlier may hold what its memory held before).
+// with_chains: also read the coroutine stack and awaiters (else the chain worker reads them).
 Result<Task> read_task(WalkContext& ctx, const RemoteObject& obj, TornReadCheck& log,
-                       bool fresh_name) {
+                       bool fresh_name, bool with_chains) {
     const auto& t = ctx.aio.task_object;
     Task task;
     task.id = obj.address();
@@ -40,14 +66,12 @@ Result<Task> read_task(WalkContext& ctx, const RemoteObject& obj, TornReadCheck&
     task.name = std::move(*name);
     log.end_task(obj.address(), obj.ptr(t.task_name),
                  obj.get<uint64_t>(t.task_node + ctx.off.llist_node.next) != 0);
-    if (uint64_t coro = obj.ptr(t.task_coro)) {
-        auto frames = coroutine_stack(ctx, coro, /*remember=*/false);
-        if (!frames) return std::move(frames).error();
-        task.frames = std::move(*frames);
+    if (with_chains) {
+        auto chains = read_task_chains(ctx, links_of(ctx, obj));
+        if (!chains) return std::move(chains).error();
+        task.frames = std::move(chains->frames);
+        task.awaited_by = std::move(chains->awaited_by);
     }
-    auto awaiters = read_awaited_by(ctx, obj);
-    if (!awaiters) return std::move(awaiters).error();
-    task.awaited_by = std::move(*awaiters);
     return task;
 }
 
@@ -72,6 +96,66 @@ Result<uint64_t> fresh_link(WalkContext& ctx, uint64_t head_addr, uint64_t node_
     return obj->get<uint64_t>(t.task_node + next_at);
 }
 
+// The chains of a task that the chain worker could not read (its memory changed meanwhile),
+// read again fresh here. nullopt when the task has left its list since, or is another task now:
+// the walk drops it, as it skips a task that leaves the list while it is read.
+Result<std::optional<TaskChains>> chains_again(WalkContext& ctx, const Task& task) {
+    const auto& t = ctx.aio.task_object;
+    FreshMemory fresh(ctx.memory);
+    auto obj = RemoteObject::read(fresh, task.id, t.size, "task");
+    if (!obj) return std::move(obj).error();
+    if (obj->get<uint64_t>(t.task_node + ctx.off.llist_node.next) == 0) {
+        return std::optional<TaskChains>{};
+    }
+    WalkContext fresh_ctx(fresh, ctx.off, ctx.aio, ctx.limits, ctx.snapshot);
+    auto lend = [&] {  // the per-walk caches: what they hold does not change
+        fresh_ctx.types.swap(ctx.types);
+        fresh_ctx.codes.swap(ctx.codes);
+        fresh_ctx.task_types.swap(ctx.task_types);
+    };
+    lend();
+    Result<std::optional<TaskChains>> out = std::optional<TaskChains>{};
+    auto name = read_task_name(fresh_ctx, obj->ptr(t.task_name));
+    if (name && *name == task.name) {
+        auto chains = read_task_chains(fresh_ctx, links_of(ctx, *obj));
+        if (chains) {
+            out = std::optional<TaskChains>(std::move(*chains));
+        } else {
+            out = std::move(chains).error();
+        }
+    }
+    lend();
+    return out;
+}
+
+// Fills tasks[from...] with the chains the worker read for them, in order; a task whose chains
+// it could not read is read again, or dropped (counted in `skips`) when it has left the list.
+Result<void> take_chains(WalkContext& ctx, ChainWorker& worker, std::vector<Task>& tasks,
+                         std::size_t from, uint64_t& skips) {
+    std::vector<Result<TaskChains>> chains = worker.collect(ctx);
+    std::size_t kept = from;
+    for (std::size_t k = 0; k < chains.size() && from + k < tasks.size(); ++k) {
+        Task& task = tasks[from + k];
+        if (!chains[k]) {
+            auto again = chains_again(ctx, task);
+            if (!again) return with_context(std::move(again).error(), "task " + hex(task.id));
+            if (!*again) {
+                if (++skips > kMaxSkipsPerList) {
+                    return with_context(std::move(chains[k]).error(), "task " + hex(task.id));
+                }
+                continue;
+            }
+            chains[k] = std::move(**again);
+        }
+        task.frames = std::move(chains[k]->frames);
+        task.awaited_by = std::move(chains[k]->awaited_by);
+        if (kept != from + k) tasks[kept] = std::move(task);
+        ++kept;
+    }
+    tasks.resize(kept);
+    return {};
+}
+
 }  // namespace
 
 Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
@@ -91,6 +175,12 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
     bool reread = false;        // cur comes from a fresh re-read of prev's link
     bool again = false;         // ... and is the node that failed: already counted
     uint64_t skips = 0;
+    // Past parallel_from tasks, the chain worker reads the chains of the rest while this thread
+    // goes on down the list; not when checking task by task (a retry: that narrow window is
+    // the point, and the worker would read later).
+    ChainWorker* worker = per_check > 1 ? ctx.worker : nullptr;
+    constexpr std::size_t kNone = ~std::size_t{0};
+    std::size_t deferred_from = kNone;  // tasks[deferred_from...] wait for the worker
     for (uint64_t cur = *first; cur != head_addr;) {
         // A task that left the list after its predecessor was read (freed: its link NULL, its
         // name cleared, its memory reused), or was renamed while read, is not a torn snapshot
@@ -131,11 +221,13 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
                                       task_addr, t.size, "task");
         if (!obj) return std::move(obj).error();
         const uint64_t next = obj->get<uint64_t>(t.task_node + node.next);
+        const bool defer = worker != nullptr && tasks.size() >= ctx.limits.parallel_from;
         Result<Task> task =
-            next != 0 ? read_task(ctx, *obj, log, /*fresh_name=*/reread)
-                      : Result<Task>(Error{Errc::CorruptData,
-                                           fmt::format("task list {} has a NULL link after {} tasks",
-                                                       hex(head_addr), count)});
+            next != 0
+                ? read_task(ctx, *obj, log, /*fresh_name=*/reread, /*with_chains=*/!defer)
+                : Result<Task>(Error{Errc::CorruptData,
+                                     fmt::format("task list {} has a NULL link after {} tasks",
+                                                 hex(head_addr), count)});
         if (task && per_check == 1) {
             if (auto r = log.verify(ctx); !r) task = std::move(r).error();
         }
@@ -147,6 +239,10 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
             continue;
         }
         ctx.task_types.insert(obj->ptr(ctx.off.pyobject.ob_type));
+        if (defer) {
+            if (deferred_from == kNone) deferred_from = tasks.size();
+            worker->submit(links_for_worker(ctx, *obj));
+        }
         tasks.push_back(std::move(*task));
         if (log.pending() >= per_check) {
             if (auto r = log.verify(ctx); !r) return std::move(r).error();
@@ -157,6 +253,13 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
         cur = next;
     }
     if (auto r = log.verify(ctx); !r) return std::move(r).error();
+    // (A list that fails above fails the whole walk: what the worker still holds of it is
+    // dropped with the worker.)
+    if (deferred_from != kNone) {
+        if (auto r = take_chains(ctx, *worker, tasks, deferred_from, skips); !r) {
+            return std::move(r).error();
+        }
+    }
     return tasks;
 }
 

@@ -15,6 +15,8 @@
 
 namespace aps::model {
 
+class ChainWorker;
+
 // What the walker needs to know about a type object.
 struct TypeInfo {
     enum class Kind { Other, AsyncGenWrapper, SetDummy };
@@ -46,6 +48,7 @@ struct WalkContext {
     std::unordered_map<uint64_t, CodeInfo> codes;             // code address → info
     std::unordered_map<uint64_t, std::vector<Frame>> chains;  // coroutine address → frames
     std::unordered_set<uint64_t> task_types;                  // types of listed tasks
+    ChainWorker* worker = nullptr;  // the walk's second thread, if it has one (not owned)
 };
 
 }  // namespace aps::model

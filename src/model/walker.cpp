@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "model/chain_worker.hpp"
 #include "model/cycle_guard.hpp"
 #include "model/remote_object.hpp"
 #include "model/task_list.hpp"
@@ -86,6 +87,12 @@ Result<Snapshot> walk_snapshot(RemoteMemory& memory, const WalkInput& input,
     if (input.asyncio == nullptr) return snapshot;  // asyncio never imported: no tasks anywhere
 
     model::WalkContext ctx(memory, input.offsets, *input.asyncio, limits, snapshot);
+    // A retry checks task by task and reads alone (see read_task_list).
+    std::unique_ptr<model::ChainWorker> worker;
+    if (limits.tasks_per_check > 1 && limits.parallel_from != UINT64_MAX) {
+        worker = model::ChainWorker::start(ctx);
+        ctx.worker = worker.get();
+    }
     auto head = read_ptr(memory, input.runtime_addr + input.offsets.runtime_state.interpreters_head,
                          "interpreter list head");
     if (!head) return std::move(head).error();

@@ -47,6 +47,17 @@ bool CachedMemory::Block::covers(uint64_t a, uint64_t b) const {
 CachedMemory::CachedMemory(RemoteMemory& inner, CacheOptions options)
     : inner_(inner), options_(sanitized(options)) {}
 
+CachedMemory::CachedMemory(std::unique_ptr<RemoteMemory> inner, CacheOptions options)
+    : owned_inner_(std::move(inner)), inner_(*owned_inner_), options_(sanitized(options)) {}
+
+std::unique_ptr<RemoteMemory> CachedMemory::open_another() {
+    std::unique_ptr<RemoteMemory> inner = inner_.open_another();
+    if (!inner) return nullptr;
+    auto other = std::make_unique<CachedMemory>(std::move(inner), options_);
+    other->ranges_ = ranges_;  // already sorted and merged
+    return other;
+}
+
 CachedMemory::~CachedMemory() = default;
 
 void CachedMemory::clear() {

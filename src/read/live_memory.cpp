@@ -131,6 +131,11 @@ Result<void> LiveMemory::read_fresh_batch(std::span<const ReadRequest> requests)
     return {};
 }
 
+std::unique_ptr<RemoteMemory> LiveMemory::open_another() {
+    if (mode_ != Mode::VmReadv) return nullptr;
+    return std::make_unique<LiveMemory>(pid_);
+}
+
 }  // namespace aps::read
 
 namespace aps {

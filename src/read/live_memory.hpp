@@ -20,6 +20,9 @@ class LiveMemory final : public RemoteMemory {
 
     Result<void> read(uint64_t addr, std::span<std::byte> out) override;
     Result<void> read_fresh_batch(std::span<const ReadRequest> requests) override;
+    // Another reader of the same process; none once reads fell back to /proc/PID/mem (that mode
+    // is rare and slow, and one thread is enough for it).
+    std::unique_ptr<RemoteMemory> open_another() override;
 
   private:
     enum class Mode { VmReadv, ProcMem };

@@ -4,7 +4,8 @@
 // tasks, coroutine chains, awaiters, names of every string kind), then a list of mutations: bit
 // flips and byte writes, wild and NULL pointers, huge sizes and counts, self-loops and cycles,
 // unmapped objects, and debug-offset values that still pass validation (as in production, the
-// walker never sees offsets that fail it). Every input must end in a Snapshot or an Error.
+// walker never sees offsets that fail it). A bit of the first byte has the walk read the chains
+// on its second thread. Every input must end in a Snapshot or an Error.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -607,6 +608,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     WalkInput input{img.runtime(), off, (head & 0x0E) == 0x0E ? nullptr : &aio};
     WalkLimits limits;  // the first attempt's batched check, or a retry's task-by-task one
     if (head & 0x10) limits.tasks_per_check = 1;
+    // The chain worker: a second thread reads the chains of every task after the first.
+    if (head & 0x20) {
+        img.memory().share_with_threads();
+        limits.parallel_from = 1;
+    } else {
+        limits.parallel_from = UINT64_MAX;
+    }
     auto snapshot = walk_snapshot(img.memory(), input, limits);
     if (!snapshot) {
         if (snapshot.error().message.empty()) __builtin_trap();  // every error says what failed

@@ -6,7 +6,23 @@
 
 namespace aps::test {
 
-std::vector<std::byte>* FakeMemory::region_for(uint64_t addr, uint64_t size, uint64_t* offset) {
+namespace {
+
+class SharedReader final : public RemoteMemory {
+  public:
+    explicit SharedReader(const FakeMemory& memory) : memory_(memory) {}
+    Result<void> read(uint64_t addr, std::span<std::byte> out) override {
+        return memory_.peek(addr, out);
+    }
+
+  private:
+    const FakeMemory& memory_;
+};
+
+}  // namespace
+
+const std::vector<std::byte>* FakeMemory::region_for(uint64_t addr, uint64_t size,
+                                                     uint64_t* offset) const {
     auto it = regions_.upper_bound(addr);
     if (it == regions_.begin()) return nullptr;
     --it;
@@ -18,6 +34,15 @@ std::vector<std::byte>* FakeMemory::region_for(uint64_t addr, uint64_t size, uin
 
 Result<void> FakeMemory::read(uint64_t addr, std::span<std::byte> out) {
     ++reads_;
+    return peek(addr, out);
+}
+
+std::unique_ptr<RemoteMemory> FakeMemory::open_another() {
+    if (!shared_) return nullptr;
+    return std::make_unique<SharedReader>(*this);
+}
+
+Result<void> FakeMemory::peek(uint64_t addr, std::span<std::byte> out) const {
     uint64_t off = 0;
     auto* region = region_for(addr, out.size(), &off);
     if (region == nullptr) {
@@ -40,12 +65,12 @@ void FakeMemory::unmap(uint64_t addr) {
 
 bool FakeMemory::is_mapped(uint64_t addr, uint64_t size) const {
     uint64_t off = 0;
-    return const_cast<FakeMemory*>(this)->region_for(addr, size, &off) != nullptr;
+    return region_for(addr, size, &off) != nullptr;
 }
 
 void FakeMemory::write(uint64_t addr, std::span<const std::byte> bytes) {
     uint64_t off = 0;
-    auto* region = region_for(addr, bytes.size(), &off);
+    auto* region = const_cast<std::vector<std::byte>*>(region_for(addr, bytes.size(), &off));
     if (region == nullptr) {
         std::fprintf(stderr, "FakeMemory: write outside any region at 0x%llx\n",
                      static_cast<unsigned long long>(addr));

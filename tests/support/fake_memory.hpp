@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <span>
 #include <type_traits>
 #include <utility>
@@ -18,6 +19,13 @@ namespace aps::test {
 class FakeMemory final : public RemoteMemory {
   public:
     Result<void> read(uint64_t addr, std::span<std::byte> out) override;
+    // read() without counting: safe from several threads while nothing writes.
+    Result<void> peek(uint64_t addr, std::span<std::byte> out) const;
+
+    // From now on open_another() hands out readers of these regions for other threads (the
+    // walk's chain worker); the test must not write or map while they read.
+    void share_with_threads() { shared_ = true; }
+    std::unique_ptr<RemoteMemory> open_another() override;
 
     // Maps a zero-filled region [addr, addr + size). Regions must not overlap.
     void map(uint64_t addr, uint64_t size);
@@ -53,9 +61,10 @@ class FakeMemory final : public RemoteMemory {
     }
 
   private:
-    std::vector<std::byte>* region_for(uint64_t addr, uint64_t size, uint64_t* offset);
+    const std::vector<std::byte>* region_for(uint64_t addr, uint64_t size, uint64_t* offset) const;
     std::map<uint64_t, std::vector<std::byte>> regions_;
     uint64_t reads_ = 0;
+    bool shared_ = false;
 };
 
 }  // namespace aps::test

@@ -1,0 +1,84 @@
+// The walk's second thread: reads the coroutine stacks and awaited-by sets of listed tasks
+// through a memory reader of its own, while the walk's thread follows the task list, reads the
+// names and re-checks them. Also the unit of that work, which the one-thread walk shares.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "aps/error.hpp"
+#include "aps/memory.hpp"
+#include "aps/snapshot.hpp"
+#include "model/walk_context.hpp"
+
+namespace aps::model {
+
+// What the chains of one task are read from, copied out of its task object.
+struct TaskLinks {
+    uint64_t task = 0;  // the task's address, for error messages
+    uint64_t type = 0;  // its type: a task type for the awaited-by sets of later tasks
+    uint64_t coro = 0;  // task_coro, 0 for none
+    uint64_t awaited_by = 0;
+    bool awaited_by_is_set = false;
+    // A single awaiter (not a set) already read by the walk's thread, which has its block in
+    // cache: its fut_is_task byte and task_coro.
+    bool awaiter_known = false;
+    uint8_t awaiter_is_task = 0;
+    uint64_t awaiter_coro = 0;
+};
+
+struct TaskChains {
+    std::vector<Frame> frames;  // innermost first
+    std::vector<Awaiter> awaited_by;
+};
+
+// The coroutine stack and awaiters of one task, read through ctx.
+Result<TaskChains> read_task_chains(WalkContext& ctx, const TaskLinks& links);
+
+class ChainWorker {
+  public:
+    // Null when ctx.memory cannot open a second reader or no thread can be started: the walk
+    // then reads the chains itself. The worker starts with ctx's task types.
+    static std::unique_ptr<ChainWorker> start(const WalkContext& ctx);
+    ~ChainWorker();  // stops the thread, dropping what it has not read
+    ChainWorker(const ChainWorker&) = delete;
+    ChainWorker& operator=(const ChainWorker&) = delete;
+
+    // Queues one task; tasks are read in the order they are submitted.
+    void submit(const TaskLinks& links);
+
+    // Waits until every submitted task is read and returns their chains in submission order,
+    // their frames' code indices moved into ctx.snapshot.codes (and the codes into ctx.codes).
+    std::vector<Result<TaskChains>> collect(WalkContext& ctx);
+
+  private:
+    ChainWorker(std::unique_ptr<RemoteMemory> memory, const WalkContext& ctx);
+    void run();
+    void flush_batch();  // hands the batch being filled to the thread
+    void remap_codes(WalkContext& ctx, std::vector<Result<TaskChains>>& results);
+
+    std::unique_ptr<RemoteMemory> memory_;
+    Snapshot codes_;                  // the worker's own code table (only `codes` is used)
+    WalkContext wctx_;                // the worker thread's walk state
+    std::vector<uint32_t> code_map_;  // worker code index -> index in the walk's snapshot
+
+    std::vector<TaskLinks> filling_;  // the submitter's batch, not yet visible to the thread
+
+    std::mutex mutex_;  // guards everything below
+    std::condition_variable work_ready_;
+    std::condition_variable work_done_;
+    std::deque<std::vector<TaskLinks>> queue_;
+    std::vector<Result<TaskChains>> results_;
+    std::size_t submitted_ = 0;
+    std::size_t finished_ = 0;
+    bool stopping_ = false;
+
+    std::thread thread_;
+};
+
+}  // namespace aps::model

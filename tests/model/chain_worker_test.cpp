@@ -1,0 +1,149 @@
+// Tests of the walk's second thread: a walk that hands coroutine chains and awaiters to the chain
+// worker gives the same snapshot as a walk on one thread, and fails the same way.
+#include "model/chain_worker.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+
+#include "aps/walker.hpp"
+#include "model/walker_test_support.hpp"
+#include "support/fake_image.hpp"
+
+namespace aps {
+namespace {
+
+using test::Fn;
+using test::Name;
+
+// Every field of a snapshot as text, code indices resolved (their order means nothing).
+std::string dump(const Snapshot& s) {
+    std::string out;
+    for (const auto& interp : s.interpreters) {
+        out += fmt::format("interpreter {}\n", interp.id);
+        for (const auto& thread : interp.threads) {
+            out += fmt::format(" thread {}\n", thread.tid);
+            for (const auto& task : thread.tasks) {
+                out += fmt::format("  {:#x} {} [{}]\n", task.id, task.name,
+                                   test::stack_text(s, task.frames));
+                for (const auto& a : task.awaited_by) {
+                    out += fmt::format("   <- {:#x} [{}]\n", a.id, test::stack_text(s, a.frames));
+                }
+            }
+        }
+    }
+    return out;
+}
+
+class ChainWorkerWalk : public ::testing::TestWithParam<int> {
+  protected:
+    test::FakeImage img{GetParam()};
+
+    // Threads, groups awaiting leaves (one awaiter and sets), futures, async generators and
+    // deep chains; more tasks than one batch of the worker.
+    void build(int groups) {
+        uint64_t t1 = img.add_thread(1000);
+        uint64_t t2 = img.add_thread(1001);
+        for (int g = 0; g < groups; ++g) {
+            uint64_t list = img.tasks_of(g % 3 == 0 ? t2 : t1);
+            uint64_t group =
+                img.add_task(list, fmt::format("group-{}", g),
+                             {{"main", "/t/prog.py", 10}, {"gather", "/t/prog.py", 11}});
+            for (int leaf = 0; leaf < 5; ++leaf) {
+                std::vector<Fn> chain{{fmt::format("leaf_{}", leaf % 3), "/t/leaf.py", 20 + leaf},
+                                      {"sleep", "/usr/lib/asyncio/tasks.py", 725}};
+                if (leaf == 4) chain.push_back({"agen", "/t/gen.py", 5, Fn::Via::AsyncGenAsend});
+                uint64_t t = img.add_task(list, Name::number(g * 10 + leaf), chain);
+                img.await(t, group);
+                if (leaf == 3) {
+                    img.await(t, img.add_future());
+                    img.add_dummy_awaiter(t);
+                }
+            }
+        }
+        img.add_task(img.exited_tasks(img.main_interpreter()), "orphan", {{"o", "/t/o.py", 1}});
+    }
+
+    Result<Snapshot> walk_with(bool threads) {
+        WalkLimits limits;
+        limits.parallel_from = threads ? 1 : UINT64_MAX;
+        if (threads) img.memory().share_with_threads();
+        return walk_snapshot(img.memory(), img.input(), limits);
+    }
+};
+
+TEST_P(ChainWorkerWalk, TwoThreadsReadWhatOneThreadReads) {
+    build(300);  // 1,801 tasks
+    uint64_t before = img.memory().reads();
+    auto one = walk_with(false);
+    ASSERT_TRUE(one) << one.error().message;
+    uint64_t one_reads = img.memory().reads() - before;
+
+    before = img.memory().reads();
+    auto two = walk_with(true);
+    ASSERT_TRUE(two) << two.error().message;
+    uint64_t two_reads = img.memory().reads() - before;
+
+    EXPECT_EQ(dump(*two), dump(*one));
+    // The worker reads through its own reader, which this memory does not count: proof that it
+    // did the chains.
+    EXPECT_LT(two_reads, one_reads / 2);
+}
+
+TEST_P(ChainWorkerWalk, NoSecondReaderMeansOneThread) {
+    build(10);
+    WalkLimits limits;
+    limits.parallel_from = 1;  // the memory does not share: the walk reads everything itself
+    uint64_t before = img.memory().reads();
+    auto s = walk_snapshot(img.memory(), img.input(), limits);
+    ASSERT_TRUE(s) << s.error().message;
+    uint64_t with_limit = img.memory().reads() - before;
+    before = img.memory().reads();
+    auto again = walk_with(false);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(img.memory().reads() - before, with_limit);
+    EXPECT_EQ(dump(*s), dump(*again));
+}
+
+// A chain that cannot be read on either thread (the task is still linked: it is not a task
+// leaving its list) fails the walk, named by its task, as it does on one thread.
+TEST_P(ChainWorkerWalk, UnreadableChainFailsTheWalkOnBothPaths) {
+    build(40);
+    uint64_t list = img.tasks_of(img.add_thread(1002));
+    img.add_task(list, "good", {{"f", "/t/p.py", 1}});  // the first task of a list is read inline
+    uint64_t bad = img.add_task(list, "bad", {{"f", "/t/p.py", 1}});
+    img.memory().unmap(img.coroutines(bad)[0]);
+    auto one = walk_with(false);
+    auto two = walk_with(true);
+    ASSERT_FALSE(one);
+    ASSERT_FALSE(two);
+    EXPECT_EQ(two.error().code, one.error().code);
+    EXPECT_NE(two.error().message.find(fmt::format("task {:#x}", bad)), std::string::npos)
+        << two.error().message;
+}
+
+TEST_P(ChainWorkerWalk, GarbageAwaitedBySetFailsOnTheWorkerToo) {
+    build(40);
+    uint64_t list = img.tasks_of(img.add_thread(1003));
+    uint64_t parent = img.add_task(list, "p", {{"fp", "/t/p.py", 1}});
+    uint64_t child = img.add_task(list, "c", {{"fc", "/t/p.py", 2}});
+    img.await(child, parent);
+    img.await(child, img.add_future());  // now a set
+    const auto& t = img.asyncio().task_object;
+    uint64_t set = img.memory().get<uint64_t>(child + t.task_awaited_by);
+    img.memory().put<int64_t>(set + img.offsets().set_object.mask, int64_t{1} << 40);
+    auto one = walk_with(false);
+    auto two = walk_with(true);
+    ASSERT_FALSE(one);
+    ASSERT_FALSE(two);
+    EXPECT_EQ(one.error().code, Errc::CorruptData);
+    EXPECT_EQ(two.error().code, Errc::CorruptData);
+}
+
+INSTANTIATE_TEST_SUITE_P(Py, ChainWorkerWalk, ::testing::Values(14, 15),
+                         [](const auto& info) { return fmt::format("3_{}", info.param); });
+
+}  // namespace
+}  // namespace aps
