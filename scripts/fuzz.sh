@@ -26,7 +26,7 @@ fuzzer="$build/tests/fuzz/walker_fuzz"
 # (with one worker: several share the corpus and so see each other's finds in their own time).
 work="$build/fuzz-corpus"
 artifacts="$build/artifacts"
-rm -rf "$work" "$build"/fuzz-*.log
+rm -rf "$work" "$artifacts" "$build"/fuzz-*.log
 mkdir -p "$work" "$artifacts"
 
 # -entropic=0: the entropic schedule's per-execution feature bookkeeping took a quarter to a
