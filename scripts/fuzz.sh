@@ -4,7 +4,8 @@
 # Configures a clang build in build-fuzz, builds tests/fuzz/walker_fuzz, replays the checked-in
 # corpus, then fuzzes with a fixed seed. WORKERS (default 1) processes run side by side with
 # seeds SEED, SEED+1, ... over one shared corpus; RUNS (default: no cap) stops each worker after
-# that many executions. Exits non-zero on any finding (crash, hang, leak, an allocation over the
+# that many executions; APS_FUZZ_TIMEOUT (default 10) is the seconds one execution may take
+# before it counts as a hang (raise it for a long run that shares a busy machine). Exits non-zero on any finding (crash, hang, leak, an allocation over the
 # limit); the input that caused it is left in build-fuzz/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ seconds="${1:-120}"
 seed="${2:-1}"
 workers="${3:-1}"
 runs="${4:--1}"
+timeout="${APS_FUZZ_TIMEOUT:-10}"
 build=build-fuzz
 
 CC=clang CXX=clang++ cmake -S . -B "$build" -DAPS_FUZZ=ON -DAPS_BUILD_TESTS=OFF \
@@ -33,7 +35,7 @@ mkdir -p "$work" "$artifacts"
 # third of the CPU here, and equal execution counts reached the same coverage without it.
 run_worker() {
     "$fuzzer" -seed="$1" -runs="$runs" -max_total_time="$seconds" -print_final_stats=1 \
-        -entropic=0 -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 -detect_leaks=1 \
+        -entropic=0 -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout="$timeout" -detect_leaks=1 \
         -artifact_prefix="$artifacts/" "$work" tests/fuzz/corpus
 }
 
