@@ -12,7 +12,7 @@
 namespace aps::model {
 namespace {
 
-constexpr std::size_t kBatch = 128;
+constexpr std::size_t kBatch = 256;
 
 }  // namespace
 
