@@ -2,6 +2,7 @@
 // threads meet once per batch, not once per task.
 #include "model/chain_worker.hpp"
 
+#include <algorithm>
 #include <system_error>
 #include <utility>
 
@@ -80,69 +81,127 @@ void ChainWorker::flush_batch() {
     work_ready_.notify_one();
 }
 
+void ChainWorker::Batch::append(Result<TaskChains> chains) {
+    TaskAt at;
+    if (!chains) {
+        at.error = static_cast<int32_t>(errors.size());
+        errors.push_back(std::move(chains).error());
+        tasks.push_back(at);
+        return;
+    }
+    at.frames_at = static_cast<uint32_t>(frames.size());
+    at.frames_n = static_cast<uint32_t>(chains->frames.size());
+    frames.insert(frames.end(), chains->frames.begin(), chains->frames.end());
+    at.awaiters_at = static_cast<uint32_t>(awaiters.size());
+    at.awaiters_n = static_cast<uint32_t>(chains->awaited_by.size());
+    for (const Awaiter& a : chains->awaited_by) {
+        awaiters.push_back(
+            {a.id, static_cast<uint32_t>(frames.size()), static_cast<uint32_t>(a.frames.size())});
+        frames.insert(frames.end(), a.frames.begin(), a.frames.end());
+    }
+    tasks.push_back(at);
+}
+
+void ChainWorker::Batch::clear() {
+    frames.clear();
+    awaiters.clear();
+    tasks.clear();
+    errors.clear();
+    codes.clear();
+}
+
+// Codes are few: finding the new ones by scanning the thread's map is cheap.
+void ChainWorker::new_codes(Batch& out) {
+    if (codes_.codes.size() == codes_sent_) return;
+    for (const auto& [addr, info] : wctx_.codes) {
+        if (info.index >= codes_sent_) out.codes.push_back({addr, codes_.codes[info.index], info});
+    }
+    std::sort(out.codes.begin(), out.codes.end(),
+              [](const Batch::NewCode& a, const Batch::NewCode& b) {
+                  return a.info.index < b.info.index;
+              });
+    codes_sent_ = codes_.codes.size();
+}
+
 void ChainWorker::run() {
-    std::vector<TaskLinks> batch;
-    std::vector<Result<TaskChains>> done;
+    std::vector<TaskLinks> links;
     for (;;) {
+        Batch out;
         {
             std::unique_lock lock(mutex_);
             work_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
             if (stopping_) return;
-            batch = std::move(queue_.front());
+            links = std::move(queue_.front());
             queue_.pop_front();
+            if (!spare_.empty()) {
+                out = std::move(spare_.back());
+                spare_.pop_back();
+            }
         }
-        done.clear();
-        for (const TaskLinks& links : batch) {
-            done.push_back(read_task_chains(wctx_, links));
-            wctx_.task_types.insert(links.type);
+        for (const TaskLinks& l : links) {
+            out.append(read_task_chains(wctx_, l));
+            wctx_.task_types.insert(l.type);
         }
+        new_codes(out);
         {
             std::lock_guard lock(mutex_);
-            for (auto& r : done) results_.push_back(std::move(r));
-            finished_ += batch.size();
+            done_.push_back(std::move(out));
+            finished_ += links.size();
         }
         work_done_.notify_one();
     }
 }
 
-std::vector<Result<TaskChains>> ChainWorker::collect(WalkContext& ctx) {
-    flush_batch();
-    std::vector<Result<TaskChains>> results;
-    {
-        std::unique_lock lock(mutex_);
-        work_done_.wait(lock, [&] { return finished_ == submitted_; });
-        results.swap(results_);
-    }
-    // The thread now waits for work: its code table holds still until the next submit.
-    remap_codes(ctx, results);
-    return results;
-}
-
 // Codes the worker met first are added to the walk's table (with what they decode lines from,
 // so the walk's thread does not read them again); the order of the table means nothing.
-void ChainWorker::remap_codes(WalkContext& ctx, std::vector<Result<TaskChains>>& results) {
-    if (code_map_.size() < codes_.codes.size()) {
-        std::vector<uint64_t> address_of(codes_.codes.size());
-        for (const auto& [addr, info] : wctx_.codes) address_of[info.index] = addr;
-        for (std::size_t i = code_map_.size(); i < codes_.codes.size(); ++i) {
-            auto it = ctx.codes.find(address_of[i]);
-            if (it == ctx.codes.end()) {
-                CodeInfo info = wctx_.codes.at(address_of[i]);
-                info.index = static_cast<uint32_t>(ctx.snapshot.codes.size());
-                ctx.snapshot.codes.push_back(codes_.codes[i]);
-                it = ctx.codes.emplace(address_of[i], std::move(info)).first;
-            }
-            code_map_.push_back(it->second.index);
+void ChainWorker::unpack(WalkContext& ctx, Batch& batch, std::vector<Result<TaskChains>>& out) {
+    for (Batch::NewCode& nc : batch.codes) {
+        auto it = ctx.codes.find(nc.addr);
+        if (it == ctx.codes.end()) {
+            nc.info.index = static_cast<uint32_t>(ctx.snapshot.codes.size());
+            ctx.snapshot.codes.push_back(std::move(nc.code));
+            it = ctx.codes.emplace(nc.addr, std::move(nc.info)).first;
         }
+        code_map_.push_back(it->second.index);
     }
-    auto move_frames = [&](std::vector<Frame>& frames) {
+    auto frames_of = [&](uint32_t at, uint32_t n) {
+        std::vector<Frame> frames(batch.frames.begin() + at, batch.frames.begin() + at + n);
         for (Frame& f : frames) f.code = code_map_[f.code];
+        return frames;
     };
-    for (auto& r : results) {
-        if (!r) continue;
-        move_frames(r->frames);
-        for (Awaiter& a : r->awaited_by) move_frames(a.frames);
+    for (const Batch::TaskAt& t : batch.tasks) {
+        if (t.error >= 0) {
+            out.push_back(std::move(batch.errors[t.error]));
+            continue;
+        }
+        TaskChains chains;
+        chains.frames = frames_of(t.frames_at, t.frames_n);
+        chains.awaited_by.reserve(t.awaiters_n);
+        for (uint32_t i = 0; i < t.awaiters_n; ++i) {
+            const Batch::AwaiterAt& a = batch.awaiters[t.awaiters_at + i];
+            chains.awaited_by.push_back({a.id, frames_of(a.frames_at, a.frames_n)});
+        }
+        out.push_back(std::move(chains));
     }
+}
+
+std::vector<Result<TaskChains>> ChainWorker::take(WalkContext& ctx, bool wait) {
+    if (wait) flush_batch();
+    std::deque<Batch> ready;
+    {
+        std::unique_lock lock(mutex_);
+        if (wait) work_done_.wait(lock, [&] { return finished_ == submitted_; });
+        ready.swap(done_);
+    }
+    std::vector<Result<TaskChains>> out;
+    if (ready.empty()) return out;
+    for (Batch& batch : ready) {
+        unpack(ctx, batch, out);
+        batch.clear();
+    }
+    std::lock_guard lock(mutex_);
+    for (Batch& batch : ready) spare_.push_back(std::move(batch));
+    return out;
 }
 
 }  // namespace aps::model

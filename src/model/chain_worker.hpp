@@ -52,19 +52,47 @@ class ChainWorker {
     // Queues one task; tasks are read in the order they are submitted.
     void submit(const TaskLinks& links);
 
-    // Waits until every submitted task is read and returns their chains in submission order,
-    // their frames' code indices moved into ctx.snapshot.codes (and the codes into ctx.codes).
-    std::vector<Result<TaskChains>> collect(WalkContext& ctx);
+    // The chains of the tasks read since the last take, in submission order, their frames' code
+    // indices moved into ctx.snapshot.codes (and the codes into ctx.codes). With wait, first
+    // waits until every submitted task is read. Taking often keeps what the worker allocates
+    // bounded: its buffers go back to it, and the chains are allocated on the caller's thread.
+    std::vector<Result<TaskChains>> take(WalkContext& ctx, bool wait);
 
   private:
+    // What the thread read for one batch, flat: no allocation per task on its side.
+    struct Batch {
+        struct TaskAt {
+            uint32_t frames_at = 0, frames_n = 0, awaiters_at = 0, awaiters_n = 0;
+            int32_t error = -1;  // into errors, or -1
+        };
+        struct AwaiterAt {
+            uint64_t id = 0;
+            uint32_t frames_at = 0, frames_n = 0;
+        };
+        struct NewCode {  // a code the thread met first in this batch
+            uint64_t addr = 0;
+            Code code;
+            CodeInfo info;  // info.index: the thread's own index
+        };
+        std::vector<Frame> frames;  // the thread's code indices
+        std::vector<AwaiterAt> awaiters;
+        std::vector<TaskAt> tasks;
+        std::vector<Error> errors;
+        std::vector<NewCode> codes;  // in index order
+        void append(Result<TaskChains> chains);
+        void clear();
+    };
+
     ChainWorker(std::unique_ptr<RemoteMemory> memory, const WalkContext& ctx);
     void run();
     void flush_batch();  // hands the batch being filled to the thread
-    void remap_codes(WalkContext& ctx, std::vector<Result<TaskChains>>& results);
+    void new_codes(Batch& out);
+    void unpack(WalkContext& ctx, Batch& batch, std::vector<Result<TaskChains>>& out);
 
     std::unique_ptr<RemoteMemory> memory_;
     Snapshot codes_;                  // the worker's own code table (only `codes` is used)
     WalkContext wctx_;                // the worker thread's walk state
+    std::size_t codes_sent_ = 0;      // the thread's codes already put in a batch
     std::vector<uint32_t> code_map_;  // worker code index -> index in the walk's snapshot
 
     std::vector<TaskLinks> filling_;  // the submitter's batch, not yet visible to the thread
@@ -73,7 +101,8 @@ class ChainWorker {
     std::condition_variable work_ready_;
     std::condition_variable work_done_;
     std::deque<std::vector<TaskLinks>> queue_;
-    std::vector<Result<TaskChains>> results_;
+    std::deque<Batch> done_;
+    std::vector<Batch> spare_;  // taken batches, emptied, for the thread to fill again
     std::size_t submitted_ = 0;
     std::size_t finished_ = 0;
     bool stopping_ = false;

@@ -21,6 +21,8 @@ namespace {
 
 // Tasks of one list skipped because they left it while it was read (see read_task_list).
 constexpr uint64_t kMaxSkipsPerList = 64;
+// Tasks handed to the chain worker between two takes of what it has read.
+constexpr std::size_t kTakeEvery = 1024;
 
 TaskLinks links_of(const WalkContext& ctx, const RemoteObject& obj) {
     const auto& t = ctx.aio.task_object;
@@ -128,31 +130,59 @@ Result<std::optional<TaskChains>> chains_again(WalkContext& ctx, const Task& tas
     return out;
 }
 
-// Fills tasks[from...] with the chains the worker read for them, in order; a task whose chains
-// it could not read is read again, or dropped (counted in `skips`) when it has left the list.
-Result<void> take_chains(WalkContext& ctx, ChainWorker& worker, std::vector<Task>& tasks,
-                         std::size_t from, uint64_t& skips) {
-    std::vector<Result<TaskChains>> chains = worker.collect(ctx);
-    std::size_t kept = from;
-    for (std::size_t k = 0; k < chains.size() && from + k < tasks.size(); ++k) {
-        Task& task = tasks[from + k];
-        if (!chains[k]) {
-            auto again = chains_again(ctx, task);
-            if (!again) return with_context(std::move(again).error(), "task " + hex(task.id));
-            if (!*again) {
-                if (++skips > kMaxSkipsPerList) {
-                    return with_context(std::move(chains[k]).error(), "task " + hex(task.id));
-                }
+// The tasks of a list whose chains the chain worker reads: tasks[from...], filled in order as its
+// batches come back; a task whose chains it could not read waits in `failed` for the list's end.
+struct Deferred {
+    static constexpr std::size_t kNone = ~std::size_t{0};
+    std::size_t from = kNone;
+    std::size_t filled = 0;
+    std::vector<std::pair<std::size_t, Error>> failed;
+
+    void fill(std::vector<Task>& tasks, std::vector<Result<TaskChains>> chains) {
+        for (auto& c : chains) {
+            if (filled >= tasks.size()) return;  // cannot happen: one result per submitted task
+            if (c) {
+                tasks[filled].frames = std::move(c->frames);
+                tasks[filled].awaited_by = std::move(c->awaited_by);
+            } else {
+                failed.emplace_back(filled, std::move(c).error());
+            }
+            ++filled;
+        }
+    }
+};
+
+// The rest of the worker's chains; a task whose chains it could not read is read again here, or
+// dropped (counted in `skips`) when it has left the list.
+Result<void> finish_deferred(WalkContext& ctx, ChainWorker& worker, std::vector<Task>& tasks,
+                             Deferred& deferred, uint64_t& skips) {
+    deferred.fill(tasks, worker.take(ctx, /*wait=*/true));
+    std::vector<std::size_t> dropped;
+    for (auto& [i, error] : deferred.failed) {
+        Task& task = tasks[i];
+        auto again = chains_again(ctx, task);
+        if (!again) return with_context(std::move(again).error(), "task " + hex(task.id));
+        if (!*again) {
+            if (++skips > kMaxSkipsPerList) {
+                return with_context(std::move(error), "task " + hex(task.id));
+            }
+            dropped.push_back(i);
+            continue;
+        }
+        task.frames = std::move((*again)->frames);
+        task.awaited_by = std::move((*again)->awaited_by);
+    }
+    if (!dropped.empty()) {
+        std::size_t kept = dropped.front(), next = 0;
+        for (std::size_t i = dropped.front(); i < tasks.size(); ++i) {
+            if (next < dropped.size() && dropped[next] == i) {
+                ++next;
                 continue;
             }
-            chains[k] = std::move(**again);
+            tasks[kept++] = std::move(tasks[i]);
         }
-        task.frames = std::move(chains[k]->frames);
-        task.awaited_by = std::move(chains[k]->awaited_by);
-        if (kept != from + k) tasks[kept] = std::move(task);
-        ++kept;
+        tasks.resize(kept);
     }
-    tasks.resize(kept);
     return {};
 }
 
@@ -179,8 +209,7 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
     // goes on down the list; not when checking task by task (a retry: that narrow window is
     // the point, and the worker would read later).
     ChainWorker* worker = per_check > 1 ? ctx.worker : nullptr;
-    constexpr std::size_t kNone = ~std::size_t{0};
-    std::size_t deferred_from = kNone;  // tasks[deferred_from...] wait for the worker
+    Deferred deferred;
     for (uint64_t cur = *first; cur != head_addr;) {
         // A task that left the list after its predecessor was read (freed: its link NULL, its
         // name cleared, its memory reused), or was renamed while read, is not a torn snapshot
@@ -240,10 +269,14 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
         }
         ctx.task_types.insert(obj->ptr(ctx.off.pyobject.ob_type));
         if (defer) {
-            if (deferred_from == kNone) deferred_from = tasks.size();
+            if (deferred.from == Deferred::kNone) deferred.from = deferred.filled = tasks.size();
             worker->submit(links_for_worker(ctx, *obj));
         }
         tasks.push_back(std::move(*task));
+        // Taking what the worker has read as it goes keeps its memory small (see take).
+        if (defer && (tasks.size() - deferred.from) % kTakeEvery == 0) {
+            deferred.fill(tasks, worker->take(ctx, /*wait=*/false));
+        }
         if (log.pending() >= per_check) {
             if (auto r = log.verify(ctx); !r) return std::move(r).error();
         }
@@ -255,8 +288,8 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
     if (auto r = log.verify(ctx); !r) return std::move(r).error();
     // (A list that fails above fails the whole walk: what the worker still holds of it is
     // dropped with the worker.)
-    if (deferred_from != kNone) {
-        if (auto r = take_chains(ctx, *worker, tasks, deferred_from, skips); !r) {
+    if (deferred.from != Deferred::kNone) {
+        if (auto r = finish_deferred(ctx, *worker, tasks, deferred, skips); !r) {
             return std::move(r).error();
         }
     }

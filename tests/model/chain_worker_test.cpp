@@ -124,6 +124,25 @@ TEST_P(ChainWorkerWalk, UnreadableChainFailsTheWalkOnBothPaths) {
         << two.error().message;
 }
 
+// Past the first take of the worker's results (every 1,024 tasks), a failure is still its task's.
+TEST_P(ChainWorkerWalk, UnreadableChainLateInALongList) {
+    uint64_t list = img.tasks_of(img.add_thread(1004));
+    uint64_t bad = 0;
+    for (int i = 0; i < 1500; ++i) {
+        uint64_t t =
+            img.add_task(list, Name::number(i), {{"f", "/t/p.py", 1}, {"g", "/t/p.py", 2}});
+        if (i == 1300) bad = t;
+    }
+    img.memory().unmap(img.coroutines(bad)[1]);
+    auto one = walk_with(false);
+    auto two = walk_with(true);
+    ASSERT_FALSE(one);
+    ASSERT_FALSE(two);
+    EXPECT_EQ(two.error().code, one.error().code);
+    EXPECT_NE(two.error().message.find(fmt::format("task {:#x}", bad)), std::string::npos)
+        << two.error().message;
+}
+
 TEST_P(ChainWorkerWalk, GarbageAwaitedBySetFailsOnTheWorkerToo) {
     build(40);
     uint64_t list = img.tasks_of(img.add_thread(1003));
