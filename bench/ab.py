@@ -13,6 +13,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 import compare  # bench/compare.py: start_target
@@ -29,8 +30,10 @@ def main():
     p.add_argument("--name-len", type=int, default=12)
     args = p.parse_args()
 
-    structure = os.devnull
-    target = compare.start_target(args.python, args.tasks, args, structure)
+    # A real file: make_target.py writes the structure next to it and renames it into place.
+    tmp = tempfile.TemporaryDirectory(prefix="aps-ab-")
+    target = compare.start_target(args.python, args.tasks, args,
+                                  os.path.join(tmp.name, "structure.tsv"))
     try:
         pid = str(target.pid)
         for command in ("ps", "pstree"):
@@ -50,6 +53,7 @@ def main():
     finally:
         target.kill()
         target.wait()
+        tmp.cleanup()
 
 
 if __name__ == "__main__":
