@@ -38,6 +38,9 @@ def parse_args():
     a = p.parse_args()
     if a.tasks < 1 or a.depth < 1 or a.fan_in < 0 or a.name_len < 0:
         p.error("need --tasks >= 1, --depth >= 1, --fan-in >= 0, --name-len >= 0")
+    # The structure is renamed into place: never over a device such as /dev/null.
+    if a.structure and os.path.exists(a.structure) and not os.path.isfile(a.structure):
+        p.error("--structure must name a regular file: %s" % a.structure)
     return a
 
 
