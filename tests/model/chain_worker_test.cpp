@@ -72,6 +72,17 @@ class ChainWorkerWalk : public ::testing::TestWithParam<int> {
         if (threads) img.memory().share_with_threads();
         return walk_snapshot(img.memory(), img.input(), limits);
     }
+
+    // Both walks fail with the same code, and the two-thread one names the task `bad`.
+    void expect_same_failure_naming(uint64_t bad) {
+        auto one = walk_with(false);
+        auto two = walk_with(true);
+        ASSERT_FALSE(one);
+        ASSERT_FALSE(two);
+        EXPECT_EQ(two.error().code, one.error().code);
+        EXPECT_NE(two.error().message.find(fmt::format("task {:#x}", bad)), std::string::npos)
+            << two.error().message;
+    }
 };
 
 TEST_P(ChainWorkerWalk, TwoThreadsReadWhatOneThreadReads) {
@@ -115,13 +126,7 @@ TEST_P(ChainWorkerWalk, UnreadableChainFailsTheWalkOnBothPaths) {
     img.add_task(list, "good", {{"f", "/t/p.py", 1}});  // the first task of a list is read inline
     uint64_t bad = img.add_task(list, "bad", {{"f", "/t/p.py", 1}});
     img.memory().unmap(img.coroutines(bad)[0]);
-    auto one = walk_with(false);
-    auto two = walk_with(true);
-    ASSERT_FALSE(one);
-    ASSERT_FALSE(two);
-    EXPECT_EQ(two.error().code, one.error().code);
-    EXPECT_NE(two.error().message.find(fmt::format("task {:#x}", bad)), std::string::npos)
-        << two.error().message;
+    expect_same_failure_naming(bad);
 }
 
 // Past the first take of the worker's results (every 1,024 tasks), a failure is still its task's.
@@ -134,13 +139,7 @@ TEST_P(ChainWorkerWalk, UnreadableChainLateInALongList) {
         if (i == 1300) bad = t;
     }
     img.memory().unmap(img.coroutines(bad)[1]);
-    auto one = walk_with(false);
-    auto two = walk_with(true);
-    ASSERT_FALSE(one);
-    ASSERT_FALSE(two);
-    EXPECT_EQ(two.error().code, one.error().code);
-    EXPECT_NE(two.error().message.find(fmt::format("task {:#x}", bad)), std::string::npos)
-        << two.error().message;
+    expect_same_failure_naming(bad);
 }
 
 TEST_P(ChainWorkerWalk, GarbageAwaitedBySetFailsOnTheWorkerToo) {
