@@ -1,5 +1,6 @@
 // The walk's second thread (see chain_worker.hpp). Tasks go over in batches, so that the two
-// threads meet once per batch, not once per task.
+// threads meet once per batch, not once per task; submitted_ and finished_ count those batches
+// and the checks.
 #include "model/chain_worker.hpp"
 
 #include <algorithm>
@@ -73,12 +74,36 @@ void ChainWorker::flush_batch() {
     if (filling_.empty()) return;
     {
         std::lock_guard lock(mutex_);
-        submitted_ += filling_.size();
-        queue_.push_back(std::move(filling_));
+        ++submitted_;
+        queue_.push_back(Job{std::move(filling_), {}});
     }
     filling_ = {};
     filling_.reserve(kBatch);
     work_ready_.notify_one();
+}
+
+void ChainWorker::submit_check(TornReadCheck& check) {
+    if (check.pending() == 0) return;
+    Job job;
+    {
+        std::lock_guard lock(mutex_);
+        if (!spare_checks_.empty()) {
+            job.check = std::move(spare_checks_.back());
+            spare_checks_.pop_back();
+        }
+    }
+    std::swap(job.check, check);  // the walk goes on with an empty check
+    {
+        std::lock_guard lock(mutex_);
+        ++submitted_;
+        queue_.push_back(std::move(job));
+    }
+    work_ready_.notify_one();
+}
+
+std::optional<Error> ChainWorker::check_failure() {
+    std::lock_guard lock(mutex_);
+    return check_failure_;
 }
 
 void ChainWorker::Batch::append(Result<TaskChains> chains) {
@@ -124,21 +149,32 @@ void ChainWorker::new_codes(Batch& out) {
 }
 
 void ChainWorker::run() {
-    std::vector<TaskLinks> links;
     for (;;) {
+        Job job;
         Batch out;
         {
             std::unique_lock lock(mutex_);
             work_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
             if (stopping_) return;
-            links = std::move(queue_.front());
+            job = std::move(queue_.front());
             queue_.pop_front();
-            if (!spare_.empty()) {
+            if (job.check.pending() == 0 && !spare_.empty()) {
                 out = std::move(spare_.back());
                 spare_.pop_back();
             }
         }
-        for (const TaskLinks& l : links) {
+        if (job.check.pending() != 0) {
+            auto verified = job.check.verify(wctx_);  // leaves the check empty
+            {
+                std::lock_guard lock(mutex_);
+                if (!verified && !check_failure_) check_failure_ = std::move(verified).error();
+                spare_checks_.push_back(std::move(job.check));
+                ++finished_;
+            }
+            work_done_.notify_one();
+            continue;
+        }
+        for (const TaskLinks& l : job.links) {
             out.append(read_task_chains(wctx_, l));
             wctx_.task_types.insert(l.type);
         }
@@ -146,7 +182,7 @@ void ChainWorker::run() {
         {
             std::lock_guard lock(mutex_);
             done_.push_back(std::move(out));
-            finished_ += links.size();
+            ++finished_;
         }
         work_done_.notify_one();
     }

@@ -10,6 +10,7 @@
 
 #include "aps/walker.hpp"
 #include "model/walker_test_support.hpp"
+#include "support/changing_memory.hpp"
 #include "support/fake_image.hpp"
 
 namespace aps {
@@ -158,6 +159,34 @@ TEST_P(ChainWorkerWalk, GarbageAwaitedBySetFailsOnTheWorkerToo) {
     ASSERT_FALSE(two);
     EXPECT_EQ(one.error().code, Errc::CorruptData);
     EXPECT_EQ(two.error().code, Errc::CorruptData);
+}
+
+// A name changed under the walk late in a long list is caught by the torn-read check, which the
+// worker runs there, as the walk's thread does on one thread.
+TEST_P(ChainWorkerWalk, NameChangedLateInALongListIsTornOnBothPaths) {
+    uint64_t list = img.tasks_of(img.add_thread(1005));
+    uint64_t late = 0;
+    for (int i = 0; i < 1500; ++i) {
+        uint64_t t = img.add_task(list, fmt::format("task-{}", i), {{"f", "/t/p.py", 1}});
+        if (i == 1100) late = t;  // in a full batch of checks (the last, partial one is the walk's)
+    }
+    const uint64_t name = img.memory().get<uint64_t>(late + img.asyncio().task_object.task_name);
+    const uint64_t data = name + img.offsets().unicode_object.asciiobject_size;
+    for (bool threads : {false, true}) {
+        test::ChangingMemory changing(img.memory());
+        changing.after_read_of(data, [&] { img.memory().put<uint8_t>(data, 'x'); });
+        WalkLimits limits;
+        limits.parallel_from = threads ? 1 : UINT64_MAX;
+        if (threads) img.memory().share_with_threads();
+        auto s = walk_snapshot(changing, img.input(), limits);
+        img.memory().put<uint8_t>(data, 't');
+        EXPECT_TRUE(changing.changed());
+        ASSERT_FALSE(s) << "threads: " << threads;
+        EXPECT_EQ(s.error().code, Errc::CorruptData);
+        EXPECT_NE(s.error().message.find(fmt::format("task {:#x} finished or was renamed", late)),
+                  std::string::npos)
+            << s.error().message;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Py, ChainWorkerWalk, ::testing::Values(14, 15),

@@ -2,42 +2,17 @@
 // between the walker's reads, simulated by a memory that changes the fake image after a read.
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "aps/walker.hpp"
+#include "support/changing_memory.hpp"
 #include "support/fake_image.hpp"
 
 namespace aps {
 namespace {
 
 using test::Name;
-
-// Reads a FakeMemory and, right after the first read that covers `at`, runs `change` once.
-class ChangingMemory final : public RemoteMemory {
-  public:
-    explicit ChangingMemory(test::FakeMemory& inner) : inner_(inner) {}
-    void after_read_of(uint64_t at, std::function<void()> change) {
-        at_ = at;
-        change_ = std::move(change);
-    }
-    Result<void> read(uint64_t addr, std::span<std::byte> out) override {
-        auto r = inner_.read(addr, out);
-        if (change_ && addr <= at_ && at_ < addr + out.size()) {
-            auto change = std::move(change_);
-            change_ = nullptr;
-            change();
-        }
-        return r;
-    }
-    bool changed() const { return !change_; }
-
-  private:
-    test::FakeMemory& inner_;
-    uint64_t at_ = 0;
-    std::function<void()> change_;
-};
 
 class TornRead : public ::testing::TestWithParam<int> {
   protected:
@@ -48,7 +23,7 @@ class TornRead : public ::testing::TestWithParam<int> {
     uint64_t a = img.add_task(list, "a", {{"fa", "/t/p.py", 1}});
     uint64_t b = img.add_task(list, "b", {{"fb", "/t/p.py", 2}});
     uint64_t c = img.add_task(list, "c", {{"fc", "/t/p.py", 3}});
-    ChangingMemory changing{mem};
+    test::ChangingMemory changing{mem};
 
     uint64_t node(uint64_t task) const { return task + img.asyncio().task_object.task_node; }
     uint64_t name_of(uint64_t task) {
@@ -89,8 +64,7 @@ TEST_P(TornRead, TaskFreedWhileItsNameIsReadFailsABatch) {
     auto s = walk(256);
     ASSERT_FALSE(s);
     EXPECT_EQ(s.error().code, Errc::CorruptData);
-    EXPECT_NE(s.error().message.find("finished or was renamed while being read"),
-              std::string::npos)
+    EXPECT_NE(s.error().message.find("finished or was renamed while being read"), std::string::npos)
         << s.error().message;
 }
 
@@ -112,9 +86,8 @@ TEST_P(TornRead, LastTaskFreedBeforeItIsReachedIsSkippedWhenCheckedOneByOne) {
 
 TEST_P(TornRead, TaskRenamedWhileItsNameIsReadIsReadAgain) {
     const uint64_t renamed = img.str("b-renamed");
-    changing.after_read_of(name_of(b), [&] {
-        mem.put<uint64_t>(b + img.asyncio().task_object.task_name, renamed);
-    });
+    changing.after_read_of(
+        name_of(b), [&] { mem.put<uint64_t>(b + img.asyncio().task_object.task_name, renamed); });
     auto s = walk(1);
     ASSERT_TRUE(s) << s.error().message;
     EXPECT_EQ(names(*s), (std::vector<std::string>{"a", "b-renamed", "c"}));
