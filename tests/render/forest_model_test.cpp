@@ -232,6 +232,43 @@ TEST(ForestModel, RandomSnapshotsTabulateAsToolsPyWould) {
     }
 }
 
+// Threads of thousands of tasks: the table is made in blocks of up to 4,096 tasks of one thread,
+// on two threads, each block starting at its own await edge; empty and one-task threads between.
+Snapshot big_snapshot(std::mt19937& rng) {
+    const std::vector<F> pool = {F{"a", "/a.py", 1}, F{"b", "/b.py", 1}, F{"c\x1b", "/c.py", 2}};
+    auto pick = [&rng](std::size_t n) {
+        return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+    };
+    auto stack = [&] {
+        std::vector<F> frames;
+        for (std::size_t i = pick(3); i > 0; --i) frames.push_back(pool[pick(pool.size())]);
+        return frames;
+    };
+    const std::size_t sizes[] = {9000 + pick(500), 4096, 0, 1, 4097 + pick(3), 300};
+    const std::size_t ids = 30000;  // a few ids repeat
+    SnapshotBuilder b;
+    for (std::size_t t = 0; t < std::size(sizes); ++t) {
+        if (t == 3) b.interpreter();
+        b.thread(100 + t);
+        for (std::size_t n = 0; n < sizes[t]; ++n) {
+            b.task(0x100 + 0x10 * pick(ids), fmt::format("t{}-{}", t, n), stack());
+            for (std::size_t a = pick(4) == 0 ? pick(4) : 0; a > 0; --a) {
+                const uint64_t awaiter = pick(8) == 0 ? 0x9000 + pick(3) : 0x100 + 0x10 * pick(ids);
+                b.awaited_by(awaiter, stack());
+            }
+        }
+    }
+    return b.build();
+}
+
+TEST(ForestModel, BigTablesMadeOnTwoThreadsTabulateAsToolsPyWould) {
+    std::mt19937 rng(20261128);
+    for (int round = 0; round < 4; ++round) {
+        const Snapshot s = big_snapshot(rng);
+        ASSERT_EQ(render_ps(s), model_ps(s)) << "round " << round;
+    }
+}
+
 TEST(ForestModel, IndexKeepsFirstPositionAndLastTask) {
     SnapshotBuilder b;
     b.thread(1).task(0x10, "first").task(0x20, "b").awaited_by(0x10).awaited_by(0x99);
