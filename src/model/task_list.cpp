@@ -60,10 +60,7 @@ Result<Task> read_task(WalkContext& ctx, const RemoteObject& obj, TornReadCheck&
     log.begin_task();
     FreshMemory fresh(ctx.memory);
     RecordingMemory recording(fresh_name ? static_cast<RemoteMemory&>(fresh) : ctx.memory, log);
-    WalkContext name_ctx(recording, ctx.off, ctx.aio, ctx.limits, ctx.snapshot);
-    name_ctx.types.swap(ctx.types);  // type objects live on: keep the per-walk type cache
-    auto name = read_task_name(name_ctx, obj.ptr(t.task_name));
-    name_ctx.types.swap(ctx.types);
+    auto name = read_task_name(ctx, recording, obj.ptr(t.task_name));
     if (!name) return std::move(name).error();
     task.name = std::move(*name);
     log.end_task(obj.address(), obj.ptr(t.task_name),
@@ -90,10 +87,7 @@ Result<uint64_t> fresh_link(WalkContext& ctx, uint64_t head_addr, uint64_t node_
     auto obj = RemoteObject::read(fresh, node_addr - t.task_node, t.size, "task");
     if (!obj) return std::move(obj).error();
     if (obj->ptr(t.task_name) != name_ptr) return uint64_t{0};
-    WalkContext name_ctx(fresh, ctx.off, ctx.aio, ctx.limits, ctx.snapshot);
-    name_ctx.types.swap(ctx.types);
-    auto now = read_task_name(name_ctx, name_ptr);
-    name_ctx.types.swap(ctx.types);
+    auto now = read_task_name(ctx, fresh, name_ptr);
     if (!now || *now != name) return uint64_t{0};
     return obj->get<uint64_t>(t.task_node + next_at);
 }

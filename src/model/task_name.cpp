@@ -35,9 +35,9 @@ std::string long_to_decimal(std::span<const uint32_t> digits, bool negative) {
     return out;
 }
 
-Result<std::string> read_long_decimal(WalkContext& ctx, uint64_t addr) {
+Result<std::string> read_long_decimal(const WalkContext& ctx, RemoteMemory& memory, uint64_t addr) {
     const auto& l = ctx.off.long_object;
-    auto tag = read_value<uint64_t>(ctx.memory, addr + l.lv_tag, "int");
+    auto tag = read_value<uint64_t>(memory, addr + l.lv_tag, "int");
     if (!tag) return std::move(tag).error();
     uint64_t sign = *tag & 3;  // 0 positive, 1 zero, 2 negative
     uint64_t ndigits = *tag >> 3;
@@ -47,7 +47,7 @@ Result<std::string> read_long_decimal(WalkContext& ctx, uint64_t addr) {
     }
     if (sign == 1 || ndigits == 0) return std::string("0");
     std::vector<std::byte> raw(ndigits * sizeof(uint32_t));
-    if (auto r = ctx.memory.read(addr + l.ob_digit, raw); !r) {
+    if (auto r = memory.read(addr + l.ob_digit, raw); !r) {
         return reading_error(std::move(r).error(), "int digits", addr + l.ob_digit);
     }
     std::vector<uint32_t> digits(ndigits);
@@ -57,19 +57,19 @@ Result<std::string> read_long_decimal(WalkContext& ctx, uint64_t addr) {
     return long_to_decimal(digits, sign == 2);
 }
 
-Result<std::string> read_task_name(WalkContext& ctx, uint64_t name_addr) {
+Result<std::string> read_task_name(WalkContext& ctx, RemoteMemory& memory, uint64_t name_addr) {
     if (name_addr == 0) return Error{Errc::CorruptData, "task has no name"};
-    auto type = type_of(ctx, name_addr);
+    auto type = type_of(ctx, memory, name_addr);
     if (!type) return with_context(std::move(type).error(), "reading task name");
     auto info = type_info(ctx, *type);
     if (!info) return with_context(std::move(info).error(), "reading task name type");
     if (info->flags & kTpFlagsLongSubclass) {
-        auto number = read_long_decimal(ctx, name_addr);
+        auto number = read_long_decimal(ctx, memory, name_addr);
         if (!number) return with_context(std::move(number).error(), "reading task name");
         return "Task-" + *number;
     }
     if (info->flags & kTpFlagsUnicodeSubclass) {
-        auto s = read_str(ctx.memory, ctx.off, name_addr, ctx.limits.task_name_code_points);
+        auto s = read_str(memory, ctx.off, name_addr, ctx.limits.task_name_code_points);
         if (!s) return with_context(std::move(s).error(), "reading task name");
         return std::move(*s);
     }

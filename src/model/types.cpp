@@ -53,9 +53,9 @@ Result<TypeInfo> type_info(WalkContext& ctx, uint64_t type_addr) {
     return info;
 }
 
-Result<uint64_t> type_of(WalkContext& ctx, uint64_t addr) {
+Result<uint64_t> type_of(const WalkContext& ctx, RemoteMemory& memory, uint64_t addr) {
     if (addr == 0) return Error{Errc::CorruptData, "NULL object pointer"};
-    auto t = read_ptr(ctx.memory, addr + ctx.off.pyobject.ob_type, "object type");
+    auto t = read_ptr(memory, addr + ctx.off.pyobject.ob_type, "object type");
     if (!t) return std::move(t).error();
     if (*t == 0) return Error{Errc::CorruptData, "object at " + hex(addr) + " has no type"};
     return *t;

@@ -15,7 +15,10 @@ inline constexpr uint64_t kTpFlagsUnicodeSubclass = uint64_t{1} << 28;
 // The cached info of the type at type_addr (read on first use).
 Result<TypeInfo> type_info(WalkContext& ctx, uint64_t type_addr);
 
-// The ob_type of the object at addr (tag bits cleared).
-Result<uint64_t> type_of(WalkContext& ctx, uint64_t addr);
+// The ob_type of the object at addr (tag bits cleared), read through `memory`, or ctx.memory.
+Result<uint64_t> type_of(const WalkContext& ctx, RemoteMemory& memory, uint64_t addr);
+inline Result<uint64_t> type_of(WalkContext& ctx, uint64_t addr) {
+    return type_of(ctx, ctx.memory, addr);
+}
 
 }  // namespace aps::model
