@@ -15,6 +15,9 @@ namespace aps::model {
 namespace {
 
 constexpr std::size_t kBatch = 256;
+// Jobs (batches and checks) handed over and not yet done: the walk's thread waits rather than
+// queue more when the worker falls behind, so what waits for it stays a few megabytes at most.
+constexpr std::size_t kMaxPending = 8;
 
 }  // namespace
 
@@ -73,7 +76,8 @@ void ChainWorker::submit(const TaskLinks& links) {
 void ChainWorker::flush_batch() {
     if (filling_.empty()) return;
     {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
+        wait_for_room(lock);
         ++submitted_;
         queue_.push_back(Job{std::move(filling_), {}});
     }
@@ -94,11 +98,16 @@ void ChainWorker::submit_check(TornReadCheck& check) {
     }
     std::swap(job.check, check);  // the walk goes on with an empty check
     {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
+        wait_for_room(lock);
         ++submitted_;
         queue_.push_back(std::move(job));
     }
     work_ready_.notify_one();
+}
+
+void ChainWorker::wait_for_room(std::unique_lock<std::mutex>& lock) {
+    work_done_.wait(lock, [&] { return submitted_ - finished_ < kMaxPending; });
 }
 
 std::optional<Error> ChainWorker::check_failure() {

@@ -97,6 +97,7 @@ class ChainWorker {
     ChainWorker(std::unique_ptr<RemoteMemory> memory, const WalkContext& ctx);
     void run();
     void flush_batch();  // hands the batch being filled to the thread
+    void wait_for_room(std::unique_lock<std::mutex>& lock);  // until few jobs are pending
     void new_codes(Batch& out);
     void unpack(WalkContext& ctx, Batch& batch, std::vector<Result<TaskChains>>& out);
 
