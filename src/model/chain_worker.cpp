@@ -1,6 +1,5 @@
 // The walk's second thread (see chain_worker.hpp). Tasks go over in batches, so that the two
-// threads meet once per batch, not once per task; submitted_ and finished_ count those batches
-// and the checks.
+// threads meet once per batch, not once per task.
 #include "model/chain_worker.hpp"
 
 #include <algorithm>
@@ -15,8 +14,8 @@ namespace aps::model {
 namespace {
 
 constexpr std::size_t kBatch = 256;
-// Jobs (batches and checks) handed over and not yet done: the walk's thread waits rather than
-// queue more when the worker falls behind, so what waits for it stays a few megabytes at most.
+// Batches handed over and not yet read: the walk's thread waits rather than queue more when the
+// worker falls behind, so what waits for it stays small.
 constexpr std::size_t kMaxPending = 8;
 
 }  // namespace
@@ -77,42 +76,13 @@ void ChainWorker::flush_batch() {
     if (filling_.empty()) return;
     {
         std::unique_lock lock(mutex_);
-        wait_for_room(lock);
-        ++submitted_;
-        queue_.push_back(Job{std::move(filling_), {}});
+        work_done_.wait(lock, [&] { return submitted_ - finished_ < kMaxPending * kBatch; });
+        submitted_ += filling_.size();
+        queue_.push_back(std::move(filling_));
     }
     filling_ = {};
     filling_.reserve(kBatch);
     work_ready_.notify_one();
-}
-
-void ChainWorker::submit_check(TornReadCheck& check) {
-    if (check.pending() == 0) return;
-    Job job;
-    {
-        std::lock_guard lock(mutex_);
-        if (!spare_checks_.empty()) {
-            job.check = std::move(spare_checks_.back());
-            spare_checks_.pop_back();
-        }
-    }
-    std::swap(job.check, check);  // the walk goes on with an empty check
-    {
-        std::unique_lock lock(mutex_);
-        wait_for_room(lock);
-        ++submitted_;
-        queue_.push_back(std::move(job));
-    }
-    work_ready_.notify_one();
-}
-
-void ChainWorker::wait_for_room(std::unique_lock<std::mutex>& lock) {
-    work_done_.wait(lock, [&] { return submitted_ - finished_ < kMaxPending; });
-}
-
-std::optional<Error> ChainWorker::check_failure() {
-    std::lock_guard lock(mutex_);
-    return check_failure_;
 }
 
 void ChainWorker::Batch::append(Result<TaskChains> chains) {
@@ -158,32 +128,21 @@ void ChainWorker::new_codes(Batch& out) {
 }
 
 void ChainWorker::run() {
+    std::vector<TaskLinks> links;
     for (;;) {
-        Job job;
         Batch out;
         {
             std::unique_lock lock(mutex_);
             work_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
             if (stopping_) return;
-            job = std::move(queue_.front());
+            links = std::move(queue_.front());
             queue_.pop_front();
-            if (job.check.pending() == 0 && !spare_.empty()) {
+            if (!spare_.empty()) {
                 out = std::move(spare_.back());
                 spare_.pop_back();
             }
         }
-        if (job.check.pending() != 0) {
-            auto verified = job.check.verify(wctx_);  // leaves the check empty
-            {
-                std::lock_guard lock(mutex_);
-                if (!verified && !check_failure_) check_failure_ = std::move(verified).error();
-                spare_checks_.push_back(std::move(job.check));
-                ++finished_;
-            }
-            work_done_.notify_one();
-            continue;
-        }
-        for (const TaskLinks& l : job.links) {
+        for (const TaskLinks& l : links) {
             out.append(read_task_chains(wctx_, l));
             wctx_.task_types.insert(l.type);
         }
@@ -191,7 +150,7 @@ void ChainWorker::run() {
         {
             std::lock_guard lock(mutex_);
             done_.push_back(std::move(out));
-            ++finished_;
+            finished_ += links.size();
         }
         work_done_.notify_one();
     }

@@ -1,7 +1,6 @@
-// The walk's second thread: reads the coroutine stacks and awaited-by sets of listed tasks, and
-// runs the batched torn-read checks, through a memory reader of its own, while the walk's thread
-// follows the task list and reads the names. Also the unit of that work, which the one-thread
-// walk shares.
+// The walk's second thread: reads the coroutine stacks and awaited-by sets of listed tasks
+// through a memory reader of its own, while the walk's thread follows the task list, reads the
+// names and re-checks them. Also the unit of that work, which the one-thread walk shares.
 #pragma once
 
 #include <condition_variable>
@@ -9,14 +8,12 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <thread>
 #include <vector>
 
 #include "aps/error.hpp"
 #include "aps/memory.hpp"
 #include "aps/snapshot.hpp"
-#include "model/torn_read_check.hpp"
 #include "model/walk_context.hpp"
 
 namespace aps::model {
@@ -61,14 +58,6 @@ class ChainWorker {
     // bounded: its buffers go back to it, and the chains are allocated on the caller's thread.
     std::vector<Result<TaskChains>> take(WalkContext& ctx, bool wait);
 
-    // Hands over the pending tasks of `check` to be verified on the thread (after the chains
-    // queued before them), and leaves `check` empty. The thread's copy of the target sees the
-    // same memory: the check's bytes are still read fresh, after the walk's thread read them.
-    void submit_check(TornReadCheck& check);
-    // The first check the thread found torn, if any; every check handed over is done when
-    // take(ctx, true) returns.
-    std::optional<Error> check_failure();
-
   private:
     // What the thread read for one batch, flat: no allocation per task on its side.
     struct Batch {
@@ -97,7 +86,6 @@ class ChainWorker {
     ChainWorker(std::unique_ptr<RemoteMemory> memory, const WalkContext& ctx);
     void run();
     void flush_batch();  // hands the batch being filled to the thread
-    void wait_for_room(std::unique_lock<std::mutex>& lock);  // until few jobs are pending
     void new_codes(Batch& out);
     void unpack(WalkContext& ctx, Batch& batch, std::vector<Result<TaskChains>>& out);
 
@@ -112,15 +100,9 @@ class ChainWorker {
     std::mutex mutex_;  // guards everything below
     std::condition_variable work_ready_;
     std::condition_variable work_done_;
-    struct Job {  // chains to read, or a check to run
-        std::vector<TaskLinks> links;
-        TornReadCheck check;
-    };
-    std::deque<Job> queue_;
+    std::deque<std::vector<TaskLinks>> queue_;
     std::deque<Batch> done_;
     std::vector<Batch> spare_;  // taken batches, emptied, for the thread to fill again
-    std::vector<TornReadCheck> spare_checks_;  // run checks, emptied, for the walk to fill again
-    std::optional<Error> check_failure_;
     std::size_t submitted_ = 0;
     std::size_t finished_ = 0;
     bool stopping_ = false;

@@ -151,7 +151,6 @@ struct Deferred {
 Result<void> finish_deferred(WalkContext& ctx, ChainWorker& worker, std::vector<Task>& tasks,
                              Deferred& deferred, uint64_t& skips) {
     deferred.fill(tasks, worker.take(ctx, /*wait=*/true));
-    if (auto e = worker.check_failure()) return std::move(*e);
     std::vector<std::size_t> dropped;
     for (auto& [i, error] : deferred.failed) {
         Task& task = tasks[i];
@@ -271,14 +270,9 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
         // Taking what the worker has read as it goes keeps its memory small (see take).
         if (defer && (tasks.size() - deferred.from) % kTakeEvery == 0) {
             deferred.fill(tasks, worker->take(ctx, /*wait=*/false));
-            if (auto e = worker->check_failure()) return std::move(*e);
         }
         if (log.pending() >= per_check) {
-            if (defer) {
-                worker->submit_check(log);  // its re-reads would double this thread's reads
-            } else if (auto r = log.verify(ctx); !r) {
-                return std::move(r).error();
-            }
+            if (auto r = log.verify(ctx); !r) return std::move(r).error();
         }
         prev = cur;
         prev_name = obj->ptr(t.task_name);

@@ -161,14 +161,14 @@ TEST_P(ChainWorkerWalk, GarbageAwaitedBySetFailsOnTheWorkerToo) {
     EXPECT_EQ(two.error().code, Errc::CorruptData);
 }
 
-// A name changed under the walk late in a long list is caught by the torn-read check, which the
-// worker runs there, as the walk's thread does on one thread.
+// A name changed under the walk late in a long list, while the worker reads the chains, is caught
+// by the torn-read check as it is on one thread.
 TEST_P(ChainWorkerWalk, NameChangedLateInALongListIsTornOnBothPaths) {
     uint64_t list = img.tasks_of(img.add_thread(1005));
     uint64_t late = 0;
     for (int i = 0; i < 1500; ++i) {
         uint64_t t = img.add_task(list, fmt::format("task-{}", i), {{"f", "/t/p.py", 1}});
-        if (i == 1100) late = t;  // in a full batch of checks (the last, partial one is the walk's)
+        if (i == 1100) late = t;
     }
     const uint64_t name = img.memory().get<uint64_t>(late + img.asyncio().task_object.task_name);
     const uint64_t data = name + img.offsets().unicode_object.asciiobject_size;
