@@ -114,21 +114,30 @@ class ModelTree {
     std::vector<std::string> label_;
 };
 
+// The generators' random choices: a number below n, and a stack of up to 3 frames from a pool in
+// which two different code objects print the same text.
+struct Dice {
+    std::mt19937& rng;
+    const std::vector<F> pool = {F{"a", "/a.py", 1}, F{"a", "/a.py", 2}, F{"b", "/b.py", 1},
+                                 F{"g", "/x.py:1"},  F{"g", "/x.py", 1}, F{"c", "~"},
+                                 F{"d", "", 0}};
+    std::size_t pick(std::size_t n) {
+        return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+    }
+    std::vector<F> stack() {
+        std::vector<F> frames;
+        for (std::size_t i = pick(4); i > 0; --i) frames.push_back(pool[pick(pool.size())]);
+        return frames;
+    }
+};
+
 // Up to 14 tasks over 16 possible ids (some repeat) in threads (some empty) and interpreters,
 // awaiters among them and 3 ids that are no task, stacks from a pool where two different code
 // objects print the same text.
 Snapshot random_snapshot(std::mt19937& rng) {
-    const std::vector<F> pool = {F{"a", "/a.py", 1}, F{"a", "/a.py", 2}, F{"b", "/b.py", 1},
-                                 F{"g", "/x.py:1"},  F{"g", "/x.py", 1}, F{"c", "~"},
-                                 F{"d", "", 0}};
-    auto pick = [&rng](std::size_t n) {
-        return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
-    };
-    auto stack = [&] {
-        std::vector<F> frames;
-        for (std::size_t i = pick(4); i > 0; --i) frames.push_back(pool[pick(pool.size())]);
-        return frames;
-    };
+    Dice dice{rng};
+    auto pick = [&dice](std::size_t n) { return dice.pick(n); };
+    auto stack = [&dice] { return dice.stack(); };
     SnapshotBuilder b;
     b.thread(1);
     const std::size_t tasks = 1 + pick(14);
@@ -235,15 +244,9 @@ TEST(ForestModel, RandomSnapshotsTabulateAsToolsPyWould) {
 // Threads of thousands of tasks: the table is made in blocks of up to 4,096 tasks of one thread,
 // on two threads, each block starting at its own await edge; empty and one-task threads between.
 Snapshot big_snapshot(std::mt19937& rng) {
-    const std::vector<F> pool = {F{"a", "/a.py", 1}, F{"b", "/b.py", 1}, F{"c\x1b", "/c.py", 2}};
-    auto pick = [&rng](std::size_t n) {
-        return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
-    };
-    auto stack = [&] {
-        std::vector<F> frames;
-        for (std::size_t i = pick(3); i > 0; --i) frames.push_back(pool[pick(pool.size())]);
-        return frames;
-    };
+    Dice dice{rng};
+    auto pick = [&dice](std::size_t n) { return dice.pick(n); };
+    auto stack = [&dice] { return dice.stack(); };
     const std::size_t sizes[] = {9000 + pick(500), 4096, 0, 1, 4097 + pick(3), 300};
     const std::size_t ids = 30000;  // a few ids repeat
     SnapshotBuilder b;
