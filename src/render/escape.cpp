@@ -14,13 +14,6 @@ void append_byte_escape(std::string& out, unsigned value) {
     out.append(buf, 4);
 }
 
-void append_u_escape(std::string& out, uint32_t cp) {
-    const char buf[6] = {
-        '\\',          'u', kHex[(cp >> 12) & 0xF], kHex[(cp >> 8) & 0xF], kHex[(cp >> 4) & 0xF],
-        kHex[cp & 0xF]};
-    out.append(buf, 6);
-}
-
 bool is_continuation(unsigned char b) {
     return (b & 0xC0) == 0x80;
 }
@@ -62,23 +55,9 @@ std::size_t decode_utf8_sequence(std::string_view text, std::size_t i, uint32_t&
 }
 
 void append_escaped(std::string& out, std::string_view text) {
-    std::size_t i = 0;
-    const std::size_t n = text.size();
-    while (i < n) {
-        // Fast path: a run of printable ASCII is copied in one go.
-        std::size_t run = i;
-        while (run < n) {
-            const auto b = static_cast<unsigned char>(text[run]);
-            if (b < 0x20 || b >= 0x7F) break;
-            ++run;
-        }
-        if (run > i) {
-            out.append(text.data() + i, run - i);
-            i = run;
-            if (i == n) break;
-        }
-        const auto b = static_cast<unsigned char>(text[i]);
-        if (b < 0x80) {
+    append_escaping(
+        out, text, [](unsigned char b) { return b >= 0x20 && b < 0x7F; },
+        [&](unsigned char b) {
             switch (b) {
                 case '\n':
                     out.append("\\n");
@@ -93,25 +72,17 @@ void append_escaped(std::string& out, std::string_view text) {
                     append_byte_escape(out, b);
                     break;
             }
-            ++i;
-            continue;
-        }
-        uint32_t cp = 0;
-        const std::size_t len = decode_utf8_sequence(text, i, cp);
-        if (len == 0) {
-            append_byte_escape(out, b);
-            ++i;
-        } else if (cp <= 0x9F) {
-            append_byte_escape(out, cp);
-            i += len;
-        } else if ((cp >= 0xD800 && cp <= 0xDFFF) || is_bidi_control(cp)) {
-            append_u_escape(out, cp);
-            i += len;
-        } else {
-            out.append(text.data() + i, len);
-            i += len;
-        }
-    }
+        },
+        [&](uint32_t cp, std::string_view bytes) {
+            if (cp <= 0x9F) {
+                append_byte_escape(out, cp);
+            } else if ((cp >= 0xD800 && cp <= 0xDFFF) || is_bidi_control(cp)) {
+                append_u_escape(out, cp);
+            } else {
+                out.append(bytes);
+            }
+        },
+        [&](unsigned char b) { append_byte_escape(out, b); });
 }
 
 std::string escape_text(std::string_view text) {

@@ -7,37 +7,15 @@
 namespace aps::render {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
 constexpr std::string_view kReplacement = "\\ufffd";
-
-void append_u_escape(std::string& out, uint32_t cp) {
-    const char buf[6] = {
-        '\\',          'u', kHex[(cp >> 12) & 0xF], kHex[(cp >> 8) & 0xF], kHex[(cp >> 4) & 0xF],
-        kHex[cp & 0xF]};
-    out.append(buf, 6);
-}
 
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
     out.push_back('"');
-    std::size_t i = 0;
-    const std::size_t n = text.size();
-    while (i < n) {
-        // Fast path: a run of printable ASCII other than " and \ is copied in one go.
-        std::size_t run = i;
-        while (run < n) {
-            const auto b = static_cast<unsigned char>(text[run]);
-            if (b < 0x20 || b >= 0x7F || b == '"' || b == '\\') break;
-            ++run;
-        }
-        if (run > i) {
-            out.append(text.data() + i, run - i);
-            i = run;
-            if (i == n) break;
-        }
-        const auto b = static_cast<unsigned char>(text[i]);
-        if (b < 0x80) {
+    append_escaping(
+        out, text, [](unsigned char b) { return b >= 0x20 && b < 0x7F && b != '"' && b != '\\'; },
+        [&](unsigned char b) {
             switch (b) {
                 case '"':
                     out.append("\\\"");
@@ -64,25 +42,17 @@ void append_json_string(std::string& out, std::string_view text) {
                     append_u_escape(out, b);
                     break;  // other C0 controls and DEL
             }
-            ++i;
-            continue;
-        }
-        uint32_t cp = 0;
-        const std::size_t len = decode_utf8_sequence(text, i, cp);
-        if (len == 0) {
-            out.append(kReplacement);
-            ++i;
-            continue;
-        }
-        if (cp >= 0xD800 && cp <= 0xDFFF) {
-            out.append(kReplacement);
-        } else if (cp <= 0x9F || is_bidi_control(cp) || cp == 0x2028 || cp == 0x2029) {
-            append_u_escape(out, cp);
-        } else {
-            out.append(text.data() + i, len);
-        }
-        i += len;
-    }
+        },
+        [&](uint32_t cp, std::string_view bytes) {
+            if (cp >= 0xD800 && cp <= 0xDFFF) {
+                out.append(kReplacement);
+            } else if (cp <= 0x9F || is_bidi_control(cp) || cp == 0x2028 || cp == 0x2029) {
+                append_u_escape(out, cp);
+            } else {
+                out.append(bytes);
+            }
+        },
+        [&](unsigned char) { out.append(kReplacement); });
     out.push_back('"');
 }
 
