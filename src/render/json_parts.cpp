@@ -128,4 +128,29 @@ void JsonParts::frames(std::string& out, const std::vector<Frame>& frames) {
     out.push_back(']');
 }
 
+JsonWriter::JsonWriter(const Snapshot& snapshot, View view, const OutputSink& sink)
+    : snapshot(snapshot),
+      index(snapshot),
+      cycles(view == View::PsTree ? report_await_cycles(index, result) : std::vector<Cycle>{}),
+      parts(snapshot, index),
+      out(sink) {}
+
+uint64_t JsonWriter::tasks(std::string_view first_open, std::string_view open,
+                           std::string_view close) {
+    std::string& text = out.text();
+    uint64_t written = 0;
+    for (const Interpreter& interp : snapshot.interpreters) {
+        for (const Thread& thread : interp.threads) {
+            for (const Task& task : thread.tasks) {
+                text.append(written == 0 ? first_open : open);
+                parts.task(text, interp, thread, task);
+                text.append(close);
+                ++written;
+                out.item_done();
+            }
+        }
+    }
+    return written;
+}
+
 }  // namespace aps::render

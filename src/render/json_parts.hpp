@@ -1,14 +1,16 @@
 // The pieces both JSON views are made of (docs/json-schema.md): the header fields, the task
 // object and the cycle object, each written as members without the enclosing braces so that the
-// document and the ndjson lines can add their own.
+// document and the ndjson lines can add their own; and JsonWriter, what both views start from.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aps/render.hpp"
 #include "aps/snapshot.hpp"
+#include "render/chunked_output.hpp"
 #include "render/cycles.hpp"
 #include "render/task_index.hpp"
 
@@ -36,6 +38,23 @@ class JsonParts {
     // Per code object, its frame object up to the line value: {"function":"..","file":"..","line":
     std::vector<std::string> frame_prefix_;
     std::vector<char> prefix_done_;
+};
+
+// What both JSON views start from: the index, the await cycles (pstree only; reported into
+// `result` as render_pstree does), the parts and the chunked output they are written to.
+struct JsonWriter {
+    JsonWriter(const Snapshot& snapshot, View view, const OutputSink& sink);
+
+    // Every task in snapshot order as `open` (`first_open` for the first), its members and
+    // `close`, handing full chunks on between tasks; returns how many tasks were written.
+    uint64_t tasks(std::string_view first_open, std::string_view open, std::string_view close);
+
+    const Snapshot& snapshot;
+    const TaskIndex index;
+    TreeOutput result;
+    const std::vector<Cycle> cycles;
+    JsonParts parts;
+    ChunkedOutput out;
 };
 
 }  // namespace aps::render

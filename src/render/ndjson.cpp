@@ -2,54 +2,34 @@
 // task as it is rendered, the cycles (pstree) and an end line with the counts, so a reader can
 // tell a complete stream from a cut one.
 #include "aps/render.hpp"
-#include "render/chunked_output.hpp"
-#include "render/cycles.hpp"
 #include "render/json_parts.hpp"
 #include "render/json_text.hpp"
-#include "render/task_index.hpp"
 
 namespace aps {
 
 TreeOutput render_ndjson(const Snapshot& snapshot, const TargetInfo& target, View view,
                          const OutputSink& sink) {
-    const render::TaskIndex index(snapshot);
-    TreeOutput result;
-    std::vector<render::Cycle> cycles;
-    if (view == View::PsTree) cycles = render::report_await_cycles(index, result);
-
-    render::JsonParts parts(snapshot, index);
-    render::ChunkedOutput out(sink);
-    std::string& text = out.text();
+    render::JsonWriter writer(snapshot, view, sink);
+    std::string& text = writer.out.text();
     text.append("{\"type\":\"header\",");
-    parts.header(text, target, view);
+    writer.parts.header(text, target, view);
     text.append("}\n");
-    uint64_t tasks = 0;
-    for (const Interpreter& interp : snapshot.interpreters) {
-        for (const Thread& thread : interp.threads) {
-            for (const Task& task : thread.tasks) {
-                text.append("{\"type\":\"task\",");
-                parts.task(text, interp, thread, task);
-                text.append("}\n");
-                ++tasks;
-                out.item_done();
-            }
-        }
-    }
-    for (const render::Cycle& cycle : cycles) {
+    const uint64_t tasks = writer.tasks("{\"type\":\"task\",", "{\"type\":\"task\",", "}\n");
+    for (const render::Cycle& cycle : writer.cycles) {
         text.append("{\"type\":\"cycle\",");
         render::JsonParts::cycle(text, cycle);
         text.append("}\n");
-        out.item_done();
+        writer.out.item_done();
     }
     text.append("{\"type\":\"end\",\"tasks\":");
     render::append_json_uint(text, tasks);
     if (view == View::PsTree) {
         text.append(",\"cycles\":");
-        render::append_json_uint(text, cycles.size());
+        render::append_json_uint(text, writer.cycles.size());
     }
     text.append("}\n");
-    out.flush();
-    return result;
+    writer.out.flush();
+    return std::move(writer.result);
 }
 
 }  // namespace aps
