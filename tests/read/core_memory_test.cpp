@@ -74,14 +74,20 @@ std::string read_text(RemoteMemory& memory, uint64_t addr, size_t n, Result<void
     return out;
 }
 
+// Expects a read of want.size() bytes at `addr` to succeed with `want`.
+void expect_text(RemoteMemory& memory, uint64_t addr, std::string_view want) {
+    Result<void> ok;
+    EXPECT_EQ(read_text(memory, addr, want.size(), &ok), want) << "at " << std::hex << addr;
+    EXPECT_TRUE(ok) << ok.error().message;
+}
+
 TEST(CoreMemory, DumpedBytesComeFromTheCore) {
     CoreOnDisk s;
     make(s, build_elf_file(library()));
     auto core = open_core({s.core_path, "", ""});
     ASSERT_TRUE(core) << core.error().message;
+    expect_text(core->memory(), kBase + 0x3000, "DATA modified!");
     Result<void> ok;
-    EXPECT_EQ(read_text(core->memory(), kBase + 0x3000, 14, &ok), "DATA modified!");
-    EXPECT_TRUE(ok) << ok.error().message;
     EXPECT_EQ(read_text(core->memory(), kBase + 1, 3, &ok), "ELF");
 }
 
@@ -90,9 +96,8 @@ TEST(CoreMemory, WhatTheCoreLeftOutComesFromTheMappedFile) {
     make(s, build_elf_file(library()));
     auto core = open_core({s.core_path, "", ""});
     ASSERT_TRUE(core) << core.error().message;
+    expect_text(core->memory(), kBase + 0x1000, "TEXTTEXT");
     Result<void> ok;
-    EXPECT_EQ(read_text(core->memory(), kBase + 0x1000, 8, &ok), "TEXTTEXT");
-    EXPECT_TRUE(ok) << ok.error().message;
     EXPECT_EQ(read_text(core->memory(), kBase + 0x2000, 6, &ok), "RODATA");
     // One read across the dumped first page and the left-out text behind it.
     std::string across = read_text(core->memory(), kBase + 0xffc, 8, &ok);
@@ -111,9 +116,7 @@ TEST(CoreMemory, AMappingGdbLeftOutEntirelyIsReadFromTheFile) {
     s.core_path = s.dir.write("core", build_core(spec));
     auto core = open_core({s.core_path, "", ""});
     ASSERT_TRUE(core) << core.error().message;
-    Result<void> ok;
-    EXPECT_EQ(read_text(core->memory(), kBase + 0x2000, 6, &ok), "RODATA");
-    EXPECT_TRUE(ok) << ok.error().message;
+    expect_text(core->memory(), kBase + 0x2000, "RODATA");
 }
 
 TEST(CoreMemory, BytesPastTheEndOfTheFileAreZerosToThePageEnd) {
@@ -130,9 +133,7 @@ TEST(CoreMemory, BytesPastTheEndOfTheFileAreZerosToThePageEnd) {
     s.core_path = s.dir.write("core", build_core(spec));
     auto core = open_core({s.core_path, "", ""});
     ASSERT_TRUE(core) << core.error().message;
-    Result<void> ok;
-    EXPECT_EQ(read_text(core->memory(), kBase + 0x3000, 14, &ok), "DATA as linked");
-    EXPECT_TRUE(ok) << ok.error().message;
+    expect_text(core->memory(), kBase + 0x3000, "DATA as linked");
     Bytes tail(0x10, std::byte{0x7f});
     ASSERT_TRUE(core->memory().read(kBase + 0x3ff0, tail));
     EXPECT_EQ(tail, Bytes(0x10, std::byte{0}));
@@ -215,16 +216,13 @@ TEST(CoreMemory, SysrootAndExeSayWhereTheFilesAre) {
 
     auto rooted = open_core({s.core_path, s.dir.path() + "/root/", ""});
     ASSERT_TRUE(rooted) << rooted.error().message;
-    Result<void> ok;
-    EXPECT_EQ(read_text(rooted->memory(), kBase + 0x1000, 8, &ok), "TEXTTEXT");
-    EXPECT_TRUE(ok) << ok.error().message;
+    expect_text(rooted->memory(), kBase + 0x1000, "TEXTTEXT");
 
     // The mapping that holds AT_ENTRY is the executable: --exe replaces it.
     std::string exe = s.dir.write("elsewhere/python", file);
     auto with_exe = open_core({s.core_path, "", exe});
     ASSERT_TRUE(with_exe) << with_exe.error().message;
-    EXPECT_EQ(read_text(with_exe->memory(), kBase + 0x2000, 6, &ok), "RODATA");
-    EXPECT_TRUE(ok) << ok.error().message;
+    expect_text(with_exe->memory(), kBase + 0x2000, "RODATA");
 
     auto bad_exe = open_core({s.core_path, "", s.dir.path() + "/nope"});
     ASSERT_FALSE(bad_exe);
