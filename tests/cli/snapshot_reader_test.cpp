@@ -23,22 +23,18 @@ TEST(DescribeRead, WithoutStop) {
 }
 
 TEST(DescribeRead, OneStopGivesThePause) {
-    aps::ReadReport report;
-    report.attempts = 1;
-    report.stops = 1;
-    report.threads = 5;
-    report.longest_pause = report.total_pause = 12345678ns;
+    const aps::ReadReport report{.attempts = 1,
+                                 .stops = 1,
+                                 .threads = 5,
+                                 .longest_pause = 12345678ns,
+                                 .total_pause = 12345678ns};
     EXPECT_EQ(aps::describe_read(42, report),
               "aps: read process 42 in 1 attempt; stopped it once (5 threads) for 12.346 ms");
 }
 
 TEST(DescribeRead, SeveralStopsGiveLongestAndTotal) {
-    aps::ReadReport report;
-    report.attempts = 2;
-    report.stops = 2;
-    report.threads = 1;
-    report.longest_pause = 2ms;
-    report.total_pause = 3500us;
+    const aps::ReadReport report{
+        .attempts = 2, .stops = 2, .threads = 1, .longest_pause = 2ms, .total_pause = 3500us};
     EXPECT_EQ(aps::describe_read(7, report),
               "aps: read process 7 in 2 attempts; stopped it 2 times (1 thread) for 2.000 ms at "
               "most, 3.500 ms in all");
