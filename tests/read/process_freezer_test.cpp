@@ -87,6 +87,22 @@ void end_child(pid_t pid) {
     }
 }
 
+// A child from start_child in its own shared page, killed and reaped when the test ends (after a
+// failed ASSERT too). No child is started when the page cannot be mapped.
+struct Child {
+    explicit Child(int threads, bool spawner = false)
+        : shared(map_shared()),
+          pid(shared != nullptr ? start_child(shared, threads, spawner) : -1) {}
+    ~Child() {
+        if (pid > 0) end_child(pid);
+    }
+    Child(const Child&) = delete;
+    Child& operator=(const Child&) = delete;
+
+    Shared* const shared;
+    const pid_t pid;
+};
+
 std::vector<pid_t> threads_of(pid_t pid) {
     std::vector<pid_t> out;
     std::string list = std::string("ls /proc/") + std::to_string(pid) + "/task";
@@ -135,90 +151,83 @@ bool all_progress(const Shared& shared, const std::vector<uint64_t>& before) {
 }
 
 TEST(ProcessFreezer, HoldsEveryThreadStoppedThenLetsThemRun) {
-    Shared* shared = map_shared();
-    ASSERT_NE(shared, nullptr);
     constexpr int kThreads = 4;
-    pid_t child = start_child(shared, kThreads);
-    ASSERT_GT(child, 0);
+    const Child child(kThreads);
+    ASSERT_NE(child.shared, nullptr);
+    ASSERT_GT(child.pid, 0);
     {
-        auto frozen = ProcessFreezer::freeze(child);
+        auto frozen = ProcessFreezer::freeze(child.pid);
         ASSERT_TRUE(frozen) << frozen.error().message;
         EXPECT_EQ(frozen->thread_count(), static_cast<size_t>(kThreads));
         std::string tracer = "TracerPid:\t" + std::to_string(::getpid());
-        for (pid_t tid : threads_of(child)) {
-            EXPECT_EQ(state_of(child, tid), 't') << "thread " << tid;
-            EXPECT_EQ(tracer_line(child, tid), tracer) << "thread " << tid;
+        for (pid_t tid : threads_of(child.pid)) {
+            EXPECT_EQ(state_of(child.pid, tid), 't') << "thread " << tid;
+            EXPECT_EQ(tracer_line(child.pid, tid), tracer) << "thread " << tid;
         }
-        std::vector<uint64_t> held = ticks(*shared, kThreads);
+        std::vector<uint64_t> held = ticks(*child.shared, kThreads);
         std::this_thread::sleep_for(50ms);
-        EXPECT_EQ(ticks(*shared, kThreads), held) << "a thread ran while the process was frozen";
+        EXPECT_EQ(ticks(*child.shared, kThreads), held)
+            << "a thread ran while the process was frozen";
 
         std::chrono::nanoseconds pause = frozen->thaw();
         EXPECT_GE(pause, 50ms);
         EXPECT_EQ(frozen->thaw(), pause) << "a second thaw changes nothing";
-        EXPECT_TRUE(all_progress(*shared, held)) << "a thread did not resume";
-        for (pid_t tid : threads_of(child)) {
-            EXPECT_NE(state_of(child, tid), 't') << "thread " << tid;
-            EXPECT_EQ(tracer_line(child, tid), "TracerPid:\t0") << "thread " << tid;
+        EXPECT_TRUE(all_progress(*child.shared, held)) << "a thread did not resume";
+        for (pid_t tid : threads_of(child.pid)) {
+            EXPECT_NE(state_of(child.pid, tid), 't') << "thread " << tid;
+            EXPECT_EQ(tracer_line(child.pid, tid), "TracerPid:\t0") << "thread " << tid;
         }
     }
-    end_child(child);
 }
 
 TEST(ProcessFreezer, GuardLetsGoWhenItEnds) {
-    Shared* shared = map_shared();
-    pid_t child = start_child(shared, 2);
+    const Child child(2);
     std::vector<uint64_t> held;
     {
-        auto frozen = ProcessFreezer::freeze(child);
+        auto frozen = ProcessFreezer::freeze(child.pid);
         ASSERT_TRUE(frozen) << frozen.error().message;
         ProcessFreezer moved = std::move(*frozen);  // the moved-from guard lets go of nothing
-        held = ticks(*shared, 2);
+        held = ticks(*child.shared, 2);
     }
-    EXPECT_TRUE(all_progress(*shared, held));
-    for (pid_t tid : threads_of(child)) {
-        EXPECT_EQ(tracer_line(child, tid), "TracerPid:\t0") << "thread " << tid;
+    EXPECT_TRUE(all_progress(*child.shared, held));
+    for (pid_t tid : threads_of(child.pid)) {
+        EXPECT_EQ(tracer_line(child.pid, tid), "TracerPid:\t0") << "thread " << tid;
     }
-    end_child(child);
 }
 
 TEST(ProcessFreezer, CatchesThreadsStartedWhileFreezing) {
-    Shared* shared = map_shared();
-    pid_t child = start_child(shared, 1, /*spawner=*/true);
+    const Child child(1, /*spawner=*/true);
     std::this_thread::sleep_for(20ms);  // the child is busy starting threads now
-    auto frozen = ProcessFreezer::freeze(child);
+    auto frozen = ProcessFreezer::freeze(child.pid);
     ASSERT_TRUE(frozen) << frozen.error().message;
-    std::vector<pid_t> tids = threads_of(child);
+    std::vector<pid_t> tids = threads_of(child.pid);
     EXPECT_EQ(frozen->thread_count(), tids.size());
-    for (pid_t tid : tids) EXPECT_EQ(state_of(child, tid), 't') << "thread " << tid;
+    for (pid_t tid : tids) EXPECT_EQ(state_of(child.pid, tid), 't') << "thread " << tid;
     // Stopped means stopped: no thread appears while the process is held.
     std::this_thread::sleep_for(20ms);
-    EXPECT_EQ(threads_of(child).size(), tids.size());
+    EXPECT_EQ(threads_of(child.pid).size(), tids.size());
     frozen->thaw();
-    end_child(child);
 }
 
 TEST(ProcessFreezer, SignalSentWhileStoppedIsDeliveredAfterwards) {
-    Shared* shared = map_shared();
-    pid_t child = start_child(shared, 2);
+    const Child child(2);
     {
-        auto frozen = ProcessFreezer::freeze(child);
+        auto frozen = ProcessFreezer::freeze(child.pid);
         ASSERT_TRUE(frozen) << frozen.error().message;
-        ::kill(child, SIGUSR1);
+        ::kill(child.pid, SIGUSR1);
         std::this_thread::sleep_for(20ms);
-        EXPECT_EQ(shared->signals.load(), 0);
+        EXPECT_EQ(child.shared->signals.load(), 0);
     }
-    for (int i = 0; i < 1000 && shared->signals.load() == 0; ++i) std::this_thread::sleep_for(10ms);
-    EXPECT_EQ(shared->signals.load(), 1);
-    end_child(child);
+    for (int i = 0; i < 1000 && child.shared->signals.load() == 0; ++i)
+        std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(child.shared->signals.load(), 1);
 }
 
 TEST(ProcessFreezer, SecondTracerIsRefusedAndNamed) {
-    Shared* shared = map_shared();
-    pid_t child = start_child(shared, 2);
-    auto first = ProcessFreezer::freeze(child);
+    const Child child(2);
+    auto first = ProcessFreezer::freeze(child.pid);
     ASSERT_TRUE(first) << first.error().message;
-    auto second = ProcessFreezer::freeze(child);
+    auto second = ProcessFreezer::freeze(child.pid);
     ASSERT_FALSE(second);
     EXPECT_EQ(second.error().code, Errc::StopRefused);
     const std::string& message = second.error().message;
@@ -227,9 +236,8 @@ TEST(ProcessFreezer, SecondTracerIsRefusedAndNamed) {
         << message;
     EXPECT_NE(message.find("without --stop"), std::string::npos) << message;
     // The refused attempt let go of nothing of the first one's.
-    for (pid_t tid : threads_of(child)) EXPECT_EQ(state_of(child, tid), 't');
+    for (pid_t tid : threads_of(child.pid)) EXPECT_EQ(state_of(child.pid, tid), 't');
     first->thaw();
-    end_child(child);
 }
 
 TEST(ProcessFreezer, GoneProcessIsNoSuchProcess) {
@@ -267,8 +275,7 @@ TEST(ProcessFreezer, ThreadThatCannotStopTimesOutAndIsNamed) {
 
 TEST(ProcessFreezer, UnprivilegedUserIsRefused) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root to become another user";
-    Shared* shared = map_shared();
-    pid_t target = start_child(shared, 1);
+    const Child target(1);
     int pipe_fds[2];
     ASSERT_EQ(::pipe(pipe_fds), 0);
     pid_t other = ::fork();
@@ -278,7 +285,7 @@ TEST(ProcessFreezer, UnprivilegedUserIsRefused) {
         if (::setresgid(65534, 65534, 65534) != 0 || ::setresuid(65534, 65534, 65534) != 0) {
             ::_exit(2);
         }
-        auto frozen = ProcessFreezer::freeze(target);
+        auto frozen = ProcessFreezer::freeze(target.pid);
         std::string report = frozen ? std::string("frozen")
                                     : std::to_string(static_cast<int>(frozen.error().code)) + " " +
                                           frozen.error().message;
@@ -296,11 +303,10 @@ TEST(ProcessFreezer, UnprivilegedUserIsRefused) {
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
     EXPECT_EQ(report.rfind(std::to_string(static_cast<int>(Errc::StopRefused)) + " ", 0), 0u)
         << report;
-    EXPECT_NE(report.find("permission denied stopping process " + std::to_string(target)),
+    EXPECT_NE(report.find("permission denied stopping process " + std::to_string(target.pid)),
               std::string::npos)
         << report;
-    EXPECT_EQ(tracer_line(target, target), "TracerPid:\t0");
-    end_child(target);
+    EXPECT_EQ(tracer_line(target.pid, target.pid), "TracerPid:\t0");
 }
 
 }  // namespace
