@@ -23,6 +23,13 @@ Snapshot one_task(uint64_t id, const std::string& name, const std::vector<F>& fr
     return SnapshotBuilder().thread(7).task(id, name, frames).build();
 }
 
+// kSleeping with frame `index` (0 the innermost) at another line.
+std::vector<F> sleeping_at(std::size_t index, int line) {
+    std::vector<F> frames = kSleeping;
+    frames[index].line = line;
+    return frames;
+}
+
 TEST(ParkTracker, ClockRunsWhileTheTaskStaysPut) {
     ParkTracker tracker;
     tracker.update(one_task(0x10, "cook", kSleeping), kT0);
@@ -58,12 +65,10 @@ TEST(ParkTracker, TaskThatAppearsLaterStartsAtZero) {
 TEST(ParkTracker, ANewLineInTheInnermostFrameResetsTheClock) {
     ParkTracker tracker;
     tracker.update(one_task(0x10, "t", kSleeping), kT0);
-    std::vector<F> moved = kSleeping;
-    moved[0].line = 720;
-    tracker.update(one_task(0x10, "t", moved), kT0 + 5s);
+    tracker.update(one_task(0x10, "t", sleeping_at(0, 720)), kT0 + 5s);
     EXPECT_EQ(tracker.times()[0].parked, 0s);
     EXPECT_FALSE(tracker.times()[0].before_first_sample);
-    tracker.update(one_task(0x10, "t", moved), kT0 + 6s);
+    tracker.update(one_task(0x10, "t", sleeping_at(0, 720)), kT0 + 6s);
     EXPECT_EQ(tracker.times()[0].parked, 1s);
 }
 
@@ -71,9 +76,7 @@ TEST(ParkTracker, AMoveInAnOuterFrameResetsTheClock) {
     // The innermost frame is asyncio's sleep either way; the await site in the caller changed.
     ParkTracker tracker;
     tracker.update(one_task(0x10, "t", kSleeping), kT0);
-    std::vector<F> moved = kSleeping;
-    moved[1].line = 12;
-    tracker.update(one_task(0x10, "t", moved), kT0 + 5s);
+    tracker.update(one_task(0x10, "t", sleeping_at(1, 12)), kT0 + 5s);
     EXPECT_EQ(tracker.times()[0].parked, 0s);
 }
 
