@@ -243,12 +243,23 @@ TEST_F(CorruptedTable, TruncatedTableIsCorrupt) {
 
 // ---- _Py_AsyncioModuleDebugOffsets ----
 
-TEST(AsyncioOffsets, Python314ModuleTableHasTheDocumentedValues) {
-    auto runtime = parse_debug_offsets(runtime_table(python_path(14)));
-    ASSERT_TRUE(runtime) << runtime.error().message;
-    auto bytes = section_bytes(asyncio_module_path(14), ".AsyncioDebug", kAsyncioOffsetsSize);
-    ASSERT_EQ(bytes.size(), kAsyncioOffsetsSize);
-    auto a = parse_asyncio_offsets(bytes, *runtime);
+// The runtime table of python3.<minor> and the asyncio table in `file`, for the tests to parse.
+class AsyncioOffsets : public ::testing::Test {
+  protected:
+    void load(int minor, const std::string& file) {
+        auto r = parse_debug_offsets(runtime_table(python_path(minor)));
+        ASSERT_TRUE(r) << r.error().message;
+        runtime = *r;
+        table = section_bytes(file, ".AsyncioDebug", kAsyncioOffsetsSize);
+        ASSERT_EQ(table.size(), kAsyncioOffsetsSize);
+    }
+    DebugOffsets runtime;
+    std::vector<std::byte> table;
+};
+
+TEST_F(AsyncioOffsets, Python314ModuleTableHasTheDocumentedValues) {
+    ASSERT_NO_FATAL_FAILURE(load(14, asyncio_module_path(14)));
+    auto a = parse_asyncio_offsets(table, runtime);
     ASSERT_TRUE(a) << a.error().message;
     EXPECT_EQ(a->task_object.size, 168u);
     EXPECT_EQ(a->task_object.task_name, 136u);
@@ -263,12 +274,9 @@ TEST(AsyncioOffsets, Python314ModuleTableHasTheDocumentedValues) {
     EXPECT_EQ(a->thread_state.asyncio_tasks_head, 880u);
 }
 
-TEST(AsyncioOffsets, Python315BuiltinTableHasTheDocumentedValues) {
-    auto runtime = parse_debug_offsets(runtime_table(python_path(15)));
-    ASSERT_TRUE(runtime) << runtime.error().message;
-    auto bytes = section_bytes(python_path(15), ".AsyncioDebug", kAsyncioOffsetsSize);
-    ASSERT_EQ(bytes.size(), kAsyncioOffsetsSize);
-    auto a = parse_asyncio_offsets(bytes, *runtime);
+TEST_F(AsyncioOffsets, Python315BuiltinTableHasTheDocumentedValues) {
+    ASSERT_NO_FATAL_FAILURE(load(15, python_path(15)));
+    auto a = parse_asyncio_offsets(table, runtime);
     ASSERT_TRUE(a) << a.error().message;
     EXPECT_EQ(a->task_object.task_node, 152u);
     EXPECT_EQ(a->interpreter_state.asyncio_tasks_head, 10856u);
@@ -276,22 +284,14 @@ TEST(AsyncioOffsets, Python315BuiltinTableHasTheDocumentedValues) {
     EXPECT_EQ(a->thread_state.asyncio_tasks_head, 1048u);
 }
 
-class CorruptedAsyncioTable : public ::testing::Test {
+class CorruptedAsyncioTable : public AsyncioOffsets {
   protected:
-    void SetUp() override {
-        auto r = parse_debug_offsets(runtime_table(python_path(14)));
-        ASSERT_TRUE(r) << r.error().message;
-        runtime = *r;
-        table = section_bytes(asyncio_module_path(14), ".AsyncioDebug", kAsyncioOffsetsSize);
-        ASSERT_EQ(table.size(), kAsyncioOffsetsSize);
-    }
+    void SetUp() override { load(14, asyncio_module_path(14)); }
     Error parse_error() {
         auto a = parse_asyncio_offsets(table, runtime);
         EXPECT_FALSE(a);
         return a ? Error{Errc::ReadFailed, "unexpectedly parsed"} : a.error();
     }
-    DebugOffsets runtime;
-    std::vector<std::byte> table;
 };
 
 TEST_F(CorruptedAsyncioTable, TaskNodeOutsideTheTaskIsCorrupt) {
