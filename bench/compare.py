@@ -14,6 +14,7 @@ unless --no-strace, the syscall counts of one run of each (`strace -c -f`).
 tests/scale does). Only the targets this script started are killed, by pid. Exit 1 on failure.
 """
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -39,6 +40,28 @@ def start_target(python, n, args, structure):
         proc.wait()
         raise RuntimeError(f"target with {n} tasks did not become ready")
     return proc
+
+
+@contextlib.contextmanager
+def running_target(python, n, shape):
+    """make_target.py with n tasks (shape: .depth, .fan_in, .name_len), ready to be read.
+
+    Yields (pid as a string, the path of the structure it wrote); the target is killed, by pid,
+    on leaving the block however it is left."""
+    with tempfile.TemporaryDirectory() as tmp:
+        structure = os.path.join(tmp, "structure.tsv")
+        target = start_target(python, n, shape, structure)
+        try:
+            yield str(target.pid), structure
+        finally:
+            target.kill()
+            target.wait()
+
+
+def python_version(python):
+    """'3.14' for the interpreter `python`."""
+    return subprocess.run([python, "-c", "import sys;print('%d.%d'%sys.version_info[:2])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
 
 
 def run_once(cmd):
@@ -124,8 +147,7 @@ def main():
     p.add_argument("--check-structure", action="store_true")
     args = p.parse_args()
 
-    version = subprocess.run([args.python, "-c", "import sys;print('%d.%d'%sys.version_info[:2])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    version = python_version(args.python)
     print(f"target: python {version}, depth {args.depth}, fan-in {args.fan_in}, "
           f"name length {args.name_len}; {args.runs} runs each, medians; "
           f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
@@ -135,52 +157,45 @@ def main():
     print("|---:|---|---:|---:|---:|---:|---:|---:|---|---|")
     failed = False
     for n in [int(x) for x in args.tasks.split(",")]:
-        with tempfile.TemporaryDirectory() as tmp:
-            structure = os.path.join(tmp, "structure.tsv")
-            target = start_target(args.python, n, args, structure)
-            try:
-                pid = str(target.pid)
-                with_ref = n <= REFERENCE_LIMIT
-                for command in ("ps", "pstree"):
-                    aps_cmd = [args.aps, command, pid]
-                    ref_cmd = [args.python, "-m", "asyncio", command, pid]
-                    aps_t, ref_t, aps_rss, ref_rss = [], [], 0, 0
-                    aps_out = ref_out = None
-                    for _ in range(args.runs):
-                        wall, rss, code, out = run_once(aps_cmd)
-                        aps_t.append(wall)
-                        aps_rss = max(aps_rss, rss)
-                        if code != 0:
-                            print(f"aps {command} exited {code}", file=sys.stderr)
-                            failed = True
-                        aps_out = out
-                        if with_ref:
-                            wall, rss, code, out = run_once(ref_cmd)
-                            ref_t.append(wall)
-                            ref_rss = max(ref_rss, rss)
-                            ref_out = out
-                    if with_ref and aps_out != ref_out:
-                        print(f"note: {n} tasks {command}: aps and reference outputs differ",
-                              file=sys.stderr)
-                    if args.check_structure and command == "ps":
-                        problems = check_structure(aps_out, structure)
-                        for line in problems:
-                            print(f"structure: {line}", file=sys.stderr)
-                        failed |= bool(problems)
-                    sc_aps = sc_ref = None
-                    if not args.no_strace:
-                        sc_aps = syscalls(aps_cmd)
-                        sc_ref = syscalls(ref_cmd) if with_ref else None
-                    a, r = median(aps_t), median(ref_t)
-                    fmt_sc = lambda s: f"{s[0]} ({s[1]})" if s else "–"
-                    print(f"| {n:,} | {command} | {a:.3f} | "
-                          f"{f'{r:.3f}' if with_ref else 'fails (> 65,536)'} | "
-                          f"{f'{r / a:.1f}x' if with_ref else '–'} | {a * 1e9 / n:,.0f} | "
-                          f"{aps_rss / 1024:.0f} | {f'{ref_rss / 1024:.0f}' if with_ref else '–'} | "
-                          f"{fmt_sc(sc_aps)} | {fmt_sc(sc_ref)} |", flush=True)
-            finally:
-                target.kill()
-                target.wait()
+        with running_target(args.python, n, args) as (pid, structure):
+            with_ref = n <= REFERENCE_LIMIT
+            for command in ("ps", "pstree"):
+                aps_cmd = [args.aps, command, pid]
+                ref_cmd = [args.python, "-m", "asyncio", command, pid]
+                aps_t, ref_t, aps_rss, ref_rss = [], [], 0, 0
+                aps_out = ref_out = None
+                for _ in range(args.runs):
+                    wall, rss, code, out = run_once(aps_cmd)
+                    aps_t.append(wall)
+                    aps_rss = max(aps_rss, rss)
+                    if code != 0:
+                        print(f"aps {command} exited {code}", file=sys.stderr)
+                        failed = True
+                    aps_out = out
+                    if with_ref:
+                        wall, rss, code, out = run_once(ref_cmd)
+                        ref_t.append(wall)
+                        ref_rss = max(ref_rss, rss)
+                        ref_out = out
+                if with_ref and aps_out != ref_out:
+                    print(f"note: {n} tasks {command}: aps and reference outputs differ",
+                          file=sys.stderr)
+                if args.check_structure and command == "ps":
+                    problems = check_structure(aps_out, structure)
+                    for line in problems:
+                        print(f"structure: {line}", file=sys.stderr)
+                    failed |= bool(problems)
+                sc_aps = sc_ref = None
+                if not args.no_strace:
+                    sc_aps = syscalls(aps_cmd)
+                    sc_ref = syscalls(ref_cmd) if with_ref else None
+                a, r = median(aps_t), median(ref_t)
+                fmt_sc = lambda s: f"{s[0]} ({s[1]})" if s else "–"
+                print(f"| {n:,} | {command} | {a:.3f} | "
+                      f"{f'{r:.3f}' if with_ref else 'fails (> 65,536)'} | "
+                      f"{f'{r / a:.1f}x' if with_ref else '–'} | {a * 1e9 / n:,.0f} | "
+                      f"{aps_rss / 1024:.0f} | {f'{ref_rss / 1024:.0f}' if with_ref else '–'} | "
+                      f"{fmt_sc(sc_aps)} | {fmt_sc(sc_ref)} |", flush=True)
     return 1 if failed else 0
 
 

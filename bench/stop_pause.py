@@ -17,13 +17,12 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import types
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from compare import start_target  # noqa: E402
+from compare import python_version, running_target  # noqa: E402
 
 PAUSE = re.compile(r"stopped it once \((\d+) threads?\) for ([\d.]+) ms")
 
@@ -43,8 +42,7 @@ def main():
     args = p.parse_args()
     shape = types.SimpleNamespace(depth=3, fan_in=10, name_len=12)
 
-    version = subprocess.run([args.python, "-c", "import sys;print('%d.%d'%sys.version_info[:2])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    version = python_version(args.python)
     print(f"target: python {version}, bench/make_target.py depth 3, fan-in 10, name length 12; "
           f"{args.runs} runs each; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
     print()
@@ -53,38 +51,32 @@ def main():
     print("|---:|---|---:|---:|---:|---:|---:|")
     failed = False
     for n in [int(x) for x in args.tasks.split(",")]:
-        with tempfile.TemporaryDirectory() as tmp:
-            target = start_target(args.python, n, shape, os.path.join(tmp, "structure.tsv"))
-            try:
-                pid = str(target.pid)
-                for command in ("ps", "pstree"):
-                    pauses, walls, plain_walls, threads = [], [], [], set()
-                    for _ in range(args.runs):
-                        wall, res = timed([args.aps, command, "--stop", "-v", pid])
-                        m = PAUSE.search(res.stderr.decode())
-                        if res.returncode != 0 or not m:
-                            print(f"aps {command} --stop -v: exit {res.returncode} "
-                                  f"{res.stderr!r}", file=sys.stderr)
-                            failed = True
-                            continue
-                        threads.add(int(m.group(1)))
-                        pauses.append(float(m.group(2)))
-                        walls.append(wall)
-                        plain_wall, plain = timed([args.aps, command, pid])
-                        plain_walls.append(plain_wall)
-                        if plain.stdout != res.stdout:
-                            print(f"{n} tasks {command}: --stop output differs from a plain read",
-                                  file=sys.stderr)
-                            failed = True
-                    if not pauses:
+        with running_target(args.python, n, shape) as (pid, _):
+            for command in ("ps", "pstree"):
+                pauses, walls, plain_walls, threads = [], [], [], set()
+                for _ in range(args.runs):
+                    wall, res = timed([args.aps, command, "--stop", "-v", pid])
+                    m = PAUSE.search(res.stderr.decode())
+                    if res.returncode != 0 or not m:
+                        print(f"aps {command} --stop -v: exit {res.returncode} "
+                              f"{res.stderr!r}", file=sys.stderr)
+                        failed = True
                         continue
-                    print(f"| {n:,} | {command} | {statistics.median(pauses):,.1f} | "
-                          f"{max(pauses):,.1f} | {','.join(map(str, sorted(threads)))} | "
-                          f"{statistics.median(walls):.3f} | {statistics.median(plain_walls):.3f} |",
-                          flush=True)
-            finally:
-                target.kill()
-                target.wait()
+                    threads.add(int(m.group(1)))
+                    pauses.append(float(m.group(2)))
+                    walls.append(wall)
+                    plain_wall, plain = timed([args.aps, command, pid])
+                    plain_walls.append(plain_wall)
+                    if plain.stdout != res.stdout:
+                        print(f"{n} tasks {command}: --stop output differs from a plain read",
+                              file=sys.stderr)
+                        failed = True
+                if not pauses:
+                    continue
+                print(f"| {n:,} | {command} | {statistics.median(pauses):,.1f} | "
+                      f"{max(pauses):,.1f} | {','.join(map(str, sorted(threads)))} | "
+                      f"{statistics.median(walls):.3f} | {statistics.median(plain_walls):.3f} |",
+                      flush=True)
     return 1 if failed else 0
 
 
