@@ -13,10 +13,9 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
-import compare  # bench/compare.py: start_target
+import compare  # bench/compare.py: running_target
 
 
 def main():
@@ -30,12 +29,7 @@ def main():
     p.add_argument("--name-len", type=int, default=12)
     args = p.parse_args()
 
-    # A real file: make_target.py writes the structure next to it and renames it into place.
-    tmp = tempfile.TemporaryDirectory(prefix="aps-ab-")
-    target = compare.start_target(args.python, args.tasks, args,
-                                  os.path.join(tmp.name, "structure.tsv"))
-    try:
-        pid = str(target.pid)
+    with compare.running_target(args.python, args.tasks, args) as (pid, _):
         for command in ("ps", "pstree"):
             outputs = {subprocess.run([a, command, pid], capture_output=True).stdout
                        for a in args.aps}
@@ -50,10 +44,6 @@ def main():
             for a, t in times.items():
                 print(f"{command:6} {a}: median {statistics.median(t):.3f} s, "
                       f"min {min(t):.3f}, max {max(t):.3f} ({args.runs} runs, {args.tasks} tasks)")
-    finally:
-        target.kill()
-        target.wait()
-        tmp.cleanup()
 
 
 if __name__ == "__main__":

@@ -46,8 +46,9 @@ def start_target(python, n, args, structure):
 def running_target(python, n, shape):
     """make_target.py with n tasks (shape: .depth, .fan_in, .name_len), ready to be read.
 
-    Yields (pid as a string, the path of the structure it wrote); the target is killed, by pid,
-    on leaving the block however it is left."""
+    Yields (pid as a string, the path of the structure it wrote: a real file in a temporary
+    directory, as make_target.py writes it next to its final name and renames it into place);
+    the target is killed, by pid, on leaving the block however it is left."""
     with tempfile.TemporaryDirectory() as tmp:
         structure = os.path.join(tmp, "structure.tsv")
         target = start_target(python, n, shape, structure)
