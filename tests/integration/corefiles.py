@@ -19,7 +19,6 @@
 
 Only processes this driver started are killed (by pid).  Exit 0 pass, 1 fail, 77 skip.
 """
-import argparse
 import fcntl
 import os
 import resource
@@ -27,7 +26,8 @@ import shutil
 import signal
 import sys
 
-from hardlib import TARGETS, Fail, difftest, exit_on_signals, run, run_main, skip
+from hardlib import (TARGETS, Fail, difftest, driver_parser, exit_on_signals, run, run_main,
+                     skip)
 
 CORE_PATTERN = "/proc/sys/kernel/core_pattern"
 PATTERN_LOCK = "/tmp/aps-test-core-pattern.lock"
@@ -252,9 +252,7 @@ CASES = {"gcore": case_gcore, "kernel": case_kernel, "mismatch": case_mismatch,
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--aps", required=True)
-    ap.add_argument("--python", required=True)
+    ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True, choices=sorted(CASES))
     ap.add_argument("--target", default="restaurant", help="a script in targets/ (no .py)")
     args = ap.parse_args()

@@ -3,6 +3,7 @@
 Builds on difftest.py (Target, run, Fail, check_error): a target is started by us, killed by
 pid and reaped; nothing else is ever killed.  Standard library only.
 """
+import argparse
 import os
 import re
 import select
@@ -37,6 +38,16 @@ def run_main(prefix, body):
         shutil.rmtree(tmp, ignore_errors=True)
     print("PASS")
     return 0
+
+
+def driver_parser(doc):
+    """The start of every driver's command line: described by the first paragraph of `doc`
+    (its __doc__), with the --aps and --python every driver requires; the driver adds its own
+    options and parses."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--aps", required=True)
+    ap.add_argument("--python", required=True)
+    return ap
 
 
 def proc_status(pid, field, tid=None):

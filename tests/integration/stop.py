@@ -21,7 +21,6 @@ seccomp         aps runs under a seccomp filter that fails ptrace(2) with EPERM 
                 with one line saying ptrace was refused and that reading without --stop works.
 Exit 0 pass, 1 fail, 77 skip.
 """
-import argparse
 import os
 import platform
 import re
@@ -31,7 +30,8 @@ import sys
 import time
 
 from hardlib import (TARGETS, DrainedTarget, Fail, check_error, check_unharmed, difftest,
-                     proc_state, proc_status, run, run_main, skip, target_env, threads_of)
+                     driver_parser, proc_state, proc_status, run, run_main, skip, target_env,
+                     threads_of)
 
 QUIET_CASES = ["restaurant", "threads", "many_tasks", "taskgroups_nested"]
 VERBOSE = re.compile(r"^aps: read process (\d+) in 1 attempt; stopped it once \((\d+) threads?\) "
@@ -280,9 +280,7 @@ CASES = {"same_output": case_same_output, "sigkill": case_sigkill,
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--aps", required=True)
-    ap.add_argument("--python", required=True)
+    ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True, choices=sorted(CASES))
     args = ap.parse_args()
     return run_main("aps-stop-", lambda tmp: CASES[args.case](args, tmp))
