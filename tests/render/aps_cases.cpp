@@ -40,13 +40,7 @@ std::vector<RenderCase> aps_cases() {
                           F{"mid", "/t/prog.py", 5}})
              .thread(0)
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "5060       0x7f0a1271c7d0       Task-1               TaskGroup._aexit -> "
          "TaskGroup.__aexit__ -> main                                                              "
          "         0x0            \n"
@@ -95,13 +89,7 @@ std::vector<RenderCase> aps_cases() {
                                F{"zerofile", "/f.py", 0}, F{"neg", "/f.py", -1},
                                F{"normal", "a:1", Frame::kNoLine}, F{"normal", "a", 1}})
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x1                  root                                                     "
          "                                                                                  0x0    "
          "        \n"
@@ -141,13 +129,7 @@ std::vector<RenderCase> aps_cases() {
              .task(0x4, "z", {"w"})
              .awaited_by(0x1, {"h", F{"main", "/m.py", 4}})
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x1                  root                 main                                "
          "                                                                                  0x0    "
          "        \n"
@@ -186,13 +168,7 @@ std::vector<RenderCase> aps_cases() {
              .task(0x4, "under-shared")
              .awaited_by(0x3, {F{"leaf", "/l.py", 9}})
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x1                  r1                                                       "
          "                                                                                  0x0    "
          "        \n"
@@ -231,13 +207,7 @@ std::vector<RenderCase> aps_cases() {
              .thread(0)
              .task(0x10, "second", {F{"b", "/b.py", 2}})
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x10                 first                a                                   "
          "                                                                                  0x0    "
          "        \n"
@@ -266,13 +236,7 @@ std::vector<RenderCase> aps_cases() {
              .task(0x3000, "sub-root")
              .thread(0)
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "100        0x1000               main-task            main                                "
          "                                                                                  0x0    "
          "        \n"
@@ -303,13 +267,7 @@ std::vector<RenderCase> aps_cases() {
              .task(0x4, "under-orphan")
              .awaited_by(0x3, {F{"w"}})
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x1                  root                                                     "
          "                                                                                  0x0    "
          "        \n"
@@ -344,13 +302,7 @@ std::vector<RenderCase> aps_cases() {
                          {F{"ggggggggggggggggggggggggggggggggggggggggggggggggggggggg", "/x.py", 4},
                           F{"fünf", "/é.py", 2}})
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x7f0000000010       任务一                  日本語の関数                     "
          "                                                                                         "
          "  0x0            \n"
@@ -388,13 +340,7 @@ std::vector<RenderCase> aps_cases() {
              .task(0x4, "lone\355\240\200surrogate\342\200\217", {F{"\330\234mark", "/ok.py", 4}})
              .awaited_by(0x3, {F{"rtl\342\200\256evil", "/x\342\201\246.py", 3}})
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x1                  line\\nbreak          tab\\there                         "
          "                                                                                    0x0  "
          "          \n"
@@ -429,13 +375,7 @@ std::vector<RenderCase> aps_cases() {
              .task(0x2, "\342\200\256c")
              .awaited_by(0x1, {F{"y"}})
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x1                  a\\nb                                                    "
          "                x                                                  \\u202ec         0x2  "
          "          \n"
@@ -468,13 +408,7 @@ std::vector<RenderCase> aps_cases() {
              .task(0x200000000000000f, "alias")
              .awaited_by(0x10, {F{"h"}})
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x1                  one                                                      "
          "               c                                                  nine            0x9    "
          "        \n"

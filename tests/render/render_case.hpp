@@ -11,10 +11,19 @@
 
 namespace aps::render::test {
 
+// The two lines every `ps` stdout starts with: tools.py's column titles and rule.
+inline const std::string kPsHeader =
+    "tid        task id              task name            coroutine stack                     "
+    "               awaiter chain                                      awaiter name    "
+    "awaiter id     \n"
+    "-----------------------------------------------------------------------------------------"
+    "-----------------------------------------------------------------------------------------"
+    "--\n";
+
 struct RenderCase {
     std::string name;
     Snapshot snapshot;
-    std::string ps;        // `ps` stdout
+    std::string ps_rows;   // `ps` stdout after kPsHeader
     std::string tree_out;  // `pstree` stdout
     std::string tree_err;  // `pstree` stderr (the cycle report)
     int tree_exit = 0;

@@ -7,7 +7,7 @@ namespace aps::render::test {
 namespace {
 
 TEST_P(RenderScenario, PsTable) {
-    EXPECT_EQ(render_ps(GetParam().snapshot), GetParam().ps);
+    EXPECT_EQ(render_ps(GetParam().snapshot), kPsHeader + GetParam().ps_rows);
 }
 
 TEST_P(RenderScenario, Pstree) {

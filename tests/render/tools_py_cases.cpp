@@ -38,13 +38,7 @@ std::vector<RenderCase> tools_py_cases() {
              .awaited_by(0x9, {F{"_aexit"}, F{"__aexit__"}, F{"blocho_caller"}, F{"bloch"}})
              .thread(0)
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x2                  Task-1                                                   "
          "                                                                                  0x0    "
          "        \n"
@@ -137,13 +131,7 @@ std::vector<RenderCase> tools_py_cases() {
              .thread(11)
              .thread(0)
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "9          0x5                  Task-5                                                   "
          "                                                                                  0x0    "
          "        \n"
@@ -197,13 +185,7 @@ std::vector<RenderCase> tools_py_cases() {
              .thread(8)
              .thread(0)
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x2                  Task-5                                                   "
          "                                                                                  0x0    "
          "        \n"
@@ -240,13 +222,7 @@ std::vector<RenderCase> tools_py_cases() {
              .awaited_by(0x3, {F{"awaiter"}})
              .thread(0)
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x2                  Task-1                                                   "
          "                                                                                  0x0    "
          "        \n"
@@ -282,13 +258,7 @@ std::vector<RenderCase> tools_py_cases() {
              .awaited_by(0x4, {F{"nested"}, F{"nested"}, F{"task_b"}})
              .thread(0)
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x2                  Task-1                                                   "
          "                                                                                  0x0    "
          "        \n"
@@ -316,38 +286,22 @@ std::vector<RenderCase> tools_py_cases() {
          "cycle: B → Task-2 → C → B\n",
          1},
         {"Empty", SnapshotBuilder().build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n",
+         // ps rows
+         "",
          // pstree stdout
          "",
          // pstree stderr
          "", 0},
         {"EmptyThreads", SnapshotBuilder().interpreter().thread(7).thread(0).build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n",
+         // ps rows
+         "",
          // pstree stdout
          "",
          // pstree stderr
          "", 0},
         {"IndependentTasks",
          SnapshotBuilder().interpreter().thread(1).task(0xa, "taskA").task(0xb, "taskB").build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0xa                  taskA                                                    "
          "                                                                                  0x0    "
          "        \n"
@@ -360,13 +314,7 @@ std::vector<RenderCase> tools_py_cases() {
          // pstree stderr
          "", 0},
         {"SingleTask", SnapshotBuilder().interpreter().thread(1).task(0x2, "Task-1").build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x2                  Task-1                                                   "
          "                                                                                  0x0    "
          "        \n",
@@ -383,13 +331,7 @@ std::vector<RenderCase> tools_py_cases() {
              .task(0x3, "Task-2")
              .awaited_by(0x2, {F{"main"}})
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x2                  Task-1                                                   "
          "               main                                               Task-2          0x3    "
          "        \n"
@@ -413,13 +355,7 @@ std::vector<RenderCase> tools_py_cases() {
              .task(0x4, "Task-3")
              .awaited_by(0x3, {F{"main"}})
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x2                  Task-1                                                   "
          "                                                                                  0x0    "
          "        \n"
@@ -445,13 +381,7 @@ std::vector<RenderCase> tools_py_cases() {
              .awaited_by(0xb, {F{"c1"}, F{"c2"}, F{"c3"}, F{"c4"}, F{"c5"}})
              .task(0xb, "root")
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0xa                  leaf                                                     "
          "               c1 -> c2 -> c3 -> c4 -> c5                         root            0xb    "
          "        \n"
@@ -480,13 +410,7 @@ std::vector<RenderCase> tools_py_cases() {
              .awaited_by(0x1, {F{"call3"}})
              .awaited_by(0x2, {F{"call4"}})
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x1                  Task-A                                                   "
          "               call1                                              Task-B          0x2    "
          "        \n"
@@ -514,13 +438,7 @@ std::vector<RenderCase> tools_py_cases() {
              .awaited_by(0x2, {F{"foo"}})
              .task(0x2, "Task-B")
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x1                  Task-A                                                   "
          "               foo                                                Task-B          0x2    "
          "        \n"
@@ -540,13 +458,7 @@ std::vector<RenderCase> tools_py_cases() {
              .task(0x1, "Self-Awaiter")
              .awaited_by(0x1, {F{"loopback"}})
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x1                  Self-Awaiter                                             "
          "               loopback                                           Self-Awaiter    0x1    "
          "        \n",
@@ -564,13 +476,7 @@ std::vector<RenderCase> tools_py_cases() {
              .task(0x1, "Task-A")
              .awaited_by(0x3e7, {F{"coro"}})
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x1                  Task-A                                                   "
          "               coro                                               Unknown         0x3e7  "
          "        \n",
@@ -588,13 +494,7 @@ std::vector<RenderCase> tools_py_cases() {
              .task(0x2, "Task-2")
              .task(0x3, "Task-3")
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x1                  Task-1                                                   "
          "               frameA                                             Task-2          0x2    "
          "        \n"
@@ -624,13 +524,7 @@ std::vector<RenderCase> tools_py_cases() {
              .awaited_by(0x2, {F{"f1"}, F{"f2"}})
              .task(0x2, "SubTask")
              .build(),
-         // ps
-         "tid        task id              task name            coroutine stack                     "
-         "               awaiter chain                                      awaiter name    "
-         "awaiter id     \n"
-         "-----------------------------------------------------------------------------------------"
-         "-----------------------------------------------------------------------------------------"
-         "--\n"
+         // ps rows
          "1          0x1                  MainTask                                                 "
          "               f1 -> f2                                           SubTask         0x2    "
          "        \n"
