@@ -7,37 +7,28 @@ namespace aps::render::test {
 
 std::vector<RenderCase> aps_cases() {
     using namespace std::string_literals;
+    // TaskGroupProgram's stacks: main and mid each wait in a task group's exit, leaf sleeps.
+    const auto in_task_group = [](F caller) {
+        return std::vector<F>{
+            F{"TaskGroup._aexit", "/usr/lib/python3.14/asyncio/taskgroups.py", 121},
+            F{"TaskGroup.__aexit__", "/usr/lib/python3.14/asyncio/taskgroups.py", 72}, caller};
+    };
+    const std::vector<F> main_stack = in_task_group(F{"main", "/t/prog.py", 12});
+    const std::vector<F> mid_stack = in_task_group(F{"mid", "/t/prog.py", 5});
+    const std::vector<F> leaf_stack = {F{"sleep", "/usr/lib/python3.14/asyncio/tasks.py", 702},
+                                       F{"leaf", "/t/prog.py", 3}};
     return {
         {"TaskGroupProgram",
          SnapshotBuilder()
              .interpreter()
              .thread(5060)
-             .task(0x7f0a1271c7d0, "Task-1",
-                   {F{"TaskGroup._aexit", "/usr/lib/python3.14/asyncio/taskgroups.py", 121},
-                    F{"TaskGroup.__aexit__", "/usr/lib/python3.14/asyncio/taskgroups.py", 72},
-                    F{"main", "/t/prog.py", 12}})
-             .task(0x7f0a1271c9b0, "mid-1",
-                   {F{"TaskGroup._aexit", "/usr/lib/python3.14/asyncio/taskgroups.py", 121},
-                    F{"TaskGroup.__aexit__", "/usr/lib/python3.14/asyncio/taskgroups.py", 72},
-                    F{"mid", "/t/prog.py", 5}})
-             .awaited_by(0x7f0a1271c7d0,
-                         {F{"TaskGroup._aexit", "/usr/lib/python3.14/asyncio/taskgroups.py", 121},
-                          F{"TaskGroup.__aexit__", "/usr/lib/python3.14/asyncio/taskgroups.py", 72},
-                          F{"main", "/t/prog.py", 12}})
-             .task(0x7f0a1271cb90, "leaf-1",
-                   {F{"sleep", "/usr/lib/python3.14/asyncio/tasks.py", 702},
-                    F{"leaf", "/t/prog.py", 3}})
-             .awaited_by(0x7f0a1271c9b0,
-                         {F{"TaskGroup._aexit", "/usr/lib/python3.14/asyncio/taskgroups.py", 121},
-                          F{"TaskGroup.__aexit__", "/usr/lib/python3.14/asyncio/taskgroups.py", 72},
-                          F{"mid", "/t/prog.py", 5}})
-             .task(0x7f0a1271cd70, "Task-2",
-                   {F{"sleep", "/usr/lib/python3.14/asyncio/tasks.py", 702},
-                    F{"leaf", "/t/prog.py", 3}})
-             .awaited_by(0x7f0a1271c9b0,
-                         {F{"TaskGroup._aexit", "/usr/lib/python3.14/asyncio/taskgroups.py", 121},
-                          F{"TaskGroup.__aexit__", "/usr/lib/python3.14/asyncio/taskgroups.py", 72},
-                          F{"mid", "/t/prog.py", 5}})
+             .task(0x7f0a1271c7d0, "Task-1", main_stack)
+             .task(0x7f0a1271c9b0, "mid-1", mid_stack)
+             .awaited_by(0x7f0a1271c7d0, main_stack)
+             .task(0x7f0a1271cb90, "leaf-1", leaf_stack)
+             .awaited_by(0x7f0a1271c9b0, mid_stack)
+             .task(0x7f0a1271cd70, "Task-2", leaf_stack)
+             .awaited_by(0x7f0a1271c9b0, mid_stack)
              .thread(0)
              .build(),
          // ps rows
