@@ -23,7 +23,6 @@ renaming tasks and building gathers/TaskGroups that come and go, next to 3 long-
   - leave the target running, not stopped, not traced.
 Prints the success ratio (exit 0) per command.  Exit status 0 pass, 1 fail.
 """
-import argparse
 import collections
 import json
 import os
@@ -32,8 +31,8 @@ import sys
 import tempfile
 import time
 
-from hardlib import (PS_HEADER, TREE_LINE, DrainedTarget, Fail, TARGETS, check_unharmed, run,
-                     run_main, target_env, threads_of)
+from hardlib import (PS_HEADER, TREE_LINE, DrainedTarget, Fail, TARGETS, check_unharmed,
+                     driver_parser, run, run_main, target_env, threads_of)
 
 RUN_TIMEOUT = 20.0
 
@@ -248,9 +247,7 @@ def churn(args, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--aps", required=True)
-    ap.add_argument("--python", required=True)
+    ap = driver_parser(__doc__)
     ap.add_argument("--command", required=True, choices=["ps", "pstree"])
     ap.add_argument("--reads", type=int, default=200)
     ap.add_argument("--min-rate", type=int, default=20000,
