@@ -19,7 +19,6 @@ Each case runs ps and pstree on targets/taskgroups_nested.py. We start the targe
 unshare --kill-child) and kill only it, by pid. Exit 0 pass, 1 fail, 77 skip (unshare or
 nsenter missing or not permitted).
 """
-import argparse
 import os
 import shutil
 import signal
@@ -27,8 +26,8 @@ import subprocess
 import sys
 import time
 
-from hardlib import (TARGETS, Fail, difftest, proc_state, proc_status, run, run_main, skip,
-                     target_env)
+from hardlib import (TARGETS, Fail, difftest, driver_parser, proc_state, proc_status, run, run_main,
+                     skip, target_env)
 
 CASES = ["pid_ns", "mount_ns_hidden", "container"]
 COMMANDS = ("ps", "pstree")
@@ -205,9 +204,7 @@ def case_hidden(args, tmp, pid_ns):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--aps", required=True)
-    ap.add_argument("--python", required=True)
+    ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True, choices=CASES)
     args = ap.parse_args()
     if os.geteuid() != 0:
