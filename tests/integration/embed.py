@@ -17,14 +17,14 @@ same bytes as the reference (`python3.X -m asyncio ps|pstree PID`). The referenc
 section"); that is checked too, so that the difference documented in the README stays true.
 Exit 0 pass, 1 fail, 77 skip (no C compiler, or no headers in the provisioned tree).
 """
-import argparse
 import glob
 import json
 import os
 import shutil
 import sys
 
-from hardlib import TARGETS, Fail, check_unharmed, difftest, run, run_main, skip, target_env
+from hardlib import (TARGETS, Fail, check_unharmed, difftest, driver_parser, run, run_main, skip,
+                     target_env)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOST_C = os.path.join(HERE, "embed", "host.c")
@@ -120,9 +120,7 @@ def embedded(args, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--aps", required=True)
-    ap.add_argument("--python", required=True)
+    ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True, choices=["shared", "renamed"])
     args = ap.parse_args()
     return run_main("aps-embed-", lambda tmp: embedded(args, tmp))
