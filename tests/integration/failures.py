@@ -13,7 +13,6 @@ Debian ships neither a 3.16 nor a free-threaded build, and aps must name what it
 (no_such_pid, permission, not_python, python3.13 and no_asyncio are difftest.py's cases.)
 Every case prints the exit code and stderr line aps gave.  Exit 0 pass, 1 fail, 77 skip.
 """
-import argparse
 import os
 import random
 import shutil
@@ -23,8 +22,8 @@ import subprocess
 import sys
 import time
 
-from hardlib import (TARGETS, Fail, check_error, check_unharmed, difftest, run, run_main, skip,
-                     target_env)
+from hardlib import (TARGETS, Fail, check_error, check_unharmed, difftest, driver_parser, run,
+                     run_main, skip, target_env)
 
 CASES = ["exit_midread", "kernel_thread", "zombie", "deleted_exe", "replaced_exe", "mount_ns",
          "future_version", "free_threaded", "old_pythons"]
@@ -254,9 +253,7 @@ def case_old_pythons(args, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--aps", required=True)
-    ap.add_argument("--python", required=True)
+    ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True, choices=CASES)
     ap.add_argument("--rounds", type=int, default=6, help="exit_midread: targets killed")
     args = ap.parse_args()
