@@ -18,7 +18,6 @@ hostile_names  targets/hostile_names.py (ESC, newline, NUL, bidi, lone surrogate
                `grep -c -F` on each escaped name finds its row exactly once.
 Exit 0 pass, 1 fail, 77 skip.
 """
-import argparse
 import json
 import os
 import re
@@ -27,7 +26,7 @@ import subprocess
 import sys
 
 from hardlib import (PS_HEADER, TARGETS, TREE_LINE, Fail, LineTarget, check_unharmed, difftest,
-                     escape, run, run_main, skip, target_env)
+                     driver_parser, escape, run, run_main, skip, target_env)
 
 
 def start_checksum(args, tmp):
@@ -175,9 +174,7 @@ def case_hostile_names(args, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--aps", required=True)
-    ap.add_argument("--python", required=True)
+    ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True, choices=["unharmed", "strace", "hostile_names"])
     args = ap.parse_args()
     body = {"unharmed": case_unharmed, "strace": case_strace,
