@@ -21,14 +21,14 @@ on the same process: aps ps and pstree (text), ps/pstree --format json and ndjso
     JSON's tasks (plus awaiters that are not tasks) and distinct awaits; cycle edges are red.
 Exit 0 pass, 1 fail, 77 skip (no dot). Standard library only.
 """
-import argparse
 import json
 import os
 import shutil
 import sys
 import xml.etree.ElementTree as ET
 
-from hardlib import PS_HEADER, TARGETS, Fail, difftest, escape, run, run_main, skip, target_env
+from hardlib import (PS_HEADER, TARGETS, Fail, difftest, driver_parser, escape, run, run_main, skip,
+                     target_env)
 
 SVG = "{http://www.w3.org/2000/svg}"
 SCHEMA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
@@ -290,9 +290,7 @@ def views(args, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--aps", required=True)
-    ap.add_argument("--python", required=True)
+    ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True)
     args = ap.parse_args()
     if not os.access(args.aps, os.X_OK):
