@@ -20,7 +20,6 @@ The tmux server runs on a private socket and is killed (by its own kill-server) 
 target is killed by pid.  No timing assertions: waits poll the screen with generous timeouts.
 Exit status: 0 pass, 1 fail, 77 skipped (no tmux).  Standard library only.
 """
-import argparse
 import os
 import re
 import shutil
@@ -29,7 +28,7 @@ import subprocess
 import sys
 import time
 
-from hardlib import TARGETS, Fail, difftest, run_main, skip
+from hardlib import TARGETS, Fail, difftest, driver_parser, run_main, skip
 
 ROW = re.compile(r"^ *(\d[0-9.smhd]*)(\+?) +(0x[0-9a-f]+) +(\S+) +(.*)$")
 
@@ -307,9 +306,7 @@ def case_log_target_exit(args, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--aps", required=True)
-    ap.add_argument("--python", required=True)
+    ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True,
                     choices=["tty_quit", "tty_ctrl_c", "tty_target_exit", "log_count",
                              "log_target_exit"])
