@@ -114,6 +114,19 @@ void add_snapshot_options(CLI::App& sub, Options& options) {
                  "how long the target was stopped");
 }
 
+// ps and pstree: one snapshot of a live process or a core, in the formats each knows.
+CLI::App* add_snapshot_command(CLI::App& app, Options& options, const std::string& name,
+                               const std::string& description,
+                               const std::map<std::string, Format>& formats,
+                               const std::string& format_help) {
+    CLI::App* sub = app.add_subcommand(name, description);
+    add_target_options(*sub, options);
+    add_format_option(*sub, options, formats, format_help);
+    add_core_options(*sub, options);
+    add_snapshot_options(*sub, options);
+    return sub;
+}
+
 }  // namespace
 
 int parse_options(int argc, char** argv, Options& options) {
@@ -123,22 +136,16 @@ int parse_options(int argc, char** argv, Options& options) {
                                              " (reads CPython 3.14 and 3.15 targets)");
     app.require_subcommand(1);
 
-    CLI::App* ps = app.add_subcommand(
-        "ps", "List every asyncio task: thread, id, name, coroutine stack and awaiter");
-    add_target_options(*ps, options);
-    add_format_option(*ps, options, kPsFormats,
-                      "table (default: the reference's table), json (one document, "
-                      "docs/json-schema.md) or ndjson (one task per line, streamed)");
-    add_core_options(*ps, options);
-    add_snapshot_options(*ps, options);
-    CLI::App* pstree = app.add_subcommand(
-        "pstree", "Show the await graph as a tree of tasks and coroutine frames");
-    add_target_options(*pstree, options);
-    add_format_option(*pstree, options, kPsTreeFormats,
-                      "tree (default: the reference's tree), json, ndjson, or dot (the await "
-                      "graph for Graphviz: aps pstree --format dot PID | dot -Tsvg > graph.svg)");
-    add_core_options(*pstree, options);
-    add_snapshot_options(*pstree, options);
+    add_snapshot_command(app, options, "ps",
+                         "List every asyncio task: thread, id, name, coroutine stack and awaiter",
+                         kPsFormats,
+                         "table (default: the reference's table), json (one document, "
+                         "docs/json-schema.md) or ndjson (one task per line, streamed)");
+    CLI::App* pstree = add_snapshot_command(
+        app, options, "pstree", "Show the await graph as a tree of tasks and coroutine frames",
+        kPsTreeFormats,
+        "tree (default: the reference's tree), json, ndjson, or dot (the await "
+        "graph for Graphviz: aps pstree --format dot PID | dot -Tsvg > graph.svg)");
     CLI::App* watch = app.add_subcommand(
         "watch", "Live view, like top: how long each task has been parked at the same await");
     watch->footer(kWatchFooter);
