@@ -47,32 +47,64 @@ class FunctionNames {
         last = &frames;
     }
 
+    // The bytes set_chain writes for `frames`.
+    std::size_t chain_bytes(const std::vector<Frame>& frames) const {
+        std::size_t bytes = 0;
+        for (const Frame& frame : frames) {
+            bytes += kArrow.size() +
+                     (frame.code < escaped_.size() ? escaped_[frame.code] : unknown_).size();
+        }
+        return bytes;
+    }
+
   private:
     std::vector<std::string> escaped_;
     std::string unknown_;
 };
 
-// Rows are made in blocks of this many tasks of one thread, on two threads for a big table.
-constexpr std::size_t kTasksPerBlock = 4096;
+// Rows are made in blocks of about this many bytes, on two threads for a big table; a block is
+// held whole until its turn comes, so it is cut by size, inside a task's rows when need be (a
+// task awaited by thousands has a row for each).
+constexpr std::size_t kBlockBytes = std::size_t{1} << 20;
+// A row's bytes besides its names and chains: the padding of the fixed-width columns, with room
+// for ids.
+constexpr std::size_t kRowBytes = 250;
 
 struct Block {
     uint64_t tid;
     const std::vector<Task>* tasks;
-    std::size_t first, last;  // [first, last) of *tasks
-    std::size_t edge;         // the index's first await edge in the block
+    std::size_t task, awaiter;  // the first row: (*tasks)[task], its awaiter number `awaiter`
+    std::size_t rows;
+    std::size_t edge;  // the index's await edge of the first row that has an awaiter
 };
 
-std::vector<Block> plan_blocks(const Snapshot& snapshot) {
+std::vector<Block> plan_blocks(const Snapshot& snapshot, const FunctionNames& functions) {
     std::vector<Block> blocks;
     std::size_t edge = 0;
     for (const Interpreter& interp : snapshot.interpreters) {
         for (const Thread& thread : interp.threads) {
-            for (std::size_t first = 0; first < thread.tasks.size(); first += kTasksPerBlock) {
-                const std::size_t last = std::min(first + kTasksPerBlock, thread.tasks.size());
-                blocks.push_back({thread.tid, &thread.tasks, first, last, edge});
-                for (std::size_t i = first; i < last; ++i)
-                    edge += thread.tasks[i].awaited_by.size();
+            Block block{thread.tid, &thread.tasks, 0, 0, 0, edge};
+            std::size_t bytes = 0;
+            for (std::size_t t = 0; t < thread.tasks.size(); ++t) {
+                const Task& task = thread.tasks[t];
+                const std::size_t task_bytes =
+                    kRowBytes + task.name.size() + functions.chain_bytes(task.frames);
+                const std::size_t rows = std::max<std::size_t>(task.awaited_by.size(), 1);
+                for (std::size_t a = 0; a < rows; ++a) {
+                    if (block.rows > 0 && bytes >= kBlockBytes) {
+                        blocks.push_back(block);
+                        block = Block{thread.tid, &thread.tasks, t, a, 0, edge};
+                        bytes = 0;
+                    }
+                    bytes += task_bytes;
+                    if (!task.awaited_by.empty()) {
+                        bytes += functions.chain_bytes(task.awaited_by[a].frames);
+                        ++edge;
+                    }
+                    ++block.rows;
+                }
             }
+            if (block.rows > 0) blocks.push_back(block);
         }
     }
     return blocks;
@@ -90,26 +122,33 @@ void append_row(std::string& out, const std::string_view (&cells)[7]) {
 void append_rows(std::string& out, const Block& block, const FunctionNames& functions,
                  const render::TaskIndex& index) {
     std::string tid, task_id, task_name, stack, chain, awaiter_name, awaiter_id;
+    const Task* cells_of = nullptr;                // whose id, name and stack the cells hold
     const std::vector<Frame>* stack_of = nullptr;  // whose frames `stack` and `chain` hold
     const std::vector<Frame>* chain_of = nullptr;
     bool have_awaiter = false;  // `awaiter_name` and `awaiter_id` are those of last_awaiter
     uint64_t last_awaiter = 0;
+    std::size_t t = block.task, a = block.awaiter;
     std::size_t edge = block.edge;  // the index's await edges come in this loop's order
     render::append_decimal(tid, block.tid);
-    for (std::size_t i = block.first; i < block.last; ++i) {
-        const Task& task = (*block.tasks)[i];
-        task_id.clear();
-        render::append_py_hex(task_id, task.id);
-        task_name.clear();
-        render::append_escaped(task_name, task.name);
-        functions.set_chain(stack, task.frames, stack_of);
-
+    for (std::size_t row = 0; row < block.rows;) {
+        const Task& task = (*block.tasks)[t];
+        if (cells_of != &task) {
+            task_id.clear();
+            render::append_py_hex(task_id, task.id);
+            task_name.clear();
+            render::append_escaped(task_name, task.name);
+            functions.set_chain(stack, task.frames, stack_of);
+            cells_of = &task;
+        }
         if (task.awaited_by.empty()) {
-            const std::string_view row[7] = {tid, task_id, task_name, stack, "", "", "0x0"};
-            append_row(out, row);
+            const std::string_view cells[7] = {tid, task_id, task_name, stack, "", "", "0x0"};
+            append_row(out, cells);
+            ++row;
+            ++t;
             continue;
         }
-        for (const Awaiter& awaiter : task.awaited_by) {
+        for (; a < task.awaited_by.size() && row < block.rows; ++a, ++row) {
+            const Awaiter& awaiter = task.awaited_by[a];
             functions.set_chain(chain, awaiter.frames, chain_of);
             const uint32_t parent = index.awaiter(edge++);
             if (!have_awaiter || awaiter.id != last_awaiter) {
@@ -124,9 +163,13 @@ void append_rows(std::string& out, const Block& block, const FunctionNames& func
                 have_awaiter = true;
                 last_awaiter = awaiter.id;
             }
-            const std::string_view row[7] = {tid,   task_id,      task_name, stack,
-                                             chain, awaiter_name, awaiter_id};
-            append_row(out, row);
+            const std::string_view cells[7] = {tid,   task_id,      task_name, stack,
+                                               chain, awaiter_name, awaiter_id};
+            append_row(out, cells);
+        }
+        if (a == task.awaited_by.size()) {
+            ++t;
+            a = 0;
         }
     }
 }
@@ -152,7 +195,7 @@ void render_ps(const Snapshot& snapshot, const OutputSink& sink) {
         header.push_back('\n');
         sink(header);
     }
-    const std::vector<Block> blocks = plan_blocks(snapshot);
+    const std::vector<Block> blocks = plan_blocks(snapshot, functions);
     render::make_blocks_in_order(
         blocks.size(),
         [&](std::size_t i, std::string& out) { append_rows(out, blocks[i], functions, index); },

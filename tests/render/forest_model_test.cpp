@@ -241,8 +241,9 @@ TEST(ForestModel, RandomSnapshotsTabulateAsToolsPyWould) {
     }
 }
 
-// Threads of thousands of tasks: the table is made in blocks of up to 4,096 tasks of one thread,
-// on two threads, each block starting at its own await edge; empty and one-task threads between.
+// Threads of thousands of tasks, and a task awaited 12,000 times: the table is made in blocks of
+// about 1 MiB of rows of one thread, on two threads, each block starting at its own row and await
+// edge (inside that task's rows too); empty and one-task threads between.
 Snapshot big_snapshot(std::mt19937& rng) {
     Dice dice{rng};
     auto pick = [&dice](std::size_t n) { return dice.pick(n); };
@@ -261,6 +262,8 @@ Snapshot big_snapshot(std::mt19937& rng) {
             }
         }
     }
+    b.thread(200).task(0x50, "shared", stack());
+    for (std::size_t a = 0; a < 12000; ++a) b.awaited_by(0x100 + 0x10 * pick(ids), stack());
     return b.build();
 }
 
