@@ -82,6 +82,12 @@ Result<Target> open_target(pid_t pid, RemoteMemory& memory) {
     auto maps = read::read_proc_maps(pid);
     if (!maps) return std::move(maps).error();
     if (maps->empty()) {
+        // A process that calls exec while its maps are read shows the address space it left,
+        // already torn down; read again before taking it for gone.
+        maps = read::read_proc_maps(pid);
+        if (!maps) return std::move(maps).error();
+    }
+    if (maps->empty()) {
         switch (why_no_mappings(pid)) {
             case NoMappings::KernelThread:
                 return Error{
