@@ -42,7 +42,7 @@ class FunctionNames {
         for (const Frame& frame : frames) {
             if (!first) out.append(kArrow);
             first = false;
-            out.append(frame.code < escaped_.size() ? escaped_[frame.code] : unknown_);
+            out.append(name(frame));
         }
         last = &frames;
     }
@@ -51,13 +51,16 @@ class FunctionNames {
     std::size_t chain_bytes(const std::vector<Frame>& frames) const {
         std::size_t bytes = 0;
         for (const Frame& frame : frames) {
-            bytes += kArrow.size() +
-                     (frame.code < escaped_.size() ? escaped_[frame.code] : unknown_).size();
+            bytes += kArrow.size() + name(frame).size();
         }
         return bytes;
     }
 
   private:
+    const std::string& name(const Frame& frame) const {
+        return frame.code < escaped_.size() ? escaped_[frame.code] : unknown_;
+    }
+
     std::vector<std::string> escaped_;
     std::string unknown_;
 };
