@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/exit_status.hpp"
+#include "cli/malloc_tuning.hpp"
 #include "cli/options.hpp"
 #include "cli/snapshot_reader.hpp"
 #include "cli/test_hooks.hpp"
@@ -11,6 +12,7 @@
 #include "cli/watch_loop.hpp"
 
 int main(int argc, char** argv) {
+    aps::keep_freed_memory_for_reuse();
     aps::Options options;
     if (int stop = aps::parse_options(argc, argv, options); stop >= 0) return stop;
     if (options.command == aps::Command::Watch) return aps::run_watch(options);
