@@ -72,16 +72,28 @@ void ChainWorker::submit(const TaskLinks& links) {
     if (filling_.size() >= kBatch) flush_batch();
 }
 
+TornReadCheck ChainWorker::submit_check(TornReadCheck check) {
+    checks_.push_back(std::move(check));
+    TornReadCheck next;
+    if (!spare_checks_.empty()) {
+        next = std::move(spare_checks_.back());
+        spare_checks_.pop_back();
+    }
+    return next;
+}
+
 void ChainWorker::flush_batch() {
-    if (filling_.empty()) return;
+    if (filling_.empty() && checks_.empty()) return;
     {
         std::unique_lock lock(mutex_);
+        // A check counts as a batch of tasks: re-reading them is about as much work.
         work_done_.wait(lock, [&] { return submitted_ - finished_ < kMaxPending * kBatch; });
-        submitted_ += filling_.size();
-        queue_.push_back(std::move(filling_));
+        submitted_ += filling_.size() + checks_.size() * kBatch;
+        queue_.push_back(Work{std::move(filling_), std::move(checks_)});
     }
     filling_ = {};
     filling_.reserve(kBatch);
+    checks_ = {};
     work_ready_.notify_one();
 }
 
@@ -112,6 +124,8 @@ void ChainWorker::Batch::clear() {
     tasks.clear();
     errors.clear();
     codes.clear();
+    checks.clear();
+    checked = {};
 }
 
 // Codes are few: finding the new ones by scanning the thread's map is cheap.
@@ -128,29 +142,34 @@ void ChainWorker::new_codes(Batch& out) {
 }
 
 void ChainWorker::run() {
-    std::vector<TaskLinks> links;
+    Work work;
     for (;;) {
         Batch out;
         {
             std::unique_lock lock(mutex_);
             work_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
             if (stopping_) return;
-            links = std::move(queue_.front());
+            work = std::move(queue_.front());
             queue_.pop_front();
             if (!spare_.empty()) {
                 out = std::move(spare_.back());
                 spare_.pop_back();
             }
         }
-        for (const TaskLinks& l : links) {
+        for (const TaskLinks& l : work.links) {
             out.append(read_task_chains(wctx_, l));
             wctx_.task_types.insert(l.type);
         }
         new_codes(out);
+        for (TornReadCheck& check : work.checks) {
+            auto r = check.verify(wctx_);  // empties the check, keeping its buffers
+            if (!r && out.checked) out.checked = std::move(r);
+            out.checks.push_back(std::move(check));
+        }
         {
             std::lock_guard lock(mutex_);
             done_.push_back(std::move(out));
-            finished_ += links.size();
+            finished_ += work.links.size() + work.checks.size() * kBatch;
         }
         work_done_.notify_one();
     }
@@ -189,7 +208,7 @@ void ChainWorker::unpack(WalkContext& ctx, Batch& batch, std::vector<Result<Task
     }
 }
 
-std::vector<Result<TaskChains>> ChainWorker::take(WalkContext& ctx, bool wait) {
+ChainWorker::Taken ChainWorker::take(WalkContext& ctx, bool wait) {
     if (wait) flush_batch();
     std::deque<Batch> ready;
     {
@@ -197,10 +216,12 @@ std::vector<Result<TaskChains>> ChainWorker::take(WalkContext& ctx, bool wait) {
         if (wait) work_done_.wait(lock, [&] { return finished_ == submitted_; });
         ready.swap(done_);
     }
-    std::vector<Result<TaskChains>> out;
+    Taken out;
     if (ready.empty()) return out;
     for (Batch& batch : ready) {
-        unpack(ctx, batch, out);
+        unpack(ctx, batch, out.chains);
+        if (!batch.checked && out.checks) out.checks = std::move(batch.checked);
+        for (TornReadCheck& check : batch.checks) spare_checks_.push_back(std::move(check));
         batch.clear();
     }
     std::lock_guard lock(mutex_);

@@ -1,6 +1,7 @@
 // The walk's second thread: reads the coroutine stacks and awaited-by sets of listed tasks
-// through a memory reader of its own, while the walk's thread follows the task list, reads the
-// names and re-checks them. Also the unit of that work, which the one-thread walk shares.
+// through a memory reader of its own, and re-checks every other batch of names, while the walk's
+// thread follows the task list, reads the names and re-checks the rest. Also the unit of that
+// work, which the one-thread walk shares.
 #pragma once
 
 #include <condition_variable>
@@ -14,6 +15,7 @@
 #include "aps/error.hpp"
 #include "aps/memory.hpp"
 #include "aps/snapshot.hpp"
+#include "model/torn_read_check.hpp"
 #include "model/walk_context.hpp"
 
 namespace aps::model {
@@ -52,11 +54,22 @@ class ChainWorker {
     // Queues one task; tasks are read in the order they are submitted.
     void submit(const TaskLinks& links);
 
-    // The chains of the tasks read since the last take, in submission order, their frames' code
-    // indices moved into ctx.snapshot.codes (and the codes into ctx.codes). With wait, first
-    // waits until every submitted task is read. Taking often keeps what the worker allocates
-    // bounded: its buffers go back to it, and the chains are allocated on the caller's thread.
-    std::vector<Result<TaskChains>> take(WalkContext& ctx, bool wait);
+    // Queues the torn-read check of tasks already read, to be verified after the tasks queued
+    // so far; returns an empty check for the caller to record the next tasks in. The walk's
+    // thread has the more work per task: it hands over every other check to even it out.
+    TornReadCheck submit_check(TornReadCheck check);
+
+    struct Taken {
+        // The chains of the tasks read since the last take, in submission order.
+        std::vector<Result<TaskChains>> chains;
+        // The first failure of the checks verified since the last take (a torn read).
+        Result<void> checks;
+    };
+    // What was read since the last take, its frames' code indices moved into ctx.snapshot.codes
+    // (and the codes into ctx.codes). With wait, first waits until every submitted task and
+    // check is done. Taking often keeps what the worker allocates bounded: its buffers go back
+    // to it, and the chains are allocated on the caller's thread.
+    Taken take(WalkContext& ctx, bool wait);
 
   private:
     // What the thread read for one batch, flat: no allocation per task on its side.
@@ -78,7 +91,9 @@ class ChainWorker {
         std::vector<AwaiterAt> awaiters;
         std::vector<TaskAt> tasks;
         std::vector<Error> errors;
-        std::vector<NewCode> codes;  // in index order
+        std::vector<NewCode> codes;         // in index order
+        std::vector<TornReadCheck> checks;  // verified after the tasks, then emptied
+        Result<void> checked;               // the first check that failed
         void append(Result<TaskChains> chains);
         void clear();
     };
@@ -95,12 +110,20 @@ class ChainWorker {
     std::size_t codes_sent_ = 0;      // the thread's codes already put in a batch
     std::vector<uint32_t> code_map_;  // worker code index -> index in the walk's snapshot
 
-    std::vector<TaskLinks> filling_;  // the submitter's batch, not yet visible to the thread
+    // A batch of work: tasks whose chains to read, then checks to verify.
+    struct Work {
+        std::vector<TaskLinks> links;
+        std::vector<TornReadCheck> checks;
+    };
+
+    std::vector<TaskLinks> filling_;     // the submitter's batch, not yet visible to the thread
+    std::vector<TornReadCheck> checks_;  // checks to go with it
+    std::vector<TornReadCheck> spare_checks_;  // verified checks, empty, for submit_check
 
     std::mutex mutex_;  // guards everything below
     std::condition_variable work_ready_;
     std::condition_variable work_done_;
-    std::deque<std::vector<TaskLinks>> queue_;
+    std::deque<Work> queue_;
     std::deque<Batch> done_;
     std::vector<Batch> spare_;  // taken batches, emptied, for the thread to fill again
     std::size_t submitted_ = 0;

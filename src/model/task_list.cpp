@@ -150,7 +150,9 @@ struct Deferred {
 // dropped (counted in `skips`) when it has left the list.
 Result<void> finish_deferred(WalkContext& ctx, ChainWorker& worker, std::vector<Task>& tasks,
                              Deferred& deferred, uint64_t& skips) {
-    deferred.fill(tasks, worker.take(ctx, /*wait=*/true));
+    ChainWorker::Taken taken = worker.take(ctx, /*wait=*/true);
+    if (!taken.checks) return std::move(taken.checks).error();
+    deferred.fill(tasks, std::move(taken.chains));
     std::vector<std::size_t> dropped;
     for (auto& [i, error] : deferred.failed) {
         Task& task = tasks[i];
@@ -204,6 +206,7 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
     // the point, and the worker would read later).
     ChainWorker* worker = per_check > 1 ? ctx.worker : nullptr;
     Deferred deferred;
+    uint64_t checks = 0;  // checks made while the worker was reading chains
     for (uint64_t cur = *first; cur != head_addr;) {
         // A task that left the list after its predecessor was read (freed: its link NULL, its
         // name cleared, its memory reused), or was renamed while read, is not a torn snapshot
@@ -269,10 +272,17 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
         tasks.push_back(std::move(*task));
         // Taking what the worker has read as it goes keeps its memory small (see take).
         if (defer && (tasks.size() - deferred.from) % kTakeEvery == 0) {
-            deferred.fill(tasks, worker->take(ctx, /*wait=*/false));
+            ChainWorker::Taken taken = worker->take(ctx, /*wait=*/false);
+            if (!taken.checks) return std::move(taken.checks).error();
+            deferred.fill(tasks, std::move(taken.chains));
         }
         if (log.pending() >= per_check) {
-            if (auto r = log.verify(ctx); !r) return std::move(r).error();
+            // While the worker reads chains, every other check is verified there.
+            if (defer && ++checks % 2 == 0) {
+                log = worker->submit_check(std::move(log));
+            } else if (auto r = log.verify(ctx); !r) {
+                return std::move(r).error();
+            }
         }
         prev = cur;
         prev_name = obj->ptr(t.task_name);
