@@ -11,15 +11,6 @@
 #include "model/remote_object.hpp"
 
 namespace aps::model {
-namespace {
-
-constexpr std::size_t kBatch = 256;
-// Batches handed over and not yet read: the walk's thread waits rather than queue more when the
-// worker falls behind, so what waits for it stays small.
-constexpr std::size_t kMaxPending = 8;
-
-}  // namespace
-
 Result<TaskChains> read_task_chains(WalkContext& ctx, const TaskLinks& links) {
     TaskChains out;
     if (links.coro != 0) {
@@ -86,7 +77,6 @@ void ChainWorker::flush_batch() {
     if (filling_.empty() && checks_.empty()) return;
     {
         std::unique_lock lock(mutex_);
-        // A check counts as a batch of tasks: re-reading them is about as much work.
         work_done_.wait(lock, [&] { return submitted_ - finished_ < kMaxPending * kBatch; });
         submitted_ += filling_.size() + checks_.size() * kBatch;
         queue_.push_back(Work{std::move(filling_), std::move(checks_)});
@@ -169,7 +159,8 @@ void ChainWorker::run() {
         {
             std::lock_guard lock(mutex_);
             done_.push_back(std::move(out));
-            finished_ += work.links.size() + work.checks.size() * kBatch;
+            finished_.fetch_add(work.links.size() + work.checks.size() * kBatch,
+                                std::memory_order_relaxed);
         }
         work_done_.notify_one();
     }

@@ -1,9 +1,10 @@
 // The walk's second thread: reads the coroutine stacks and awaited-by sets of listed tasks
-// through a memory reader of its own, and re-checks every other batch of names, while the walk's
-// thread follows the task list, reads the names and re-checks the rest. Also the unit of that
-// work, which the one-thread walk shares.
+// through a memory reader of its own, and re-checks the batches of names it has room for, while
+// the walk's thread follows the task list, reads the names and re-checks the rest. Also the unit
+// of that work, which the one-thread walk shares.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -54,9 +55,14 @@ class ChainWorker {
     // Queues one task; tasks are read in the order they are submitted.
     void submit(const TaskLinks& links);
 
+    // Whether the thread has little queued: then it can take a check (below) without holding up
+    // the walk's thread, which has the more work per task.
+    bool has_room() const {
+        return filling_.size() + submitted_ - finished_.load(std::memory_order_relaxed) <= kRoom;
+    }
+
     // Queues the torn-read check of tasks already read, to be verified after the tasks queued
-    // so far; returns an empty check for the caller to record the next tasks in. The walk's
-    // thread has the more work per task: it hands over every other check to even it out.
+    // so far; returns an empty check for the caller to record the next tasks in.
     TornReadCheck submit_check(TornReadCheck check);
 
     struct Taken {
@@ -116,6 +122,12 @@ class ChainWorker {
         std::vector<TornReadCheck> checks;
     };
 
+    static constexpr std::size_t kBatch = 256;
+    // Tasks handed over and not yet read (a check counts as a batch): past kMaxPending batches the
+    // walk's thread waits rather than queue more, so what waits for the worker stays small.
+    static constexpr std::size_t kMaxPending = 8;
+    static constexpr std::size_t kRoom = 4 * kBatch;
+
     std::vector<TaskLinks> filling_;     // the submitter's batch, not yet visible to the thread
     std::vector<TornReadCheck> checks_;  // checks to go with it
     std::vector<TornReadCheck> spare_checks_;  // verified checks, empty, for submit_check
@@ -125,9 +137,9 @@ class ChainWorker {
     std::condition_variable work_done_;
     std::deque<Work> queue_;
     std::deque<Batch> done_;
-    std::vector<Batch> spare_;  // taken batches, emptied, for the thread to fill again
-    std::size_t submitted_ = 0;
-    std::size_t finished_ = 0;
+    std::vector<Batch> spare_;              // taken batches, emptied, for the thread to fill again
+    std::size_t submitted_ = 0;             // written by the walk's thread only
+    std::atomic<std::size_t> finished_{0};  // written by the worker only
     bool stopping_ = false;
 
     std::thread thread_;

@@ -206,7 +206,6 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
     // the point, and the worker would read later).
     ChainWorker* worker = per_check > 1 ? ctx.worker : nullptr;
     Deferred deferred;
-    uint64_t checks = 0;  // checks made while the worker was reading chains
     for (uint64_t cur = *first; cur != head_addr;) {
         // A task that left the list after its predecessor was read (freed: its link NULL, its
         // name cleared, its memory reused), or was renamed while read, is not a torn snapshot
@@ -277,8 +276,8 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
             deferred.fill(tasks, std::move(taken.chains));
         }
         if (log.pending() >= per_check) {
-            // While the worker reads chains, every other check is verified there.
-            if (defer && ++checks % 2 == 0) {
+            // While the worker reads chains, it verifies the checks it has room for.
+            if (defer && worker->has_room()) {
                 log = worker->submit_check(std::move(log));
             } else if (auto r = log.verify(ctx); !r) {
                 return std::move(r).error();
