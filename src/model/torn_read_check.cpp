@@ -19,13 +19,16 @@ void TornReadCheck::record(uint64_t addr, std::span<const std::byte> bytes) {
         Range& last = ranges_.back();  // merge with an overlapping or adjacent range
         if (addr <= last.addr + last.size && addr + bytes.size() >= last.addr &&
             last.offset + last.size == bytes_.size()) {
-            uint64_t lo = std::min(addr, last.addr);
-            uint64_t hi = std::max(addr + bytes.size(), last.addr + last.size);
-            std::vector<std::byte> merged(hi - lo);
-            std::memcpy(merged.data() + (last.addr - lo), bytes_.data() + last.offset, last.size);
-            std::memcpy(merged.data() + (addr - lo), bytes.data(), bytes.size());
-            bytes_.resize(last.offset);
-            bytes_.insert(bytes_.end(), merged.begin(), merged.end());
+            // The last range's bytes end bytes_: widen them in place (a name's header, then its
+            // characters, extend to the right; nothing needs a buffer of its own).
+            const uint64_t lo = std::min(addr, last.addr);
+            const uint64_t hi = std::max(addr + bytes.size(), last.addr + last.size);
+            if (lo < last.addr) {
+                bytes_.insert(bytes_.begin() + static_cast<std::ptrdiff_t>(last.offset),
+                              last.addr - lo, std::byte{0});
+            }
+            bytes_.resize(last.offset + (hi - lo));
+            std::memcpy(bytes_.data() + last.offset + (addr - lo), bytes.data(), bytes.size());
             last.addr = lo;
             last.size = hi - lo;
             return;
