@@ -11,6 +11,7 @@
 #include "model/remote_object.hpp"
 
 namespace aps::model {
+
 Result<TaskChains> read_task_chains(WalkContext& ctx, const TaskLinks& links) {
     TaskChains out;
     if (links.coro != 0) {
