@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "aps/walker.hpp"
 #include "model/torn_read_check.hpp"
@@ -165,9 +166,9 @@ TEST_P(ChainWorkerWalk, GarbageAwaitedBySetFailsOnTheWorkerToo) {
 }
 
 // A name changed under the walk late in a long list, while the worker reads the chains, is caught
-// by the torn-read check as it is on one thread.
-// Checks of 256 tasks go to the worker while it has room, else the walk's thread makes them:
-// which one checks a given task depends on timing, and either way the walk fails the same.
+// by the torn-read check as it is on one thread. Checks of 256 tasks go to the worker while it
+// has room, else the walk's thread makes them: which one checks a given task depends on timing
+// (the next test covers the worker's side alone), and either way the walk fails the same.
 TEST_P(ChainWorkerWalk, NameChangedLateInALongListIsTornOnBothPaths) {
     uint64_t list = img.tasks_of(img.add_thread(1005));
     std::vector<uint64_t> tasks;

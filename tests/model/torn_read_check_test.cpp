@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "aps/snapshot.hpp"
