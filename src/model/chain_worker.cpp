@@ -11,6 +11,18 @@
 #include "model/remote_object.hpp"
 
 namespace aps::model {
+namespace {
+
+// A buffer given back for reuse, or a new one.
+template <class T>
+T reused(std::vector<T>& spare) {
+    if (spare.empty()) return T{};
+    T out = std::move(spare.back());
+    spare.pop_back();
+    return out;
+}
+
+}  // namespace
 
 Result<TaskChains> read_task_chains(WalkContext& ctx, const TaskLinks& links) {
     TaskChains out;
@@ -66,12 +78,7 @@ void ChainWorker::submit(const TaskLinks& links) {
 
 TornReadCheck ChainWorker::submit_check(TornReadCheck check) {
     checks_.push_back(std::move(check));
-    TornReadCheck next;
-    if (!spare_checks_.empty()) {
-        next = std::move(spare_checks_.back());
-        spare_checks_.pop_back();
-    }
-    return next;
+    return reused(spare_checks_);
 }
 
 void ChainWorker::flush_batch() {
@@ -142,10 +149,7 @@ void ChainWorker::run() {
             if (stopping_) return;
             work = std::move(queue_.front());
             queue_.pop_front();
-            if (!spare_.empty()) {
-                out = std::move(spare_.back());
-                spare_.pop_back();
-            }
+            out = reused(spare_);
         }
         for (const TaskLinks& l : work.links) {
             out.append(read_task_chains(wctx_, l));

@@ -132,6 +132,15 @@ struct Deferred {
     std::size_t filled = 0;
     std::vector<std::pair<std::size_t, Error>> failed;
 
+    // Takes what the worker has read (all of it, with wait) into `tasks`; fails with the first
+    // of its torn-read checks that failed.
+    Result<void> take(WalkContext& ctx, ChainWorker& worker, std::vector<Task>& tasks, bool wait) {
+        ChainWorker::Taken taken = worker.take(ctx, wait);
+        if (!taken.checks) return taken.checks;
+        fill(tasks, std::move(taken.chains));
+        return {};
+    }
+
     void fill(std::vector<Task>& tasks, std::vector<Result<TaskChains>> chains) {
         for (auto& c : chains) {
             if (filled >= tasks.size()) return;  // cannot happen: one result per submitted task
@@ -150,9 +159,7 @@ struct Deferred {
 // dropped (counted in `skips`) when it has left the list.
 Result<void> finish_deferred(WalkContext& ctx, ChainWorker& worker, std::vector<Task>& tasks,
                              Deferred& deferred, uint64_t& skips) {
-    ChainWorker::Taken taken = worker.take(ctx, /*wait=*/true);
-    if (!taken.checks) return std::move(taken.checks).error();
-    deferred.fill(tasks, std::move(taken.chains));
+    if (auto r = deferred.take(ctx, worker, tasks, /*wait=*/true); !r) return r;
     std::vector<std::size_t> dropped;
     for (auto& [i, error] : deferred.failed) {
         Task& task = tasks[i];
@@ -271,9 +278,9 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
         tasks.push_back(std::move(*task));
         // Taking what the worker has read as it goes keeps its memory small (see take).
         if (defer && (tasks.size() - deferred.from) % kTakeEvery == 0) {
-            ChainWorker::Taken taken = worker->take(ctx, /*wait=*/false);
-            if (!taken.checks) return std::move(taken.checks).error();
-            deferred.fill(tasks, std::move(taken.chains));
+            if (auto r = deferred.take(ctx, *worker, tasks, /*wait=*/false); !r) {
+                return std::move(r).error();
+            }
         }
         if (log.pending() >= per_check) {
             // While the worker reads chains, it verifies the checks it has room for.
