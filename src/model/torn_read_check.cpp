@@ -108,14 +108,8 @@ void TornReadCheck::build_runs(uint64_t task_size, uint64_t align) {
             spans.emplace_back(addr & ~(align - 1), (addr + size + align - 1) & ~(align - 1));
     };
     for (const Check& c : checks_) add(c.task, task_size);
-    const auto tasks_end = spans.end() - spans.begin();
     for (const Range& r : ranges_) add(r.addr, r.size);
-    // Tasks in list order are mostly in address order, and so are their names: sort each part
-    // only if it needs it, then merge the two.
-    const auto middle = spans.begin() + tasks_end;
-    if (!std::is_sorted(spans.begin(), middle)) std::sort(spans.begin(), middle);
-    if (!std::is_sorted(middle, spans.end())) std::sort(middle, spans.end());
-    std::inplace_merge(spans.begin(), middle, spans.end());
+    std::sort(spans.begin(), spans.end());
     runs_.clear();
     for (const auto& [lo, hi] : spans) {
         if (!runs_.empty() && lo <= runs_.back().end) {
