@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <string>
+#include <vector>
 
 #include "aps/render.hpp"
 #include "aps/snapshot.hpp"
@@ -24,6 +25,13 @@ aps::Snapshot make_snapshot(int64_t tasks) {
     thread.tid = 1000;
     const std::vector<aps::Frame> leaf = {{0, 61}, {1, 71}, {0, 63}};
     const std::vector<aps::Frame> group = {{2, 76}};
+    // Every stack gets a run of its own in s.frames, as the walker writes them.
+    const auto add_frames = [&s](const std::vector<aps::Frame>& frames) {
+        const aps::Slice slice{static_cast<uint32_t>(s.frames.size()),
+                               static_cast<uint32_t>(frames.size())};
+        s.frames.insert(s.frames.end(), frames.begin(), frames.end());
+        return slice;
+    };
     uint64_t id = 0x7f0000000000;
     int64_t made = 0;
     while (made < tasks) {
@@ -32,15 +40,16 @@ aps::Snapshot make_snapshot(int64_t tasks) {
             aps::Task t;
             t.id = id += 0x1c0;
             t.name = fmt::format("t{}......", made);
-            t.frames = leaf;
+            t.frames = add_frames(leaf);
             thread.tasks.push_back(std::move(t));
         }
         aps::Task g;
         g.id = id += 0x1c0;
         g.name = fmt::format("t{}......", made++);
-        g.frames = group;
+        g.frames = add_frames(group);
         for (std::size_t i = first; i < thread.tasks.size(); ++i) {
-            thread.tasks[i].awaited_by.push_back({g.id, group});
+            thread.tasks[i].awaited_by = aps::Slice{static_cast<uint32_t>(s.awaiters.size()), 1};
+            s.awaiters.push_back({g.id, add_frames(group)});
         }
         thread.tasks.push_back(std::move(g));
     }

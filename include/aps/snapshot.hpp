@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,27 +19,37 @@ struct Code {
 
 struct Frame {
     static constexpr int32_t kNoLine = INT32_MIN;
-    uint32_t code = 0;         // index into Snapshot::codes
-    int32_t line = kNoLine;    // kNoLine when the location table has no entry for the instruction
+    uint32_t code = 0;       // index into Snapshot::codes
+    int32_t line = kNoLine;  // kNoLine when the location table has no entry for the instruction
     bool has_line() const { return line != kNoLine; }
 };
 
+// A run of one of the snapshot's shared arrays: elements [at, at + n). Frames and awaiters live
+// in two arrays of the Snapshot rather than in vectors of their own: a million tasks are then two
+// allocations, not three million, and copying a snapshot copies no pointers.
+struct Slice {
+    uint32_t at = 0;
+    uint32_t n = 0;
+    bool empty() const { return n == 0; }
+    uint32_t size() const { return n; }
+};
+
 struct Awaiter {
-    uint64_t id = 0;             // address of the awaiting task (or future)
-    std::vector<Frame> frames;   // the awaiter's coroutine stack, innermost first; empty for a
-                                 // plain Future
+    uint64_t id = 0;  // address of the awaiting task (or future)
+    Slice frames;     // of Snapshot::frames: the awaiter's coroutine stack, innermost first;
+                      // empty for a plain Future
 };
 
 struct Task {
-    uint64_t id = 0;             // address of the task object
-    std::string name;            // at most 255 code points, as the reference cuts them
-    std::vector<Frame> frames;   // coroutine stack, innermost first
-    std::vector<Awaiter> awaited_by;
+    uint64_t id = 0;   // address of the task object
+    std::string name;  // at most 255 code points, as the reference cuts them
+    Slice frames;      // of Snapshot::frames: the coroutine stack, innermost first
+    Slice awaited_by;  // of Snapshot::awaiters
 };
 
 struct Thread {
-    uint64_t tid = 0;            // native thread id; 0 for the list of tasks of exited threads
-    std::vector<Task> tasks;     // creation order
+    uint64_t tid = 0;         // native thread id; 0 for the list of tasks of exited threads
+    std::vector<Task> tasks;  // creation order
 };
 
 struct Interpreter {
@@ -51,6 +62,23 @@ struct Snapshot {
     int minor = 0;
     std::vector<Code> codes;
     std::vector<Interpreter> interpreters;  // main interpreter first
+    std::vector<Frame> frames;              // every stack, each a Slice of this
+    std::vector<Awaiter> awaiters;          // every task's awaiters, each task's a Slice of this
+
+    std::span<const Frame> frames_of(const Task& task) const { return slice(frames, task.frames); }
+    std::span<const Frame> frames_of(const Awaiter& awaiter) const {
+        return slice(frames, awaiter.frames);
+    }
+    std::span<const Awaiter> awaiters_of(const Task& task) const {
+        return slice(awaiters, task.awaited_by);
+    }
+
+  private:
+    // The walk (and a test's builder) makes every Slice within its array.
+    template <class T>
+    static std::span<const T> slice(const std::vector<T>& all, Slice s) {
+        return std::span<const T>(all.data() + s.at, s.n);
+    }
 };
 
 }  // namespace aps

@@ -8,7 +8,6 @@
 
 #include <fmt/format.h>
 
-#include <optional>
 #include <string>
 
 #include "model/coro_chain.hpp"
@@ -19,32 +18,32 @@ namespace {
 
 constexpr uint64_t kSetEntryBytes = 16;  // setentry { PyObject* key; Py_hash_t hash; }
 
-Result<Awaiter> read_awaiter(WalkContext& ctx, uint64_t addr) {
+Result<Slice> read_awaiter(WalkContext& ctx, uint64_t addr, ChainArrays out) {
     const auto& t = ctx.aio.task_object;
     auto obj = RemoteObject::read(ctx.memory, addr, t.size, "awaiter");
     if (!obj) return std::move(obj).error();
-    return awaiter_from(ctx, addr, obj->get<uint8_t>(t.task_is_task), obj->ptr(t.task_coro));
+    return awaiter_from(ctx, addr, obj->get<uint8_t>(t.task_is_task), obj->ptr(t.task_coro), out);
 }
 
-// nullopt for a key that is a deleted-slot dummy (or otherwise not a future).
-Result<std::optional<Awaiter>> read_set_key(WalkContext& ctx, uint64_t key) {
+// Appends nothing for a key that is a deleted-slot dummy (or otherwise not a future).
+Result<void> read_set_key(WalkContext& ctx, uint64_t key, ChainArrays out) {
     auto type = type_of(ctx, key);
     if (!type) return std::move(type).error();
     if (!ctx.task_types.contains(*type)) {
         auto info = type_info(ctx, *type);
         if (!info) return std::move(info).error();
-        if (info->kind == TypeInfo::Kind::SetDummy) return std::optional<Awaiter>{};
+        if (info->kind == TypeInfo::Kind::SetDummy) return {};
         auto is_task =
             read_value<uint8_t>(ctx.memory, key + ctx.aio.task_object.task_is_task, "awaiter");
         if (!is_task) return std::move(is_task).error();
-        if (*is_task > 1) return std::optional<Awaiter>{};
+        if (*is_task > 1) return {};
     }
-    auto awaiter = read_awaiter(ctx, key);
+    auto awaiter = read_awaiter(ctx, key, out);
     if (!awaiter) return std::move(awaiter).error();
-    return std::optional<Awaiter>(std::move(*awaiter));
+    return {};
 }
 
-Result<std::vector<Awaiter>> read_set(WalkContext& ctx, uint64_t set_addr) {
+Result<Slice> read_set(WalkContext& ctx, uint64_t set_addr, ChainArrays out) {
     const auto& s = ctx.off.set_object;
     auto set = RemoteObject::read(ctx.memory, set_addr, s.size, "awaited-by set");
     if (!set) return std::move(set).error();
@@ -62,40 +61,38 @@ Result<std::vector<Awaiter>> read_set(WalkContext& ctx, uint64_t set_addr) {
     if (auto r = ctx.memory.read(table, entries); !r) {
         return reading_error(std::move(r).error(), "awaited-by set table", table);
     }
-    std::vector<Awaiter> out;
-    for (uint64_t i = 0; i < slots && out.size() < static_cast<uint64_t>(used); ++i) {
+    const std::size_t start = out.awaiters.size();
+    for (uint64_t i = 0; i < slots && out.awaiters.size() - start < static_cast<uint64_t>(used);
+         ++i) {
         uint64_t key = untag(field<uint64_t>(entries, i * kSetEntryBytes));
         if (key == 0) continue;
-        auto awaiter = read_set_key(ctx, key);
-        if (!awaiter)
-            return with_context(std::move(awaiter).error(),
-                                "awaited-by set slot " + std::to_string(i));
-        if (*awaiter) out.push_back(std::move(**awaiter));
+        if (auto r = read_set_key(ctx, key, out); !r) {
+            return with_context(std::move(r).error(), "awaited-by set slot " + std::to_string(i));
+        }
     }
-    return out;
+    return slice_from(out.awaiters, start, "awaiters");
 }
 
 }  // namespace
 
-Result<Awaiter> awaiter_from(WalkContext& ctx, uint64_t addr, uint8_t is_task, uint64_t coro) {
+Result<Slice> awaiter_from(WalkContext& ctx, uint64_t addr, uint8_t is_task, uint64_t coro,
+                           ChainArrays out) {
     Awaiter awaiter;
     awaiter.id = addr;
     if (is_task == 1 && coro != 0) {
-        auto frames = coroutine_stack(ctx, coro);
+        auto frames = coroutine_stack(ctx, coro, out.frames);
         if (!frames) return with_context(std::move(frames).error(), "awaiter " + hex(addr));
-        awaiter.frames = std::move(*frames);
+        awaiter.frames = *frames;
     }
-    return awaiter;
+    const std::size_t start = out.awaiters.size();
+    out.awaiters.push_back(awaiter);
+    return slice_from(out.awaiters, start, "awaiters");
 }
 
-Result<std::vector<Awaiter>> read_awaited_by(WalkContext& ctx, uint64_t awaited_by, bool is_set) {
-    if (awaited_by == 0) return std::vector<Awaiter>{};
-    if (is_set) return read_set(ctx, awaited_by);
-    auto awaiter = read_awaiter(ctx, awaited_by);
-    if (!awaiter) return std::move(awaiter).error();
-    std::vector<Awaiter> out;
-    out.push_back(std::move(*awaiter));
-    return out;
+Result<Slice> read_awaited_by(WalkContext& ctx, uint64_t awaited_by, bool is_set, ChainArrays out) {
+    if (awaited_by == 0) return Slice{};
+    if (is_set) return read_set(ctx, awaited_by, out);
+    return read_awaiter(ctx, awaited_by, out);
 }
 
 }  // namespace aps::model

@@ -24,24 +24,29 @@ T reused(std::vector<T>& spare) {
 
 }  // namespace
 
-Result<TaskChains> read_task_chains(WalkContext& ctx, const TaskLinks& links) {
-    TaskChains out;
-    if (links.coro != 0) {
-        auto frames = coroutine_stack(ctx, links.coro, /*remember=*/false);
-        if (!frames) return std::move(frames).error();
-        out.frames = std::move(*frames);
+Result<TaskChains> read_task_chains(WalkContext& ctx, const TaskLinks& links, ChainArrays out) {
+    const std::size_t frames_from = out.frames.size();
+    const std::size_t awaiters_from = out.awaiters.size();
+    auto chains = [&]() -> Result<TaskChains> {
+        TaskChains chains;
+        if (links.coro != 0) {
+            auto frames = coroutine_stack(ctx, links.coro, out.frames, /*remember=*/false);
+            if (!frames) return std::move(frames).error();
+            chains.frames = *frames;
+        }
+        auto awaiters = links.awaiter_known
+                            ? awaiter_from(ctx, links.awaited_by, links.awaiter_is_task,
+                                           links.awaiter_coro, out)
+                            : read_awaited_by(ctx, links.awaited_by, links.awaited_by_is_set, out);
+        if (!awaiters) return std::move(awaiters).error();
+        chains.awaited_by = *awaiters;
+        return chains;
+    }();
+    if (!chains) {
+        out.frames.resize(frames_from);
+        out.awaiters.resize(awaiters_from);
     }
-    if (links.awaiter_known) {
-        auto awaiter =
-            awaiter_from(ctx, links.awaited_by, links.awaiter_is_task, links.awaiter_coro);
-        if (!awaiter) return std::move(awaiter).error();
-        out.awaited_by.push_back(std::move(*awaiter));
-        return out;
-    }
-    auto awaiters = read_awaited_by(ctx, links.awaited_by, links.awaited_by_is_set);
-    if (!awaiters) return std::move(awaiters).error();
-    out.awaited_by = std::move(*awaiters);
-    return out;
+    return chains;
 }
 
 std::unique_ptr<ChainWorker> ChainWorker::start(const WalkContext& ctx) {
@@ -97,21 +102,11 @@ void ChainWorker::flush_batch() {
 
 void ChainWorker::Batch::append(Result<TaskChains> chains) {
     TaskAt at;
-    if (!chains) {
+    if (chains) {
+        at.chains = *chains;
+    } else {
         at.error = static_cast<int32_t>(errors.size());
         errors.push_back(std::move(chains).error());
-        tasks.push_back(at);
-        return;
-    }
-    at.frames_at = static_cast<uint32_t>(frames.size());
-    at.frames_n = static_cast<uint32_t>(chains->frames.size());
-    frames.insert(frames.end(), chains->frames.begin(), chains->frames.end());
-    at.awaiters_at = static_cast<uint32_t>(awaiters.size());
-    at.awaiters_n = static_cast<uint32_t>(chains->awaited_by.size());
-    for (const Awaiter& a : chains->awaited_by) {
-        awaiters.push_back(
-            {a.id, static_cast<uint32_t>(frames.size()), static_cast<uint32_t>(a.frames.size())});
-        frames.insert(frames.end(), a.frames.begin(), a.frames.end());
     }
     tasks.push_back(at);
 }
@@ -152,7 +147,7 @@ void ChainWorker::run() {
             out = reused(spare_);
         }
         for (const TaskLinks& l : work.links) {
-            out.append(read_task_chains(wctx_, l));
+            out.append(read_task_chains(wctx_, l, {out.frames, out.awaiters}));
             wctx_.task_types.insert(l.type);
         }
         new_codes(out);
@@ -172,8 +167,10 @@ void ChainWorker::run() {
 }
 
 // Codes the worker met first are added to the walk's table (with what they decode lines from,
-// so the walk's thread does not read them again); the order of the table means nothing.
-void ChainWorker::unpack(WalkContext& ctx, Batch& batch, std::vector<Result<TaskChains>>& out) {
+// so the walk's thread does not read them again); the order of the table means nothing. The
+// batch's arrays are appended to the snapshot's, and its slices moved along.
+Result<void> ChainWorker::unpack(WalkContext& ctx, Batch& batch,
+                                 std::vector<Result<TaskChains>>& out) {
     for (Batch::NewCode& nc : batch.codes) {
         auto it = ctx.codes.find(nc.addr);
         if (it == ctx.codes.end()) {
@@ -183,25 +180,30 @@ void ChainWorker::unpack(WalkContext& ctx, Batch& batch, std::vector<Result<Task
         }
         code_map_.push_back(it->second.index);
     }
-    auto frames_of = [&](uint32_t at, uint32_t n) {
-        std::vector<Frame> frames(batch.frames.begin() + at, batch.frames.begin() + at + n);
-        for (Frame& f : frames) f.code = code_map_[f.code];
-        return frames;
-    };
+    Snapshot& s = ctx.snapshot;
+    const uint32_t frames_at = static_cast<uint32_t>(s.frames.size());
+    const uint32_t awaiters_at = static_cast<uint32_t>(s.awaiters.size());
+    for (Frame f : batch.frames) {
+        f.code = code_map_[f.code];
+        s.frames.push_back(f);
+    }
+    for (Awaiter a : batch.awaiters) {
+        a.frames.at += frames_at;
+        s.awaiters.push_back(a);
+    }
+    if (auto r = slice_from(s.frames, 0, "frames"); !r) return std::move(r).error();
+    if (auto r = slice_from(s.awaiters, 0, "awaiters"); !r) return std::move(r).error();
     for (const Batch::TaskAt& t : batch.tasks) {
         if (t.error >= 0) {
             out.push_back(std::move(batch.errors[t.error]));
             continue;
         }
-        TaskChains chains;
-        chains.frames = frames_of(t.frames_at, t.frames_n);
-        chains.awaited_by.reserve(t.awaiters_n);
-        for (uint32_t i = 0; i < t.awaiters_n; ++i) {
-            const Batch::AwaiterAt& a = batch.awaiters[t.awaiters_at + i];
-            chains.awaited_by.push_back({a.id, frames_of(a.frames_at, a.frames_n)});
-        }
-        out.push_back(std::move(chains));
+        TaskChains chains = t.chains;
+        chains.frames.at += frames_at;
+        chains.awaited_by.at += awaiters_at;
+        out.push_back(chains);
     }
+    return {};
 }
 
 ChainWorker::Taken ChainWorker::take(WalkContext& ctx, bool wait) {
@@ -215,8 +217,8 @@ ChainWorker::Taken ChainWorker::take(WalkContext& ctx, bool wait) {
     Taken out;
     if (ready.empty()) return out;
     for (Batch& batch : ready) {
-        unpack(ctx, batch, out.chains);
-        if (!batch.checked && out.checks) out.checks = std::move(batch.checked);
+        if (auto r = unpack(ctx, batch, out.chains); !r && out.status) out.status = std::move(r);
+        if (!batch.checked && out.status) out.status = std::move(batch.checked);
         for (TornReadCheck& check : batch.checks) spare_checks_.push_back(std::move(check));
         batch.clear();
     }

@@ -16,6 +16,7 @@
 #include "aps/error.hpp"
 #include "aps/memory.hpp"
 #include "aps/snapshot.hpp"
+#include "model/coro_chain.hpp"
 #include "model/torn_read_check.hpp"
 #include "model/walk_context.hpp"
 
@@ -35,13 +36,15 @@ struct TaskLinks {
     uint64_t awaiter_coro = 0;
 };
 
+// Where the chains of one task are, in the arrays they were read into.
 struct TaskChains {
-    std::vector<Frame> frames;  // innermost first
-    std::vector<Awaiter> awaited_by;
+    Slice frames;  // innermost first
+    Slice awaited_by;
 };
 
-// The coroutine stack and awaiters of one task, read through ctx.
-Result<TaskChains> read_task_chains(WalkContext& ctx, const TaskLinks& links);
+// Appends the coroutine stack and awaiters of one task, read through ctx, to `out`; on failure
+// `out` is left as it was.
+Result<TaskChains> read_task_chains(WalkContext& ctx, const TaskLinks& links, ChainArrays out);
 
 class ChainWorker {
   public:
@@ -66,27 +69,25 @@ class ChainWorker {
     TornReadCheck submit_check(TornReadCheck check);
 
     struct Taken {
-        // The chains of the tasks read since the last take, in submission order.
+        // The chains of the tasks read since the last take, in submission order: slices of
+        // ctx.snapshot's arrays.
         std::vector<Result<TaskChains>> chains;
-        // The first failure of the checks verified since the last take (a torn read).
-        Result<void> checks;
+        // The first failure of the checks verified since the last take (a torn read), or of the
+        // snapshot's arrays outgrowing a Slice.
+        Result<void> status;
     };
-    // What was read since the last take, its frames' code indices moved into ctx.snapshot.codes
-    // (and the codes into ctx.codes). With wait, first waits until every submitted task and
-    // check is done. Taking often keeps what the worker allocates bounded: its buffers go back
-    // to it, and the chains are allocated on the caller's thread.
+    // What was read since the last take, appended to ctx.snapshot's frames and awaiters, its
+    // frames' code indices moved into ctx.snapshot.codes (and the codes into ctx.codes). With
+    // wait, first waits until every submitted task and check is done. Taking often keeps what the
+    // worker holds bounded: its buffers go back to it.
     Taken take(WalkContext& ctx, bool wait);
 
   private:
-    // What the thread read for one batch, flat: no allocation per task on its side.
+    // What the thread read for one batch, in arrays like the snapshot's: no allocation per task.
     struct Batch {
         struct TaskAt {
-            uint32_t frames_at = 0, frames_n = 0, awaiters_at = 0, awaiters_n = 0;
+            TaskChains chains;   // slices of the arrays below
             int32_t error = -1;  // into errors, or -1
-        };
-        struct AwaiterAt {
-            uint64_t id = 0;
-            uint32_t frames_at = 0, frames_n = 0;
         };
         struct NewCode {  // a code the thread met first in this batch
             uint64_t addr = 0;
@@ -94,7 +95,7 @@ class ChainWorker {
             CodeInfo info;  // info.index: the thread's own index
         };
         std::vector<Frame> frames;  // the thread's code indices
-        std::vector<AwaiterAt> awaiters;
+        std::vector<Awaiter> awaiters;
         std::vector<TaskAt> tasks;
         std::vector<Error> errors;
         std::vector<NewCode> codes;         // in index order
@@ -108,7 +109,7 @@ class ChainWorker {
     void run();
     void flush_batch();  // hands the batch being filled to the thread
     void new_codes(Batch& out);
-    void unpack(WalkContext& ctx, Batch& batch, std::vector<Result<TaskChains>>& out);
+    Result<void> unpack(WalkContext& ctx, Batch& batch, std::vector<Result<TaskChains>>& out);
 
     std::unique_ptr<RemoteMemory> memory_;
     Snapshot codes_;                  // the worker's own code table (only `codes` is used)

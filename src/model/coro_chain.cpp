@@ -47,21 +47,13 @@ class TypeSet {
     std::vector<uint64_t> more_;
 };
 
-// Typical chains are a few frames deep: one allocation for the frames of a task.
-constexpr std::size_t kUsualChainDepth = 8;
-
-}  // namespace
-
-Result<std::vector<Frame>> coroutine_stack(WalkContext& ctx, uint64_t coro_addr, bool remember) {
-    if (remember) {  // a task's own chain is rarely asked for twice: skip the lookup's misses
-        if (auto it = ctx.chains.find(coro_addr); it != ctx.chains.end()) return it->second;
-    }
+// Appends the chain's frames to out, outermost first (the order they are found in).
+Result<void> walk_chain(WalkContext& ctx, uint64_t coro_addr, std::vector<Frame>& out) {
     const auto& gen = ctx.off.gen_object;
     const auto& fr = ctx.off.interpreter_frame;
     const auto& k = ctx.off.frame;
 
-    std::vector<Frame> frames;  // outermost first while walking
-    frames.reserve(kUsualChainDepth);
+    const std::size_t start = out.size();
     TypeSet chain_types;
     CycleGuard guard;
     uint64_t current = coro_addr;
@@ -84,14 +76,14 @@ Result<std::vector<Frame>> coroutine_stack(WalkContext& ctx, uint64_t coro_addr,
         // An unknown owner means the object is not what we think: stop the chain there.
         if (code == 0 || (owner != k.owned_by_thread && owner != k.owned_by_generator)) break;
 
-        if (frames.size() >= ctx.limits.max_frames_per_chain) {
+        if (out.size() - start >= ctx.limits.max_frames_per_chain) {
             return Error{Errc::CorruptData,
                          fmt::format("too many coroutine frames from {} (more than {})",
                                      hex(coro_addr), ctx.limits.max_frames_per_chain)};
         }
         auto f = frame_for(ctx, code, obj->get<uint64_t>(frame + fr.instr_ptr));
         if (!f) return with_context(std::move(f).error(), "in coroutine at " + hex(current));
-        frames.push_back(*f);
+        out.push_back(*f);
 
         if (state != k.suspended_yield_from || owner != k.owned_by_generator) break;
         uint64_t sp = obj->ptr(frame + fr.stackpointer);
@@ -113,9 +105,38 @@ Result<std::vector<Frame>> coroutine_stack(WalkContext& ctx, uint64_t coro_addr,
         if (!agen) return std::move(agen).error();
         current = *agen;
     }
-    std::reverse(frames.begin(), frames.end());
-    if (remember) ctx.chains.emplace(coro_addr, frames);
-    return frames;
+    return {};
+}
+
+}  // namespace
+
+Result<Slice> coroutine_stack(WalkContext& ctx, uint64_t coro_addr, std::vector<Frame>& out,
+                              bool remember) {
+    const std::size_t start = out.size();
+    // A task's own chain is rarely asked for twice: it skips the lookup's misses.
+    const auto known = remember ? ctx.chains.find(coro_addr) : ctx.chains.end();
+    if (known != ctx.chains.end()) {
+        const auto from = ctx.chain_frames.begin() + known->second.at;
+        out.insert(out.end(), from, from + known->second.n);
+    } else {
+        if (auto r = walk_chain(ctx, coro_addr, out); !r) {
+            out.resize(start);
+            return std::move(r).error();
+        }
+        std::reverse(out.begin() + static_cast<std::ptrdiff_t>(start), out.end());
+        if (remember) {
+            const std::size_t at = ctx.chain_frames.size();
+            ctx.chain_frames.insert(ctx.chain_frames.end(), out.begin() + start, out.end());
+            if (auto cached = slice_from(ctx.chain_frames, at, "frames")) {
+                ctx.chains.emplace(coro_addr, *cached);
+            } else {
+                ctx.chain_frames.resize(at);  // not remembered: read again when asked again
+            }
+        }
+    }
+    auto slice = slice_from(out, start, "frames");
+    if (!slice) out.resize(start);
+    return slice;
 }
 
 }  // namespace aps::model

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "aps/error.hpp"
@@ -11,11 +12,28 @@
 
 namespace aps::model {
 
-// Frames of the chain starting at the coroutine at coro_addr, innermost first. Iterative,
-// bounded by limits.max_frames_per_chain and cycle-checked. Results are looked up in, and with
-// `remember` stored in, the per-walk cache: awaiters' chains are asked for again (by each task they
-// await and by their own task), a task's own chain usually is not.
-Result<std::vector<Frame>> coroutine_stack(WalkContext& ctx, uint64_t coro_addr,
-                                           bool remember = true);
+// Where chains are read into: the snapshot's arrays, or a chain worker's batch.
+struct ChainArrays {
+    std::vector<Frame>& frames;
+    std::vector<Awaiter>& awaiters;  // their frames are slices of `frames`
+};
+
+// Appends to `out` the frames of the chain starting at the coroutine at coro_addr, innermost
+// first, and returns where they are. Iterative, bounded by limits.max_frames_per_chain and
+// cycle-checked; on failure `out` is left as it was. Results are looked up in, and with `remember`
+// stored in, the per-walk cache: awaiters' chains are asked for again (by each task they await
+// and by their own task), a task's own chain usually is not.
+Result<Slice> coroutine_stack(WalkContext& ctx, uint64_t coro_addr, std::vector<Frame>& out,
+                              bool remember = true);
+
+// The slice [start, end) of `out`, or an error when `out` has outgrown what a Slice can address
+// (only a garbage target gets near it).
+template <class T>
+Result<Slice> slice_from(const std::vector<T>& out, std::size_t start, const char* what) {
+    if (out.size() > UINT32_MAX) {
+        return Error{Errc::CorruptData, std::string("more than 2^32 ") + what + " in one walk"};
+    }
+    return Slice{static_cast<uint32_t>(start), static_cast<uint32_t>(out.size() - start)};
+}
 
 }  // namespace aps::model

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <span>
 #include <string_view>
 #include <utility>
 
@@ -36,8 +37,8 @@ std::vector<uint32_t> match_codes(const Snapshot& prev, const Snapshot& next) {
     return out;
 }
 
-bool same_frames(const std::vector<Frame>& before, std::size_t before_codes,
-                 const std::vector<Frame>& now, const std::vector<uint32_t>& code_map) {
+bool same_frames(std::span<const Frame> before, std::size_t before_codes,
+                 std::span<const Frame> now, const std::vector<uint32_t>& code_map) {
     if (before.size() != now.size()) return false;
     for (std::size_t i = 0; i < now.size(); ++i) {
         if (before[i].line != now[i].line) return false;
@@ -73,7 +74,8 @@ void ParkTracker::update(Snapshot snapshot, Clock::time_point now) {
         if (it != positions_.end()) {
             const Task& before = *it->second.task;
             if (before.name == task.name &&
-                same_frames(before.frames, snapshot_.codes.size(), task.frames, code_map)) {
+                same_frames(snapshot_.frames_of(before), snapshot_.codes.size(),
+                            snapshot.frames_of(task), code_map)) {
                 pos.since = it->second.since;
                 pos.before_first_sample = it->second.before_first_sample;
             }

@@ -66,10 +66,11 @@ Result<Task> read_task(WalkContext& ctx, const RemoteObject& obj, TornReadCheck&
     log.end_task(obj.address(), obj.ptr(t.task_name),
                  obj.get<uint64_t>(t.task_node + ctx.off.llist_node.next) != 0);
     if (with_chains) {
-        auto chains = read_task_chains(ctx, links_of(ctx, obj));
+        auto chains =
+            read_task_chains(ctx, links_of(ctx, obj), {ctx.snapshot.frames, ctx.snapshot.awaiters});
         if (!chains) return std::move(chains).error();
-        task.frames = std::move(chains->frames);
-        task.awaited_by = std::move(chains->awaited_by);
+        task.frames = chains->frames;
+        task.awaited_by = chains->awaited_by;
     }
     return task;
 }
@@ -113,9 +114,10 @@ Result<std::optional<TaskChains>> chains_again(WalkContext& ctx, const Task& tas
     Result<std::optional<TaskChains>> out = std::optional<TaskChains>{};
     auto name = read_task_name(fresh_ctx, obj->ptr(t.task_name));
     if (name && *name == task.name) {
-        auto chains = read_task_chains(fresh_ctx, links_of(ctx, *obj));
+        auto chains = read_task_chains(fresh_ctx, links_of(ctx, *obj),
+                                       {ctx.snapshot.frames, ctx.snapshot.awaiters});
         if (chains) {
-            out = std::optional<TaskChains>(std::move(*chains));
+            out = std::optional<TaskChains>(*chains);
         } else {
             out = std::move(chains).error();
         }
@@ -136,7 +138,7 @@ struct Deferred {
     // of its torn-read checks that failed.
     Result<void> take(WalkContext& ctx, ChainWorker& worker, std::vector<Task>& tasks, bool wait) {
         ChainWorker::Taken taken = worker.take(ctx, wait);
-        if (!taken.checks) return taken.checks;
+        if (!taken.status) return taken.status;
         fill(tasks, std::move(taken.chains));
         return {};
     }
@@ -145,8 +147,8 @@ struct Deferred {
         for (auto& c : chains) {
             if (filled >= tasks.size()) return;  // cannot happen: one result per submitted task
             if (c) {
-                tasks[filled].frames = std::move(c->frames);
-                tasks[filled].awaited_by = std::move(c->awaited_by);
+                tasks[filled].frames = c->frames;
+                tasks[filled].awaited_by = c->awaited_by;
             } else {
                 failed.emplace_back(filled, std::move(c).error());
             }
@@ -172,8 +174,8 @@ Result<void> finish_deferred(WalkContext& ctx, ChainWorker& worker, std::vector<
             dropped.push_back(i);
             continue;
         }
-        task.frames = std::move((*again)->frames);
-        task.awaited_by = std::move((*again)->awaited_by);
+        task.frames = (*again)->frames;
+        task.awaited_by = (*again)->awaited_by;
     }
     if (!dropped.empty()) {
         std::size_t kept = dropped.front(), next = 0;

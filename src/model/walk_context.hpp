@@ -44,10 +44,11 @@ struct WalkContext {
     const WalkLimits& limits;
     Snapshot& snapshot;
 
-    std::unordered_map<uint64_t, TypeInfo> types;             // type address → info
-    std::unordered_map<uint64_t, CodeInfo> codes;             // code address → info
-    std::unordered_map<uint64_t, std::vector<Frame>> chains;  // coroutine address → frames
-    std::unordered_set<uint64_t> task_types;                  // types of listed tasks
+    std::unordered_map<uint64_t, TypeInfo> types;  // type address → info
+    std::unordered_map<uint64_t, CodeInfo> codes;  // code address → info
+    std::unordered_map<uint64_t, Slice> chains;    // coroutine address → its frames
+    std::vector<Frame> chain_frames;               // ... in chain_frames
+    std::unordered_set<uint64_t> task_types;       // types of listed tasks
     ChainWorker* worker = nullptr;  // the walk's second thread, if it has one (not owned)
 };
 

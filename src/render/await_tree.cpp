@@ -1,6 +1,8 @@
 // Building the pstree forest (tools.py `_build_tree`, `_roots`).
 #include "render/await_tree.hpp"
 
+#include <span>
+
 #include "render/frame_text.hpp"
 
 namespace aps::render {
@@ -44,7 +46,8 @@ AwaitForest build_await_forest(const Snapshot& snapshot, const TaskIndex& index)
         // below it is printed.
         if (parent == TaskIndex::kUnknown) return;
         uint32_t cur = parent;
-        for (auto it = awaiter.frames.rbegin(); it != awaiter.frames.rend(); ++it) {
+        const std::span<const Frame> frames = snapshot.frames_of(awaiter);
+        for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
             const uint32_t label = f.labels.label_of(*it);
             const uint64_t key = pair_key(cur, label);
             if (key != last_key) {

@@ -1,6 +1,7 @@
 // `pstree --format dot`: the await graph for Graphviz. Nodes are tasks (name, coroutine, current
 // frame; the whole stack as tooltip), edges go from the awaiting task to the task it awaits,
 // cycles are red.
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -137,12 +138,13 @@ class DotWriter {
             render::append_py_hex(text, id);
             text.append("\\n(not a task)\", style=\"dashed\"");
         } else {
+            const std::span<const Frame> frames = snapshot_.frames_of(*task);
             append_dot_text(text, task->name, kLabelCodePoints);
-            frames_label(text, task->frames);
+            frames_label(text, frames);
             text.append("\", tooltip=\"");
             append_dot_text(text, task->name, kTooltipCodePoints);
             std::size_t shown = 0;
-            for (auto f = task->frames.rbegin(); f != task->frames.rend(); ++f) {
+            for (auto f = frames.rbegin(); f != frames.rend(); ++f) {
                 text.append("\\n");
                 if (++shown > kTooltipFrames) {
                     text.append("\u2026");
@@ -159,7 +161,7 @@ class DotWriter {
 
     // Below the name: the task's own coroutine (outermost frame) and, when it is elsewhere, the
     // current (innermost) frame, with a count of the frames between; files by base name.
-    void frames_label(std::string& text, const std::vector<Frame>& frames) {
+    void frames_label(std::string& text, std::span<const Frame> frames) {
         if (frames.empty()) return;
         short_frame(text, frames.back());
         if (frames.size() > 2) {

@@ -58,10 +58,10 @@ void JsonParts::task(std::string& out, const Interpreter& interp, const Thread& 
     out.append(",\"thread_id\":");
     append_json_uint(out, thread.tid);
     out.append(",\"frames\":");
-    frames(out, task.frames);
+    frames(out, snapshot_.frames_of(task));
     out.append(",\"awaited_by\":[");
     bool first = true;
-    for (const Awaiter& awaiter : task.awaited_by) {
+    for (const Awaiter& awaiter : snapshot_.awaiters_of(task)) {
         if (!first) out.push_back(',');
         first = false;
         out.append("{\"id\":");
@@ -75,7 +75,7 @@ void JsonParts::task(std::string& out, const Interpreter& interp, const Thread& 
             out.append("null");
         }
         out.append(",\"frames\":");
-        frames(out, awaiter.frames);
+        frames(out, snapshot_.frames_of(awaiter));
         out.push_back('}');
     }
     out.push_back(']');
@@ -92,7 +92,7 @@ void JsonParts::cycle(std::string& out, const Cycle& cycle) {
     out.push_back(']');
 }
 
-void JsonParts::frames(std::string& out, const std::vector<Frame>& frames) {
+void JsonParts::frames(std::string& out, std::span<const Frame> frames) {
     out.push_back('[');
     bool first = true;
     for (const Frame& frame : frames) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,7 +32,7 @@ class JsonParts {
     static void cycle(std::string& out, const Cycle& cycle);
 
   private:
-    void frames(std::string& out, const std::vector<Frame>& frames);
+    void frames(std::string& out, std::span<const Frame> frames);
 
     const Snapshot& snapshot_;
     const TaskIndex& index_;

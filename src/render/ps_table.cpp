@@ -1,6 +1,7 @@
 // `ps`: the task table, one row per (task, awaiter), as tools.py `build_task_table` and
 // `display_awaited_by_tasks_table` print it, with every name escaped.
 #include <algorithm>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,13 +29,15 @@ class FunctionNames {
             escaped_.push_back(render::escape_text(code.function));
     }
 
-    // `out` = the chain of `frames`, left as it is when it already holds the chain of `*last`
+    // `out` = the chain of `frames`, left as it is when it already holds the chain of `last`
     // (rows in a row often share a stack: the leaves of one gather, one awaiter's children).
-    void set_chain(std::string& out, const std::vector<Frame>& frames,
-                   const std::vector<Frame>*& last) const {
+    // `out` and `last` start empty: the empty chain is that of no frames.
+    void set_chain(std::string& out, std::span<const Frame> frames,
+                   std::span<const Frame>& last) const {
         const auto same_code = [](const Frame& a, const Frame& b) { return a.code == b.code; };
-        if (last != nullptr &&
-            std::equal(frames.begin(), frames.end(), last->begin(), last->end(), same_code)) {
+        // Equal Slices are the same frames; other stacks may still be the same code.
+        if ((frames.data() == last.data() && frames.size() == last.size()) ||
+            std::equal(frames.begin(), frames.end(), last.begin(), last.end(), same_code)) {
             return;
         }
         out.clear();
@@ -44,11 +47,11 @@ class FunctionNames {
             first = false;
             out.append(name(frame));
         }
-        last = &frames;
+        last = frames;
     }
 
     // The bytes set_chain writes for `frames`.
-    std::size_t chain_bytes(const std::vector<Frame>& frames) const {
+    std::size_t chain_bytes(std::span<const Frame> frames) const {
         std::size_t bytes = 0;
         for (const Frame& frame : frames) {
             bytes += kArrow.size() + name(frame).size();
@@ -91,8 +94,9 @@ std::vector<Block> plan_blocks(const Snapshot& snapshot, const FunctionNames& fu
             for (std::size_t t = 0; t < thread.tasks.size(); ++t) {
                 const Task& task = thread.tasks[t];
                 const std::size_t task_bytes =
-                    kRowBytes + task.name.size() + functions.chain_bytes(task.frames);
-                const std::size_t rows = std::max<std::size_t>(task.awaited_by.size(), 1);
+                    kRowBytes + task.name.size() + functions.chain_bytes(snapshot.frames_of(task));
+                const std::span<const Awaiter> awaiters = snapshot.awaiters_of(task);
+                const std::size_t rows = std::max<std::size_t>(awaiters.size(), 1);
                 for (std::size_t a = 0; a < rows; ++a) {
                     if (block.rows > 0 && bytes >= kBlockBytes) {
                         blocks.push_back(block);
@@ -100,8 +104,8 @@ std::vector<Block> plan_blocks(const Snapshot& snapshot, const FunctionNames& fu
                         bytes = 0;
                     }
                     bytes += task_bytes;
-                    if (!task.awaited_by.empty()) {
-                        bytes += functions.chain_bytes(task.awaited_by[a].frames);
+                    if (!awaiters.empty()) {
+                        bytes += functions.chain_bytes(snapshot.frames_of(awaiters[a]));
                         ++edge;
                     }
                     ++block.rows;
@@ -125,9 +129,10 @@ void append_row(std::string& out, const std::string_view (&cells)[7]) {
 void append_rows(std::string& out, const Block& block, const FunctionNames& functions,
                  const render::TaskIndex& index) {
     std::string tid, task_id, task_name, stack, chain, awaiter_name, awaiter_id;
-    const Task* cells_of = nullptr;                // whose id, name and stack the cells hold
-    const std::vector<Frame>* stack_of = nullptr;  // whose frames `stack` and `chain` hold
-    const std::vector<Frame>* chain_of = nullptr;
+    const Snapshot& snapshot = index.snapshot();
+    const Task* cells_of = nullptr;   // whose id, name and stack the cells hold
+    std::span<const Frame> stack_of;  // whose frames `stack` and `chain` hold
+    std::span<const Frame> chain_of;
     bool have_awaiter = false;  // `awaiter_name` and `awaiter_id` are those of last_awaiter
     uint64_t last_awaiter = 0;
     std::size_t t = block.task, a = block.awaiter;
@@ -140,19 +145,20 @@ void append_rows(std::string& out, const Block& block, const FunctionNames& func
             render::append_py_hex(task_id, task.id);
             task_name.clear();
             render::append_escaped(task_name, task.name);
-            functions.set_chain(stack, task.frames, stack_of);
+            functions.set_chain(stack, snapshot.frames_of(task), stack_of);
             cells_of = &task;
         }
-        if (task.awaited_by.empty()) {
+        const std::span<const Awaiter> awaiters = snapshot.awaiters_of(task);
+        if (awaiters.empty()) {
             const std::string_view cells[7] = {tid, task_id, task_name, stack, "", "", "0x0"};
             append_row(out, cells);
             ++row;
             ++t;
             continue;
         }
-        for (; a < task.awaited_by.size() && row < block.rows; ++a, ++row) {
-            const Awaiter& awaiter = task.awaited_by[a];
-            functions.set_chain(chain, awaiter.frames, chain_of);
+        for (; a < awaiters.size() && row < block.rows; ++a, ++row) {
+            const Awaiter& awaiter = awaiters[a];
+            functions.set_chain(chain, snapshot.frames_of(awaiter), chain_of);
             const uint32_t parent = index.awaiter(edge++);
             if (!have_awaiter || awaiter.id != last_awaiter) {
                 awaiter_name.clear();
@@ -170,7 +176,7 @@ void append_rows(std::string& out, const Block& block, const FunctionNames& func
                                                chain, awaiter_name, awaiter_id};
             append_row(out, cells);
         }
-        if (a == task.awaited_by.size()) {
+        if (a == awaiters.size()) {
             ++t;
             a = 0;
         }

@@ -1,6 +1,7 @@
 // `pstree`: the cycle report, or the forest printed as tools.py `build_async_tree` renders it
 // (iteratively, so depth is bounded only by memory), with every label escaped.
 #include <algorithm>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -71,7 +72,7 @@ class ForestPrinter {
             line_end(out);
             prefix_.append(indent);
             if (forest_.shows_own_stack(n)) {
-                const std::vector<Frame>& frames = index_.at(n).frames;
+                const std::span<const Frame> frames = index_.snapshot().frames_of(index_.at(n));
                 for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
                     label_line(out, kLastBranch, forest_.labels.label_of(*it));
                     prefix_.append(kLastIndent);

@@ -63,7 +63,7 @@ TaskIndex::TaskIndex(const Snapshot& snapshot) : snapshot_(snapshot) {
     for (const Interpreter& interp : snapshot.interpreters) {
         for (const Thread& thread : interp.threads) {
             for (const Task& task : thread.tasks) {
-                for (const Awaiter& awaiter : task.awaited_by) {
+                for (const Awaiter& awaiter : snapshot.awaiters_of(task)) {
                     ids[pending] = awaiter.id;
                     frames[pending] = awaiter.frames.size();
                     if (++pending == kBatch) lookup_batch();

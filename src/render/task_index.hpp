@@ -18,6 +18,9 @@ class TaskIndex {
 
     explicit TaskIndex(const Snapshot& snapshot);
 
+    // The indexed snapshot: it holds the tasks' frames and awaiters.
+    const Snapshot& snapshot() const { return snapshot_; }
+
     // Distinct task ids, numbered 0.. ("ordinals") in first-appearance order: the key order of
     // the reference's id2name.
     std::size_t size() const { return size_; }
@@ -68,7 +71,7 @@ class TaskIndex {
             for (const Thread& thread : interp.threads) {
                 for (const Task& task : thread.tasks) {
                     const uint32_t child = ordinal_at(position++);
-                    for (const Awaiter& awaiter : task.awaited_by) {
+                    for (const Awaiter& awaiter : snapshot_.awaiters_of(task)) {
                         f(task, child, awaiter, awaiter_[edge++]);
                     }
                 }

@@ -43,7 +43,7 @@ std::vector<CoroutineCount> count_by_coroutine(const Snapshot& snapshot) {
                 if (task.frames.empty()) {
                     ++no_frame;
                 } else {
-                    ++per_code[std::min<std::size_t>(task.frames.front().code,
+                    ++per_code[std::min<std::size_t>(snapshot.frames_of(task).front().code,
                                                      snapshot.codes.size())];
                 }
             }
@@ -78,7 +78,7 @@ std::string format_park_time(std::chrono::nanoseconds parked) {
 
 std::string current_frame_text(const Snapshot& snapshot, const Task& task, bool short_file) {
     if (task.frames.empty()) return "-";
-    const Frame& frame = task.frames.front();
+    const Frame& frame = snapshot.frames_of(task).front();
     const Code& code = code_of(snapshot, frame);
     if (!short_file) return escape_text(frame_text(code, frame));
     std::string_view file = code.file;
@@ -92,7 +92,7 @@ std::string current_frame_text(const Snapshot& snapshot, const Task& task, bool 
 std::string stack_text(const Snapshot& snapshot, const Task& task) {
     std::string out;
     bool first = true;
-    for (const Frame& frame : task.frames) {
+    for (const Frame& frame : snapshot.frames_of(task)) {
         if (!first) out.append(" -> ");
         first = false;
         append_escaped(out, code_of(snapshot, frame).function);

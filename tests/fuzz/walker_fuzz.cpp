@@ -560,6 +560,29 @@ void Mutator::mutate_offsets() {
     if (!validate_debug_offsets(d) || !validate_asyncio_offsets(a, d)) *slot = old;
 }
 
+// What the renderers take on trust: every slice within its array, every frame's code known.
+void check_slices(const Snapshot& snapshot) {
+    const auto within = [](Slice slice, std::size_t size) {
+        return slice.at <= size && slice.n <= size - slice.at;
+    };
+    for (const Interpreter& interp : snapshot.interpreters) {
+        for (const Thread& thread : interp.threads) {
+            for (const Task& task : thread.tasks) {
+                if (!within(task.frames, snapshot.frames.size()) ||
+                    !within(task.awaited_by, snapshot.awaiters.size())) {
+                    __builtin_trap();
+                }
+                for (const Awaiter& awaiter : snapshot.awaiters_of(task)) {
+                    if (!within(awaiter.frames, snapshot.frames.size())) __builtin_trap();
+                }
+            }
+        }
+    }
+    for (const Frame& frame : snapshot.frames) {
+        if (frame.code >= snapshot.codes.size()) __builtin_trap();
+    }
+}
+
 // The data views over the same snapshot: the same cycle verdict as the tree, and JSON text
 // with no raw control byte (every name escaped) that ends where it should.
 void check_data_views(const Snapshot& snapshot, int tree_exit) {
@@ -620,6 +643,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
         if (snapshot.error().message.empty()) __builtin_trap();  // every error says what failed
         return 0;
     }
+    fuzz::check_slices(*snapshot);
     std::string ps = render_ps(*snapshot);
     TreeOutput tree = render_pstree(*snapshot);
     if (ps.empty() || (tree.exit_code != 0 && tree.err.empty())) __builtin_trap();

@@ -33,7 +33,7 @@ std::string dump(const Snapshot& s) {
             for (const auto& task : thread.tasks) {
                 out += fmt::format("  {:#x} {} [{}]\n", task.id, task.name,
                                    test::stack_text(s, task.frames));
-                for (const auto& a : task.awaited_by) {
+                for (const auto& a : s.awaiters_of(task)) {
                     out += fmt::format("   <- {:#x} [{}]\n", a.id, test::stack_text(s, a.frames));
                 }
             }
@@ -224,13 +224,13 @@ TEST_P(ChainWorkerWalk, CheckHandedToTheWorkerFindsATornName) {
         EXPECT_EQ(next.pending(), 0u);
         model::ChainWorker::Taken taken = worker->take(ctx, /*wait=*/true);
         EXPECT_TRUE(taken.chains.empty());
-        ASSERT_EQ(bool(taken.checks), !torn);
+        ASSERT_EQ(bool(taken.status), !torn);
         if (torn) {
-            EXPECT_EQ(taken.checks.error().code, Errc::CorruptData);
-            EXPECT_NE(taken.checks.error().message.find(
+            EXPECT_EQ(taken.status.error().code, Errc::CorruptData);
+            EXPECT_NE(taken.status.error().message.find(
                           fmt::format("task {:#x} finished or was renamed", task)),
                       std::string::npos)
-                << taken.checks.error().message;
+                << taken.status.error().message;
         }
     }
 }

@@ -128,7 +128,7 @@ TEST(ParkTracker, FramesMatchByNameNotByCodeIndex) {
                              .task(0x99, "first", {{"chef", "/app/r.py", 1}})
                              .task(0x10, "t", kSleeping)
                              .build();
-    ASSERT_NE(reordered.interpreters[0].threads[0].tasks[1].frames[0].code, 0u);
+    ASSERT_NE(reordered.frames_of(reordered.interpreters[0].threads[0].tasks[1])[0].code, 0u);
     tracker.update(std::move(reordered), kT0 + 2s);
     EXPECT_EQ(tracker.times()[1].parked, 2s);
 }
@@ -164,7 +164,7 @@ TEST(ParkTracker, GarbageIsHarmless) {
                             .task(0x1, "a", kSleeping)
                             .task(0x2, "b", {})
                             .build();
-    snapshot.interpreters[0].threads[0].tasks[0].frames[0].code = 999;
+    snapshot.frames[snapshot.interpreters[0].threads[0].tasks[0].frames.at].code = 999;
     ParkTracker tracker;
     tracker.update(snapshot, kT0);
     tracker.update(snapshot, kT0 + 1s);

@@ -3,17 +3,18 @@
 
 #include <fmt/format.h>
 
+#include <span>
 #include <string>
-#include <vector>
 
 #include "aps/snapshot.hpp"
 
 namespace aps::test {
 
 // "sleep -> leaf": function names, innermost first, like ps's coroutine-stack column.
-inline std::string stack_names(const Snapshot& s, const std::vector<Frame>& frames) {
+// `frames` is a slice of s.frames: a task's or an awaiter's.
+inline std::string stack_names(const Snapshot& s, Slice frames) {
     std::string out;
-    for (const auto& f : frames) {
+    for (const auto& f : std::span(s.frames).subspan(frames.at, frames.n)) {
         if (!out.empty()) out += " -> ";
         out += s.codes.at(f.code).function;
     }
@@ -21,9 +22,9 @@ inline std::string stack_names(const Snapshot& s, const std::vector<Frame>& fram
 }
 
 // "leaf prog.py:3" (or "leaf prog.py" without a line), innermost first, joined by " | ".
-inline std::string stack_text(const Snapshot& s, const std::vector<Frame>& frames) {
+inline std::string stack_text(const Snapshot& s, Slice frames) {
     std::string out;
-    for (const auto& f : frames) {
+    for (const auto& f : std::span(s.frames).subspan(frames.at, frames.n)) {
         if (!out.empty()) out += " | ";
         const auto& c = s.codes.at(f.code);
         out += fmt::format("{} {}", c.function, c.file);

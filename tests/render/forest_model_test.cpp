@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <random>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,9 +34,9 @@ class ModelTree {
                 for (const Task& task : thread.tasks) {
                     if (!name_.count(task.id)) order_.push_back(task.id);
                     name_[task.id] = task.name;
-                    stack_[task.id] = &task.frames;
-                    for (const Awaiter& a : task.awaited_by) {
-                        awaits_.push_back({a.id, &a.frames, task.id});
+                    stack_[task.id] = s.frames_of(task);
+                    for (const Awaiter& a : s.awaiters_of(task)) {
+                        awaits_.push_back({a.id, s.frames_of(a), task.id});
                     }
                 }
             }
@@ -45,7 +46,7 @@ class ModelTree {
     std::string render() {
         for (const Await& a : awaits_) {
             Key cur{true, a.parent};
-            for (auto it = a.stack->rbegin(); it != a.stack->rend(); ++it) cur = coro(cur, *it);
+            for (auto it = a.stack.rbegin(); it != a.stack.rend(); ++it) cur = coro(cur, *it);
             std::vector<Key>& kids = children_[cur];
             const Key child{true, a.child};
             bool present = false;
@@ -57,7 +58,7 @@ class ModelTree {
         for (const uint64_t id : order_) {
             if (awaiting.count(id)) continue;
             Key cur{true, id};
-            for (auto it = stack_[id]->rbegin(); it != stack_[id]->rend(); ++it) {
+            for (auto it = stack_[id].rbegin(); it != stack_[id].rend(); ++it) {
                 cur = coro(cur, *it);
             }
         }
@@ -76,7 +77,7 @@ class ModelTree {
     using Key = std::pair<bool, uint64_t>;
     struct Await {
         uint64_t parent;
-        const std::vector<Frame>* stack;
+        std::span<const Frame> stack;
         uint64_t child;
     };
 
@@ -107,7 +108,7 @@ class ModelTree {
     const Snapshot& s_;
     std::vector<uint64_t> order_;
     std::map<uint64_t, std::string> name_;
-    std::map<uint64_t, const std::vector<Frame>*> stack_;
+    std::map<uint64_t, std::span<const Frame>> stack_;
     std::vector<Await> awaits_;
     std::map<Key, std::vector<Key>> children_;
     std::map<Key, std::map<std::string, Key>> coro_nodes_;
@@ -192,7 +193,7 @@ std::string model_ps(const Snapshot& s) {
             for (const Task& task : thread.tasks) name[task.id] = task.name;
         }
     }
-    const auto chain = [&s](const std::vector<Frame>& frames) {
+    const auto chain = [&s](std::span<const Frame> frames) {
         std::string out;
         for (std::size_t i = 0; i < frames.size(); ++i) {
             if (i != 0) out += " -> ";
@@ -217,15 +218,15 @@ std::string model_ps(const Snapshot& s) {
             for (const Task& task : thread.tasks) {
                 const std::string tid = std::to_string(thread.tid);
                 if (task.awaited_by.empty()) {
-                    row(out, {tid, py_hex(task.id), escape_text(task.name), chain(task.frames), "",
-                              "", "0x0"});
+                    row(out, {tid, py_hex(task.id), escape_text(task.name),
+                              chain(s.frames_of(task)), "", "", "0x0"});
                 }
-                for (const Awaiter& a : task.awaited_by) {
+                for (const Awaiter& a : s.awaiters_of(task)) {
                     const auto it = name.find(a.id);
                     row(out,
-                        {tid, py_hex(task.id), escape_text(task.name), chain(task.frames),
-                         chain(a.frames), it == name.end() ? "Unknown" : escape_text(it->second),
-                         py_hex(a.id)});
+                        {tid, py_hex(task.id), escape_text(task.name), chain(s.frames_of(task)),
+                         chain(s.frames_of(a)),
+                         it == name.end() ? "Unknown" : escape_text(it->second), py_hex(a.id)});
                 }
             }
         }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -69,7 +70,7 @@ inline const Task* find_task(const Snapshot& s, uint64_t id) {
     return last;
 }
 
-inline void expect_frames(const nlohmann::json& frames, const std::vector<Frame>& want,
+inline void expect_frames(const nlohmann::json& frames, std::span<const Frame> want,
                           const Snapshot& s) {
     ASSERT_TRUE(frames.is_array());
     ASSERT_EQ(frames.size(), want.size());
@@ -123,11 +124,12 @@ inline void expect_tasks(const nlohmann::json& tasks, const Snapshot& s) {
                 EXPECT_EQ(j.at("name"), json_value_of(task.name));
                 EXPECT_EQ(j.at("interpreter_id"), interp.id);
                 EXPECT_EQ(j.at("thread_id"), thread.tid);
-                expect_frames(j.at("frames"), task.frames, s);
+                expect_frames(j.at("frames"), s.frames_of(task), s);
                 const nlohmann::json& by = j.at("awaited_by");
-                ASSERT_EQ(by.size(), task.awaited_by.size());
+                const std::span<const Awaiter> awaiters = s.awaiters_of(task);
+                ASSERT_EQ(by.size(), awaiters.size());
                 for (std::size_t a = 0; a < by.size(); ++a) {
-                    const Awaiter& want = task.awaited_by[a];
+                    const Awaiter& want = awaiters[a];
                     EXPECT_EQ(by[a].at("id"), hex_id(want.id));
                     EXPECT_EQ(by[a].at("address"), want.id);
                     if (const Task* parent = find_task(s, want.id)) {
@@ -135,7 +137,7 @@ inline void expect_tasks(const nlohmann::json& tasks, const Snapshot& s) {
                     } else {
                         EXPECT_TRUE(by[a].at("name").is_null());
                     }
-                    expect_frames(by[a].at("frames"), want.frames, s);
+                    expect_frames(by[a].at("frames"), s.frames_of(want), s);
                 }
             }
         }

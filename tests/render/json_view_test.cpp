@@ -139,7 +139,8 @@ Snapshot hostile_snapshot() {
     Frame bad;
     bad.code = 999;  // out of range: rendered as a placeholder, never trusted
     bad.line = 5;
-    s.interpreters[1].threads[0].tasks[1].frames.push_back(bad);
+    s.interpreters[1].threads[0].tasks[1].frames = Slice{static_cast<uint32_t>(s.frames.size()), 1};
+    s.frames.push_back(bad);
     return s;
 }
 

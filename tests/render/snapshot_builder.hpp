@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,19 +39,26 @@ class SnapshotBuilder {
         t.id = id;
         t.name = std::move(name);
         t.frames = make_frames(frames);
+        t.awaited_by = Slice{static_cast<uint32_t>(snapshot_.awaiters.size()), 0};
         snapshot_.interpreters.back().threads.back().tasks.push_back(std::move(t));
         return *this;
     }
     SnapshotBuilder& awaited_by(uint64_t id, const std::vector<F>& frames = {}) {
-        snapshot_.interpreters.back().threads.back().tasks.back().awaited_by.push_back(
-            Awaiter{id, make_frames(frames)});
+        // A task's awaiters are one run of Snapshot::awaiters: they follow the task's.
+        Task& task = snapshot_.interpreters.back().threads.back().tasks.back();
+        if (task.awaited_by.at + task.awaited_by.n != snapshot_.awaiters.size()) {
+            throw std::logic_error("SnapshotBuilder: awaited_by() goes right after its task()");
+        }
+        snapshot_.awaiters.push_back(Awaiter{id, make_frames(frames)});
+        ++task.awaited_by.n;
         return *this;
     }
     Snapshot build() const { return snapshot_; }
 
   private:
-    std::vector<Frame> make_frames(const std::vector<F>& frames) {
-        std::vector<Frame> out;
+    Slice make_frames(const std::vector<F>& frames) {
+        Slice out{static_cast<uint32_t>(snapshot_.frames.size()),
+                  static_cast<uint32_t>(frames.size())};
         for (const F& f : frames) {
             const auto [it, inserted] = codes_.try_emplace(
                 std::make_pair(f.function, f.file), static_cast<uint32_t>(snapshot_.codes.size()));
@@ -58,12 +66,12 @@ class SnapshotBuilder {
             Frame frame;
             frame.code = it->second;
             frame.line = f.line;
-            out.push_back(frame);
+            snapshot_.frames.push_back(frame);
         }
         return out;
     }
 
-    Snapshot snapshot_{3, 14, {}, {}};
+    Snapshot snapshot_{3, 14, {}, {}, {}, {}};
     std::map<std::pair<std::string, std::string>, uint32_t> codes_;
 };
 
