@@ -31,6 +31,8 @@ struct ReadableRange {
     uint64_t end = 0;
 };
 
+class BlockExchange;
+
 class CachedMemory final : public RemoteMemory {
   public:
     explicit CachedMemory(RemoteMemory& inner, CacheOptions options = {});
@@ -57,6 +59,9 @@ class CachedMemory final : public RemoteMemory {
 
     // An empty cache with the same options and readable ranges over another reader of the inner
     // memory (see RemoteMemory::open_another), or null when the inner memory cannot make one.
+    // The new cache takes, instead of reading them again, the blocks this one loaded lately:
+    // the walk's second thread reads the coroutines that lie next to the tasks its first thread
+    // has just read.
     std::unique_ptr<RemoteMemory> open_another() override;
 
     struct Stats {
@@ -64,6 +69,7 @@ class CachedMemory final : public RemoteMemory {
         uint64_t inner_reads = 0;  // reads issued to the wrapped memory
         uint64_t bypasses = 0;     // reads served by an exact inner read (large, unmapped, holes)
         uint64_t evictions = 0;    // blocks dropped to respect the cap
+        uint64_t taken = 0;        // blocks taken from the cache this one was opened from
     };
     const Stats& stats() const { return stats_; }
     std::size_t cached_bytes() const { return cached_bytes_; }  // blocks x block_bytes
@@ -74,7 +80,9 @@ class CachedMemory final : public RemoteMemory {
         uint64_t lo = 0, hi = 0;  // bytes [lo, hi) of the target
         uint64_t valid = 0;       // bit i: page i (from align_down(lo, 4 KiB)) was read
         uint64_t all = 0;         // the bits of every page of [lo, hi)
-        std::unique_ptr<std::byte[]> data;
+        // Shared with the cache the block is offered to: never written once loaded, and reused
+        // for another block only when no one else holds it.
+        std::shared_ptr<std::byte[]> data;
         std::list<uint64_t>::iterator lru;
         bool covers(uint64_t a, uint64_t b) const;  // [a, b) inside and every page valid
     };
@@ -84,7 +92,9 @@ class CachedMemory final : public RemoteMemory {
     void remember(Block* block);
     bool bounds_for(uint64_t addr, uint64_t& lo, uint64_t& hi) const;
     Block* load(uint64_t lo, uint64_t hi);
-    Block& insert(uint64_t lo, uint64_t hi, const std::byte* bytes, uint64_t valid);
+    // A new block with a copy of `bytes` (if not null) in a buffer of its own, or with `data`.
+    Block& insert(uint64_t lo, uint64_t hi, const std::byte* bytes, uint64_t valid,
+                  std::shared_ptr<std::byte[]> data = nullptr);
     void evict_to_cap();
     Result<void> inner_read(uint64_t addr, std::span<std::byte> out);
 
@@ -95,7 +105,9 @@ class CachedMemory final : public RemoteMemory {
     std::unordered_map<uint64_t, Block> blocks_;  // keyed by Block::lo
     std::list<uint64_t> lru_;                     // most recent first
     std::vector<std::byte> scratch_;
-    std::vector<std::unique_ptr<std::byte[]>> spare_;  // buffers of evicted blocks
+    std::vector<std::shared_ptr<std::byte[]>> spare_;  // buffers of evicted blocks
+    std::shared_ptr<BlockExchange> offers_;  // where this cache offers the blocks it loads
+    std::shared_ptr<BlockExchange> takes_;   // where it takes blocks before reading them
     std::size_t cached_bytes_ = 0;
     // The blocks of the latest reads, most recent first: a walk alternates between a few pools
     // (tasks, coroutines, strings, types), and this saves the hash lookup for each of them.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <mutex>
 
 #include "read/proc_maps.hpp"
 
@@ -38,6 +39,36 @@ CacheOptions sanitized(CacheOptions o) {
 
 }  // namespace
 
+// The blocks one cache loaded most lately, for another cache to take instead of reading them
+// again. Bounded: a block not taken before kSlots newer ones are offered is dropped.
+class BlockExchange {
+  public:
+    void offer(uint64_t lo, uint64_t hi, std::shared_ptr<std::byte[]> data) {
+        std::lock_guard lock(mutex_);
+        slots_[next_] = {lo, hi, std::move(data)};
+        next_ = (next_ + 1) % kSlots;
+    }
+    // The block [lo, hi) if it is on offer (then no longer), else null.
+    std::shared_ptr<std::byte[]> take(uint64_t lo, uint64_t hi) {
+        std::lock_guard lock(mutex_);
+        for (Slot& slot : slots_) {
+            if (slot.lo == lo && slot.hi == hi && slot.data) return std::move(slot.data);
+        }
+        return nullptr;
+    }
+
+  private:
+    // The chain worker trails the walk by a few thousand tasks: a few dozen 64 KiB blocks.
+    static constexpr std::size_t kSlots = 64;
+    struct Slot {
+        uint64_t lo = 0, hi = 0;
+        std::shared_ptr<std::byte[]> data;
+    };
+    std::mutex mutex_;
+    std::array<Slot, kSlots> slots_;
+    std::size_t next_ = 0;
+};
+
 bool CachedMemory::Block::covers(uint64_t a, uint64_t b) const {
     if (a < lo || b > hi) return false;
     uint64_t need = page_bits(align_down(lo, kPage), a, b);
@@ -55,6 +86,8 @@ std::unique_ptr<RemoteMemory> CachedMemory::open_another() {
     if (!inner) return nullptr;
     auto other = std::make_unique<CachedMemory>(std::move(inner), options_);
     other->ranges_ = ranges_;  // already sorted and merged
+    offers_ = std::make_shared<BlockExchange>();
+    other->takes_ = offers_;
     return other;
 }
 
@@ -105,15 +138,19 @@ bool CachedMemory::bounds_for(uint64_t addr, uint64_t& lo, uint64_t& hi) const {
 }
 
 CachedMemory::Block& CachedMemory::insert(uint64_t lo, uint64_t hi, const std::byte* bytes,
-                                          uint64_t valid) {
+                                          uint64_t valid, std::shared_ptr<std::byte[]> data) {
     Block block;
     block.lo = lo;
     block.hi = hi;
     block.valid = valid;
     block.all = page_bits(align_down(lo, kPage), lo, hi);
-    // Every buffer is block_bytes long, so evicted ones can be reused for any block.
-    if (spare_.empty()) {
-        block.data = std::make_unique_for_overwrite<std::byte[]>(options_.block_bytes);
+    // Every buffer is block_bytes long, so evicted ones can be reused for any block; not one
+    // that another cache still holds (use_count 1: no one else has it, nor can get it).
+    while (!spare_.empty() && spare_.back().use_count() > 1) spare_.pop_back();
+    if (data) {
+        block.data = std::move(data);
+    } else if (spare_.empty()) {
+        block.data = std::make_shared_for_overwrite<std::byte[]>(options_.block_bytes);
     } else {
         block.data = std::move(spare_.back());
         spare_.pop_back();
@@ -153,6 +190,15 @@ CachedMemory::Block* CachedMemory::load(uint64_t lo, uint64_t hi) {
         run_end = next_hi;
     }
     const uint64_t all_pages = page_bits(align_down(lo, kPage), lo, hi);
+    if (takes_ && run.size() == 1) {
+        if (std::shared_ptr<std::byte[]> data = takes_->take(lo, hi)) {
+            ++stats_.taken;
+            Block& block = insert(lo, hi, nullptr, all_pages, std::move(data));
+            Block* result = &block;
+            evict_to_cap();
+            return result;
+        }
+    }
     if (run.size() > 1) {
         scratch_.resize(run_end - lo);
         if (inner_read(lo, scratch_)) {
@@ -161,6 +207,7 @@ CachedMemory::Block* CachedMemory::load(uint64_t lo, uint64_t hi) {
             for (auto it = run.rbegin(); it != run.rend(); ++it) {
                 Block& b = insert(it->first, it->second, scratch_.data() + (it->first - lo),
                                   page_bits(align_down(it->first, kPage), it->first, it->second));
+                if (offers_) offers_->offer(b.lo, b.hi, b.data);
                 first = &b;
             }
             evict_to_cap();
@@ -170,6 +217,7 @@ CachedMemory::Block* CachedMemory::load(uint64_t lo, uint64_t hi) {
     Block& block = insert(lo, hi, nullptr, 0);
     if (inner_read(lo, std::span(block.data.get(), hi - lo))) {
         block.valid = all_pages;
+        if (offers_) offers_->offer(lo, hi, block.data);
     } else {
         for (uint64_t page = align_down(lo, kPage); page < hi; page += kPage) {
             uint64_t a = std::max(page, lo), b = std::min(page + kPage, hi);

@@ -1,10 +1,12 @@
 // Tests for CachedMemory over a FakeMemory: bytes equal to the wrapped memory's at block edges and
 // across blocks, unmapped holes still fail with the inner error, readable ranges bound blocks, the
-// cap on cached bytes holds, and a cleared cache re-reads.
+// cap on cached bytes holds, a cleared cache re-reads, and a second cache takes the first's blocks.
 #include "aps/cached_memory.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -213,6 +215,47 @@ TEST(CachedMemory, ClearForgetsCachedBytes) {
     std::memcpy(&v, out.data(), 8);
     EXPECT_EQ(v, 0x1122334455667788u);
     EXPECT_EQ(cached.cached_bytes(), kBlock);
+}
+
+TEST(CachedMemory, AnotherCacheTakesTheBlocksThisOneLoaded) {
+    FakeMemory mem;
+    map_pattern(mem, kBase, 4 * kBlock);
+    mem.share_with_threads();
+    CachedMemory first(mem, small_blocks());
+    std::unique_ptr<RemoteMemory> opened = first.open_another();
+    ASSERT_NE(opened, nullptr);
+    auto& second = static_cast<CachedMemory&>(*opened);
+    std::vector<std::byte> out(64);
+    ASSERT_TRUE(first.read(kBase + 5, out));
+    ASSERT_TRUE(second.read(kBase + 100, out));  // block 0: taken, not read again
+    EXPECT_EQ(out, expected(kBase + 100, out.size()));
+    EXPECT_EQ(second.stats().taken, 1u);
+    EXPECT_EQ(second.stats().inner_reads, 0u);
+    ASSERT_TRUE(second.read(kBase + kBlock + 7, out));  // block 1: never loaded by the first
+    EXPECT_EQ(out, expected(kBase + kBlock + 7, out.size()));
+    EXPECT_EQ(second.stats().taken, 1u);
+    EXPECT_EQ(second.stats().inner_reads, 1u);
+}
+
+TEST(CachedMemory, ABlockOnOfferKeepsItsBytesWhenItsCacheEvictsIt) {
+    FakeMemory mem;
+    map_pattern(mem, kBase, 8 * kBlock);
+    // The pattern repeats every block: mark each block with its number.
+    for (uint64_t b = 0; b < 8; ++b) mem.put<uint64_t>(kBase + b * kBlock + 8, b + 1);
+    mem.share_with_threads();
+    CachedMemory first(mem, small_blocks(2 * kBlock));
+    std::unique_ptr<RemoteMemory> opened = first.open_another();
+    ASSERT_NE(opened, nullptr);
+    auto& second = static_cast<CachedMemory&>(*opened);
+    std::vector<std::byte> out(8);
+    // Blocks 0..7 through a cache of two: block 0's buffer is evicted early, and must not be
+    // reused for a later block while it is still on offer.
+    for (uint64_t b = 0; b < 8; ++b) ASSERT_TRUE(first.read(kBase + b * kBlock, out));
+    ASSERT_TRUE(second.read(kBase + 8, out));
+    EXPECT_EQ(second.stats().taken, 1u);
+    uint64_t mark = 0;
+    std::memcpy(&mark, out.data(), sizeof mark);
+    EXPECT_EQ(mark, 1u);
 }
 
 TEST(CachedMemory, EmptyReadSucceedsWithoutInnerRead) {
