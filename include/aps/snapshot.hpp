@@ -65,19 +65,14 @@ struct Snapshot {
     std::vector<Frame> frames;              // every stack, each a Slice of this
     std::vector<Awaiter> awaiters;          // every task's awaiters, each task's a Slice of this
 
-    std::span<const Frame> frames_of(const Task& task) const { return slice(frames, task.frames); }
+    // The walk (and a test's builder) makes every Slice within its array.
+    std::span<const Frame> frames_of(Slice s) const { return {frames.data() + s.at, s.n}; }
+    std::span<const Frame> frames_of(const Task& task) const { return frames_of(task.frames); }
     std::span<const Frame> frames_of(const Awaiter& awaiter) const {
-        return slice(frames, awaiter.frames);
+        return frames_of(awaiter.frames);
     }
     std::span<const Awaiter> awaiters_of(const Task& task) const {
-        return slice(awaiters, task.awaited_by);
-    }
-
-  private:
-    // The walk (and a test's builder) makes every Slice within its array.
-    template <class T>
-    static std::span<const T> slice(const std::vector<T>& all, Slice s) {
-        return std::span<const T>(all.data() + s.at, s.n);
+        return {awaiters.data() + task.awaited_by.at, task.awaited_by.n};
     }
 };
 

@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <span>
 #include <string>
 
 #include "aps/snapshot.hpp"
@@ -14,7 +13,7 @@ namespace aps::test {
 // `frames` is a slice of s.frames: a task's or an awaiter's.
 inline std::string stack_names(const Snapshot& s, Slice frames) {
     std::string out;
-    for (const auto& f : std::span(s.frames).subspan(frames.at, frames.n)) {
+    for (const auto& f : s.frames_of(frames)) {
         if (!out.empty()) out += " -> ";
         out += s.codes.at(f.code).function;
     }
@@ -24,7 +23,7 @@ inline std::string stack_names(const Snapshot& s, Slice frames) {
 // "leaf prog.py:3" (or "leaf prog.py" without a line), innermost first, joined by " | ".
 inline std::string stack_text(const Snapshot& s, Slice frames) {
     std::string out;
-    for (const auto& f : std::span(s.frames).subspan(frames.at, frames.n)) {
+    for (const auto& f : s.frames_of(frames)) {
         if (!out.empty()) out += " | ";
         const auto& c = s.codes.at(f.code);
         out += fmt::format("{} {}", c.function, c.file);
