@@ -191,8 +191,9 @@ Result<void> ChainWorker::unpack(WalkContext& ctx, Batch& batch,
         a.frames.at += frames_at;
         s.awaiters.push_back(a);
     }
-    if (auto r = slice_from(s.frames, 0, "frames"); !r) return std::move(r).error();
-    if (auto r = slice_from(s.awaiters, 0, "awaiters"); !r) return std::move(r).error();
+    // The batch's runs of the arrays must stay addressable by a Slice, like every other.
+    if (auto r = slice_from(s.frames, frames_at, "frames"); !r) return std::move(r).error();
+    if (auto r = slice_from(s.awaiters, awaiters_at, "awaiters"); !r) return std::move(r).error();
     for (const Batch::TaskAt& t : batch.tasks) {
         if (t.error >= 0) {
             out.push_back(std::move(batch.errors[t.error]));

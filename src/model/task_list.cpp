@@ -134,8 +134,8 @@ struct Deferred {
     std::size_t filled = 0;
     std::vector<std::pair<std::size_t, Error>> failed;
 
-    // Takes what the worker has read (all of it, with wait) into `tasks`; fails with the first
-    // of its torn-read checks that failed.
+    // Takes what the worker has read (all of it, with wait) into `tasks`; fails as the take does
+    // (a torn-read check that failed, or the snapshot's arrays outgrowing a Slice).
     Result<void> take(WalkContext& ctx, ChainWorker& worker, std::vector<Task>& tasks, bool wait) {
         ChainWorker::Taken taken = worker.take(ctx, wait);
         if (!taken.status) return taken.status;
