@@ -63,11 +63,17 @@ struct DebugOffsets {
     struct {
         int8_t suspended_yield_from;  // gi_frame_state of a coroutine suspended in `await`
         int8_t cleared;               // gi_frame_state of a finished coroutine
+        // Every other state a generator's frame can be in lies in [first_state, last_state];
+        // anything else is not a generator's state.
+        int8_t first_state;
+        int8_t last_state;
         uint8_t owned_by_thread;
         uint8_t owned_by_generator;
         uint8_t owned_by_interpreter;
         int16_t owned_by_cstack;  // -1 where the version has no such owner
         uint64_t awaited_slot;    // the awaited object is at stackpointer - awaited_slot * 8
+        // The async generator an asend/athrow object steps is its first field after the header.
+        uint64_t step_agen;
     } frame{};
 };
 

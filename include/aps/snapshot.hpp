@@ -3,6 +3,7 @@
 // follow, no readers, no virtuals.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -40,11 +41,35 @@ struct Awaiter {
                       // empty for a plain Future
 };
 
+// What could not be read of a task, beside what could (see Snapshot::problems). A stack that
+// could not be read whole ends, innermost, in a marker frame (Snapshot::kUnreadable or kCut),
+// so every view shows the place; an unreadable name reads as Snapshot::kUnreadable.
+enum TaskMark : uint8_t {
+    kNameUnreadable = 1,
+    kStackUnreadable = 2,
+    kStackCut = 4,  // deeper than the walk's bound: the innermost frames are left out
+    kAwaitersUnreadable = 8,
+};
+
 struct Task {
+    static constexpr uint32_t kNoType = UINT32_MAX;
     uint64_t id = 0;   // address of the task object
     std::string name;  // at most 255 code points, as the reference cuts them
     Slice frames;      // of Snapshot::frames: the coroutine stack, innermost first
     Slice awaited_by;  // of Snapshot::awaiters
+    // The type of the task's coroutine object (index into Snapshot::type_names): "coroutine",
+    // "async_generator_asend", or a class implementing the protocol, whose stack aps cannot read.
+    uint32_t coro_type = kNoType;
+    uint8_t marks = 0;  // TaskMark bits
+};
+
+// One part of one task that could not be read, and why: a line on stderr, an entry in JSON.
+struct Problem {
+    enum class Part : uint8_t { Name, Stack, Awaiters };
+    uint64_t task = 0;  // the task's id
+    Part part = Part::Stack;
+    bool cut = false;  // the stack is only too deep, not broken
+    std::string what;  // in aps's words, with the addresses involved
 };
 
 struct Thread {
@@ -58,12 +83,23 @@ struct Interpreter {
 };
 
 struct Snapshot {
+    // The text that marks what could not be read: a marker frame's function, an unreadable name.
+    static constexpr const char* kUnreadable = "<unreadable>";
+    static constexpr const char* kCut = "<frames cut>";
+    // Problems kept with their text; past this many only problems_left_out counts them.
+    static constexpr std::size_t kMaxProblems = 10000;
+
     int major = 0;
     int minor = 0;
     std::vector<Code> codes;
     std::vector<Interpreter> interpreters;  // main interpreter first
     std::vector<Frame> frames;              // every stack, each a Slice of this
     std::vector<Awaiter> awaiters;          // every task's awaiters, each task's a Slice of this
+    std::vector<std::string> type_names;    // Task::coro_type indexes this
+    // What could not be read, one entry per task and part, in the order met. Empty for a whole
+    // snapshot; otherwise the views print the rest and say so.
+    std::vector<Problem> problems;
+    std::size_t problems_left_out = 0;
 
     // The walk (and a test's builder) makes every Slice within its array.
     std::span<const Frame> frames_of(Slice s) const { return {frames.data() + s.at, s.n}; }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "aps/error.hpp"
 #include "aps/memory.hpp"
@@ -31,10 +32,22 @@ struct WalkLimits {
     uint64_t parallel_from = 512;
 };
 
+// [start, end) of the target's address space.
+struct AddressRange {
+    uint64_t start = 0;
+    uint64_t end = 0;
+    bool contains(uint64_t addr) const { return addr >= start && addr < end; }
+};
+
 struct WalkInput {
     uint64_t runtime_addr = 0;  // address of _PyRuntime (start of .PyRuntime)
     DebugOffsets offsets;
     const AsyncioOffsets* asyncio = nullptr;  // null when asyncio was never imported
+    // Where the file that holds the runtime is mapped. The interpreter's own types (coroutine,
+    // generator, ...) are static objects of that file: a type of the same name elsewhere (a
+    // Cython module's, a Python class) is another kind of object. Empty: not known, the name
+    // alone decides.
+    std::vector<AddressRange> runtime_image;
 };
 
 Result<Snapshot> walk_snapshot(RemoteMemory& memory, const WalkInput& input,

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "model/coro_chain.hpp"
+#include "model/problems.hpp"
 #include "model/types.hpp"
 
 namespace aps::model {
@@ -32,7 +33,7 @@ Result<void> read_set_key(WalkContext& ctx, uint64_t key, ChainArrays out) {
     if (!ctx.task_types.contains(*type)) {
         auto info = type_info(ctx, *type);
         if (!info) return std::move(info).error();
-        if (info->kind == TypeInfo::Kind::SetDummy) return {};
+        if ((*info)->kind == TypeInfo::Kind::SetDummy) return {};
         auto is_task =
             read_value<uint8_t>(ctx.memory, key + ctx.aio.task_object.task_is_task, "awaiter");
         if (!is_task) return std::move(is_task).error();
@@ -80,19 +81,27 @@ Result<Slice> awaiter_from(WalkContext& ctx, uint64_t addr, uint8_t is_task, uin
     Awaiter awaiter;
     awaiter.id = addr;
     if (is_task == 1 && coro != 0) {
-        auto frames = coroutine_stack(ctx, coro, out.frames);
-        if (!frames) return with_context(std::move(frames).error(), "awaiter " + hex(addr));
-        awaiter.frames = *frames;
+        auto stack = coroutine_stack(ctx, addr, coro, out.frames);
+        if (!stack) return with_context(std::move(stack).error(), "awaiter " + hex(addr));
+        awaiter.frames = stack->frames;
     }
     const std::size_t start = out.awaiters.size();
     out.awaiters.push_back(awaiter);
     return slice_from(out.awaiters, start, "awaiters");
 }
 
-Result<Slice> read_awaited_by(WalkContext& ctx, uint64_t awaited_by, bool is_set, ChainArrays out) {
-    if (awaited_by == 0) return Slice{};
-    if (is_set) return read_set(ctx, awaited_by, out);
-    return read_awaiter(ctx, awaited_by, out);
+Result<Awaiters> read_awaited_by(WalkContext& ctx, uint64_t task, uint64_t awaited_by, bool is_set,
+                                 ChainArrays out) {
+    const std::size_t start = out.awaiters.size();
+    if (awaited_by == 0) return Awaiters{};
+    Result<Slice> read =
+        is_set ? read_set(ctx, awaited_by, out) : read_awaiter(ctx, awaited_by, out);
+    if (read) return Awaiters{*read, 0};
+    if (!ctx.keep_partial) return std::move(read).error();
+    auto kept = slice_from(out.awaiters, start, "awaiters");
+    if (!kept) return std::move(kept).error();
+    record_problem(ctx, task, Problem::Part::Awaiters, false, read.error().message);
+    return Awaiters{*kept, kAwaitersUnreadable};
 }
 
 }  // namespace aps::model

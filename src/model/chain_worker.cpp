@@ -30,16 +30,25 @@ Result<TaskChains> read_task_chains(WalkContext& ctx, const TaskLinks& links, Ch
     auto chains = [&]() -> Result<TaskChains> {
         TaskChains chains;
         if (links.coro != 0) {
-            auto frames = coroutine_stack(ctx, links.coro, out.frames, /*remember=*/false);
-            if (!frames) return std::move(frames).error();
-            chains.frames = *frames;
+            auto stack = coroutine_stack(ctx, links.task, links.coro, out.frames,
+                                         /*remember=*/false);
+            if (!stack) return std::move(stack).error();
+            chains.frames = stack->frames;
+            chains.coro_type = stack->type;
+            chains.marks |= stack->marks;
         }
-        auto awaiters = links.awaiter_known
-                            ? awaiter_from(ctx, links.awaited_by, links.awaiter_is_task,
-                                           links.awaiter_coro, out)
-                            : read_awaited_by(ctx, links.awaited_by, links.awaited_by_is_set, out);
-        if (!awaiters) return std::move(awaiters).error();
-        chains.awaited_by = *awaiters;
+        if (links.awaiter_known) {
+            auto awaiter =
+                awaiter_from(ctx, links.awaited_by, links.awaiter_is_task, links.awaiter_coro, out);
+            if (!awaiter) return std::move(awaiter).error();
+            chains.awaited_by = *awaiter;
+        } else {
+            auto awaiters =
+                read_awaited_by(ctx, links.task, links.awaited_by, links.awaited_by_is_set, out);
+            if (!awaiters) return std::move(awaiters).error();
+            chains.awaited_by = awaiters->slice;
+            chains.marks |= awaiters->marks;
+        }
         return chains;
     }();
     if (!chains) {
@@ -62,7 +71,8 @@ std::unique_ptr<ChainWorker> ChainWorker::start(const WalkContext& ctx) {
 }
 
 ChainWorker::ChainWorker(std::unique_ptr<RemoteMemory> memory, const WalkContext& ctx)
-    : memory_(std::move(memory)), wctx_(*memory_, ctx.off, ctx.aio, ctx.limits, codes_) {
+    : memory_(std::move(memory)),
+      wctx_(*memory_, ctx.off, ctx.aio, ctx.limits, codes_, ctx.runtime_image) {
     wctx_.task_types = ctx.task_types;
     thread_ = std::thread([this] { run(); });
 }

@@ -40,10 +40,13 @@ struct TaskLinks {
 struct TaskChains {
     Slice frames;  // innermost first
     Slice awaited_by;
+    uint64_t coro_type = 0;  // the type of the task's coroutine object (0: it has none)
+    uint8_t marks = 0;       // TaskMark bits for the stack and the awaiters (ctx.keep_partial)
 };
 
 // Appends the coroutine stack and awaiters of one task, read through ctx, to `out`; on failure
-// `out` is left as it was.
+// `out` is left as it was. With ctx.keep_partial, what cannot be read is marked and recorded
+// (see coroutine_stack, read_awaited_by) rather than failing.
 Result<TaskChains> read_task_chains(WalkContext& ctx, const TaskLinks& links, ChainArrays out);
 
 class ChainWorker {

@@ -12,9 +12,11 @@
 
 #include "model/chain_worker.hpp"
 #include "model/cycle_guard.hpp"
+#include "model/problems.hpp"
 #include "model/remote_object.hpp"
 #include "model/task_name.hpp"
 #include "model/torn_read_check.hpp"
+#include "model/types.hpp"
 
 namespace aps::model {
 namespace {
@@ -50,10 +52,10 @@ TaskLinks links_for_worker(WalkContext& ctx, const RemoteObject& obj) {
     return links;
 }
 
-// fresh_name: read the name uncached (a block cached earlier may hold what its memory held before).
-// with_chains: also read the coroutine stack and awaiters (else the chain worker reads them).
+// The task's name, read uncached with fresh_name (a block cached earlier may hold what its memory
+// held before). Its chains are read apart (read_task_chains, or the chain worker).
 Result<Task> read_task(WalkContext& ctx, const RemoteObject& obj, TornReadCheck& log,
-                       bool fresh_name, bool with_chains) {
+                       bool fresh_name) {
     const auto& t = ctx.aio.task_object;
     Task task;
     task.id = obj.address();
@@ -65,14 +67,30 @@ Result<Task> read_task(WalkContext& ctx, const RemoteObject& obj, TornReadCheck&
     task.name = std::move(*name);
     log.end_task(obj.address(), obj.ptr(t.task_name),
                  obj.get<uint64_t>(t.task_node + ctx.off.llist_node.next) != 0);
-    if (with_chains) {
-        auto chains =
-            read_task_chains(ctx, links_of(ctx, obj), {ctx.snapshot.frames, ctx.snapshot.awaiters});
-        if (!chains) return std::move(chains).error();
-        task.frames = chains->frames;
-        task.awaited_by = chains->awaited_by;
-    }
     return task;
+}
+
+// A task whose name could not be read, also fresh, while it stayed linked: it is shown with a
+// marker for a name, and its chains are read as usual.
+Task task_without_name(WalkContext& ctx, uint64_t addr, const Error& why) {
+    Task task;
+    task.id = addr;
+    task.name = Snapshot::kUnreadable;
+    task.marks = kNameUnreadable;
+    record_problem(ctx, addr, Problem::Part::Name, false, why.message);
+    return task;
+}
+
+// Puts what was read of a task's chains into it.
+void apply_chains(WalkContext& ctx, Task& task, const TaskChains& chains) {
+    task.frames = chains.frames;
+    task.awaited_by = chains.awaited_by;
+    task.marks |= chains.marks;
+    if (chains.coro_type != 0) {
+        // The type was read by the chain's read (maybe the worker's): unreadable now, it goes
+        // unnamed rather than failing the task.
+        if (auto index = intern_type_name(ctx, chains.coro_type)) task.coro_type = *index;
+    }
 }
 
 // The link out of the list node `node_addr`, read fresh, if that node is still the task the walk
@@ -93,9 +111,11 @@ Result<uint64_t> fresh_link(WalkContext& ctx, uint64_t head_addr, uint64_t node_
     return obj->get<uint64_t>(t.task_node + next_at);
 }
 
-// The chains of a task that the chain worker could not read (its memory changed meanwhile),
-// read again fresh here. nullopt when the task has left its list since, or is another task now:
-// the walk drops it, as it skips a task that leaves the list while it is read.
+// The chains of a task that could not be read (by the chain worker, or by this thread through
+// its cache), read again fresh, the last time: what cannot be read now is broken, not moving, and
+// is marked and recorded (WalkContext::keep_partial). nullopt when the task has left its list
+// since, or is another task now: the walk drops it, as it skips a task that leaves the list while
+// it is read.
 Result<std::optional<TaskChains>> chains_again(WalkContext& ctx, const Task& task) {
     const auto& t = ctx.aio.task_object;
     FreshMemory fresh(ctx.memory);
@@ -104,15 +124,18 @@ Result<std::optional<TaskChains>> chains_again(WalkContext& ctx, const Task& tas
     if (obj->get<uint64_t>(t.task_node + ctx.off.llist_node.next) == 0) {
         return std::optional<TaskChains>{};
     }
-    WalkContext fresh_ctx(fresh, ctx.off, ctx.aio, ctx.limits, ctx.snapshot);
+    WalkContext fresh_ctx(fresh, ctx.off, ctx.aio, ctx.limits, ctx.snapshot, ctx.runtime_image);
+    fresh_ctx.keep_partial = true;
     auto lend = [&] {  // the per-walk caches: what they hold does not change
         fresh_ctx.types.swap(ctx.types);
         fresh_ctx.codes.swap(ctx.codes);
         fresh_ctx.task_types.swap(ctx.task_types);
+        fresh_ctx.problem_keys.swap(ctx.problem_keys);
     };
     lend();
     Result<std::optional<TaskChains>> out = std::optional<TaskChains>{};
-    auto name = read_task_name(fresh_ctx, obj->ptr(t.task_name));
+    auto name = (task.marks & kNameUnreadable) ? Result<std::string>(task.name)
+                                               : read_task_name(fresh_ctx, obj->ptr(t.task_name));
     if (name && *name == task.name) {
         auto chains = read_task_chains(fresh_ctx, links_of(ctx, *obj),
                                        {ctx.snapshot.frames, ctx.snapshot.awaiters});
@@ -139,16 +162,15 @@ struct Deferred {
     Result<void> take(WalkContext& ctx, ChainWorker& worker, std::vector<Task>& tasks, bool wait) {
         ChainWorker::Taken taken = worker.take(ctx, wait);
         if (!taken.status) return taken.status;
-        fill(tasks, std::move(taken.chains));
+        fill(ctx, tasks, std::move(taken.chains));
         return {};
     }
 
-    void fill(std::vector<Task>& tasks, std::vector<Result<TaskChains>> chains) {
+    void fill(WalkContext& ctx, std::vector<Task>& tasks, std::vector<Result<TaskChains>> chains) {
         for (auto& c : chains) {
             if (filled >= tasks.size()) return;  // cannot happen: one result per submitted task
             if (c) {
-                tasks[filled].frames = c->frames;
-                tasks[filled].awaited_by = c->awaited_by;
+                apply_chains(ctx, tasks[filled], *c);
             } else {
                 failed.emplace_back(filled, std::move(c).error());
             }
@@ -174,8 +196,7 @@ Result<void> finish_deferred(WalkContext& ctx, ChainWorker& worker, std::vector<
             dropped.push_back(i);
             continue;
         }
-        task.frames = (*again)->frames;
-        task.awaited_by = (*again)->awaited_by;
+        apply_chains(ctx, task, **again);
     }
     if (!dropped.empty()) {
         std::size_t kept = dropped.front(), next = 0;
@@ -221,13 +242,18 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
         // yet: re-read the predecessor's link fresh and go on from there (the same task, read
         // fresh, or the one that follows now). A bounded number of times per list, and not for
         // the same task twice; otherwise the walk fails as torn and is retried whole.
-        auto skip = [&](Error e) -> std::optional<Error> {
+        // `stuck` (if given) is set when the task failed again, read fresh, and is still linked.
+        auto skip = [&](Error e, bool* stuck = nullptr) -> std::optional<Error> {
             log.abandon_task();
             const bool transient = e.code == Errc::CorruptData || e.code == Errc::ReadFailed;
             if (!transient || skips >= kMaxSkipsPerList) return e;
             auto link = fresh_link(ctx, head_addr, prev, prev_name,
                                    tasks.empty() ? std::string() : tasks.back().name);
-            if (!link || *link == 0 || (reread && *link == cur)) return e;
+            if (!link || *link == 0) return e;
+            if (reread && *link == cur) {
+                if (stuck != nullptr) *stuck = true;
+                return e;
+            }
             ++skips;
             again = *link == cur;
             reread = true;
@@ -258,21 +284,47 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
         const bool defer = worker != nullptr && tasks.size() >= ctx.limits.parallel_from;
         Result<Task> task =
             next != 0
-                ? read_task(ctx, *obj, log, /*fresh_name=*/reread, /*with_chains=*/!defer)
+                ? read_task(ctx, *obj, log, /*fresh_name=*/reread)
                 : Result<Task>(Error{Errc::CorruptData,
                                      fmt::format("task list {} has a NULL link after {} tasks",
                                                  hex(head_addr), count)});
+        const bool name_failed = !task && next != 0;
         if (task && per_check == 1) {
             if (auto r = log.verify(ctx); !r) task = std::move(r).error();
         }
         if (!task) {
-            if (auto e = skip(std::move(task).error())) {
-                return next != 0 ? with_context(std::move(*e), "task " + hex(task_addr))
-                                 : std::move(*e);
+            // A name that cannot be read, fresh, of a task that stays linked is broken for good:
+            // the task is kept with a marker for a name.
+            bool stuck = false;
+            if (auto e = skip(std::move(task).error(), name_failed ? &stuck : nullptr)) {
+                if (!stuck) {
+                    return next != 0 ? with_context(std::move(*e), "task " + hex(task_addr))
+                                     : std::move(*e);
+                }
+                task = task_without_name(ctx, task_addr, *e);
+            } else {
+                continue;
             }
-            continue;
         }
         ctx.task_types.insert(obj->ptr(ctx.off.pyobject.ob_type));
+        if (!defer) {
+            auto chains = read_task_chains(ctx, links_of(ctx, *obj),
+                                           {ctx.snapshot.frames, ctx.snapshot.awaiters});
+            if (!chains) {
+                auto again_fresh = chains_again(ctx, *task);
+                if (!again_fresh) {
+                    return with_context(std::move(again_fresh).error(), "task " + hex(task_addr));
+                }
+                if (!*again_fresh) {  // it left the list meanwhile
+                    if (auto e = skip(std::move(chains).error())) {
+                        return with_context(std::move(*e), "task " + hex(task_addr));
+                    }
+                    continue;
+                }
+                chains = **again_fresh;
+            }
+            apply_chains(ctx, *task, *chains);
+        }
         if (defer) {
             if (deferred.from == Deferred::kNone) deferred.from = deferred.filled = tasks.size();
             worker->submit(links_for_worker(ctx, *obj));

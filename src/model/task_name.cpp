@@ -63,12 +63,12 @@ Result<std::string> read_task_name(WalkContext& ctx, RemoteMemory& memory, uint6
     if (!type) return with_context(std::move(type).error(), "reading task name");
     auto info = type_info(ctx, *type);
     if (!info) return with_context(std::move(info).error(), "reading task name type");
-    if (info->flags & kTpFlagsLongSubclass) {
+    if ((*info)->flags & kTpFlagsLongSubclass) {
         auto number = read_long_decimal(ctx, memory, name_addr);
         if (!number) return with_context(std::move(number).error(), "reading task name");
         return "Task-" + *number;
     }
-    if (info->flags & kTpFlagsUnicodeSubclass) {
+    if ((*info)->flags & kTpFlagsUnicodeSubclass) {
         auto s = read_str(memory, ctx.off, name_addr, ctx.limits.task_name_code_points);
         if (!s) return with_context(std::move(s).error(), "reading task name");
         return std::move(*s);

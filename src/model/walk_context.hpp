@@ -3,9 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "aps/memory.hpp"
@@ -19,9 +22,24 @@ class ChainWorker;
 
 // What the walker needs to know about a type object.
 struct TypeInfo {
-    enum class Kind { Other, AsyncGenWrapper, SetDummy };
+    // The interpreter's own types that the walk treats apart; every other type is Other.
+    enum class Kind {
+        Other,
+        Coroutine,       // a native coroutine: its frame is embedded in it
+        Generator,       // a generator (also a @types.coroutine one): likewise
+        AsyncGenerator,  // likewise
+        AsyncGenStep,    // what asend(), athrow(), aclose() and __anext__() return: it steps an
+                         // async generator, whose frame is the one to read
+        SetDummy,        // the key of a deleted set slot
+    };
+    static constexpr uint32_t kNotInterned = UINT32_MAX;
     uint64_t flags = 0;  // tp_flags
     Kind kind = Kind::Other;
+    std::string name;                  // tp_name, cut at kMaxTypeName bytes
+    uint32_t interned = kNotInterned;  // index into Snapshot::type_names, once used there
+    bool has_frame() const {
+        return kind == Kind::Coroutine || kind == Kind::Generator || kind == Kind::AsyncGenerator;
+    }
 };
 
 // A code object, interned into Snapshot::codes, with what its lines are decoded from.
@@ -33,22 +51,35 @@ struct CodeInfo {
     std::unordered_map<uint64_t, int32_t> lines;  // instr_ptr → line (Frame::kNoLine if none)
 };
 
+// One coroutine chain as read.
+struct Stack {
+    Slice frames;       // innermost first
+    uint64_t type = 0;  // the type of the chain's first object (the task's coroutine)
+    uint8_t marks = 0;  // kStackUnreadable or kStackCut: it ends in a marker frame
+};
+
 struct WalkContext {
     WalkContext(RemoteMemory& m, const DebugOffsets& o, const AsyncioOffsets& a,
-                const WalkLimits& l, Snapshot& s)
-        : memory(m), off(o), aio(a), limits(l), snapshot(s) {}
+                const WalkLimits& l, Snapshot& s, std::span<const AddressRange> image = {})
+        : memory(m), off(o), aio(a), limits(l), snapshot(s), runtime_image(image) {}
 
     RemoteMemory& memory;
     const DebugOffsets& off;
     const AsyncioOffsets& aio;
     const WalkLimits& limits;
     Snapshot& snapshot;
+    std::span<const AddressRange> runtime_image;  // see WalkInput::runtime_image
+    // Set for the last, fresh read of a task whose chains failed: a chain or an awaited-by set
+    // that cannot be read whole keeps what was read, ends in a marker and is reported (see
+    // coroutine_stack), instead of failing the task.
+    bool keep_partial = false;
 
-    std::unordered_map<uint64_t, TypeInfo> types;  // type address → info
-    std::unordered_map<uint64_t, CodeInfo> codes;  // code address → info
-    std::unordered_map<uint64_t, Slice> chains;    // coroutine address → its frames
-    std::vector<Frame> chain_frames;               // ... in chain_frames
-    std::unordered_set<uint64_t> task_types;       // types of listed tasks
+    std::unordered_map<uint64_t, TypeInfo> types;               // type address → info
+    std::unordered_map<uint64_t, CodeInfo> codes;               // code address → info
+    std::unordered_map<uint64_t, Stack> chains;                 // coroutine address → its frames
+    std::vector<Frame> chain_frames;                            // ... in chain_frames
+    std::unordered_set<uint64_t> task_types;                    // types of listed tasks
+    std::set<std::pair<uint64_t, Problem::Part>> problem_keys;  // problems already recorded
     ChainWorker* worker = nullptr;  // the walk's second thread, if it has one (not owned)
 };
 

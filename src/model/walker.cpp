@@ -86,7 +86,8 @@ Result<Snapshot> walk_snapshot(RemoteMemory& memory, const WalkInput& input,
     snapshot.minor = input.offsets.minor;
     if (input.asyncio == nullptr) return snapshot;  // asyncio never imported: no tasks anywhere
 
-    model::WalkContext ctx(memory, input.offsets, *input.asyncio, limits, snapshot);
+    model::WalkContext ctx(memory, input.offsets, *input.asyncio, limits, snapshot,
+                           input.runtime_image);
     // A retry checks task by task and reads alone (see read_task_list).
     std::unique_ptr<model::ChainWorker> worker;
     if (limits.tasks_per_check > 1 && limits.parallel_from != UINT64_MAX) {

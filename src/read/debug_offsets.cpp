@@ -28,18 +28,24 @@ constexpr uint64_t kCompactUnicodeSize314 = 56;
 constexpr std::array<decltype(DebugOffsets::frame), 2> kFrameKnowledge = {{
     {.suspended_yield_from = -1,
      .cleared = 4,
+     .first_state = -3,  // FRAME_CREATED .. FRAME_COMPLETED
+     .last_state = 1,
      .owned_by_thread = 0,
      .owned_by_generator = 1,
      .owned_by_interpreter = 3,
      .owned_by_cstack = 4,
-     .awaited_slot = 1},
+     .awaited_slot = 1,
+     .step_agen = 16},
     {.suspended_yield_from = 2,
      .cleared = 5,
+     .first_state = 0,  // FRAME_CREATED .. FRAME_EXECUTING
+     .last_state = 4,
      .owned_by_thread = 0,
      .owned_by_generator = 1,
      .owned_by_interpreter = 3,
      .owned_by_cstack = -1,
-     .awaited_slot = 2},
+     .awaited_slot = 2,
+     .step_agen = 16},
 }};
 
 // One uint64 field of a table: its byte offset per version (-1: absent in that version), where
@@ -208,7 +214,9 @@ std::array<std::optional<uint64_t>, N> stored_fields(const FieldSpec<T> (&specs)
 bool same_frame_knowledge(const decltype(DebugOffsets::frame)& a,
                           const decltype(DebugOffsets::frame)& b) {
     return a.suspended_yield_from == b.suspended_yield_from && a.cleared == b.cleared &&
-           a.owned_by_thread == b.owned_by_thread && a.owned_by_generator == b.owned_by_generator &&
+           a.first_state == b.first_state && a.last_state == b.last_state &&
+           a.step_agen == b.step_agen && a.owned_by_thread == b.owned_by_thread &&
+           a.owned_by_generator == b.owned_by_generator &&
            a.owned_by_interpreter == b.owned_by_interpreter &&
            a.owned_by_cstack == b.owned_by_cstack && a.awaited_slot == b.awaited_slot;
 }

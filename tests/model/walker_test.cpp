@@ -15,6 +15,7 @@ namespace {
 
 using test::Fn;
 using test::Name;
+using test::problems_text;
 using test::stack_names;
 using test::stack_text;
 
@@ -181,17 +182,27 @@ TEST_P(Walker, AwaiterNotInAnyListIsStillReported) {
     EXPECT_EQ(stack_names(s, aw[1].frames), "fo");
 }
 
-TEST_P(Walker, GarbageAwaitedBySetIsCorrupt) {
+TEST_P(Walker, GarbageAwaitedBySetIsThatTasksProblem) {
     auto list = img.tasks_of(main_thread);
     uint64_t child = img.add_task(list, "child", {{"fc", "/t/p.py", 3}});
+    img.add_task(list, "other", {{"fo", "/t/p.py", 4}});
     img.add_dummy_awaiter(child);
     img.add_dummy_awaiter(child);
     uint64_t set = img.memory().get<uint64_t>(child + img.asyncio().task_object.task_awaited_by);
     img.memory().put<int64_t>(set + img.offsets().set_object.mask, int64_t{1} << 40);
-    EXPECT_EQ(walk_error().code, Errc::CorruptData);
+    auto s = walk();
+    ASSERT_EQ(main_tasks(s).size(), 2u);
+    EXPECT_EQ(main_tasks(s)[0].marks, kAwaitersUnreadable);
+    EXPECT_EQ(stack_names(s, main_tasks(s)[0].frames), "fc");
+    EXPECT_EQ(main_tasks(s)[1].marks, 0);
+    ASSERT_EQ(s.problems.size(), 1u);
+    EXPECT_EQ(s.problems[0].task, child);
+    EXPECT_EQ(s.problems[0].part, Problem::Part::Awaiters);
+    EXPECT_NE(s.problems[0].what.find("invalid awaited-by set"), std::string::npos)
+        << s.problems[0].what;
     img.memory().put<int64_t>(set + img.offsets().set_object.mask, 7);
     img.memory().put<int64_t>(set + img.offsets().set_object.used, 9);
-    EXPECT_EQ(walk_error().code, Errc::CorruptData);
+    EXPECT_EQ(walk().problems.size(), 1u);
 }
 
 TEST_P(Walker, AwaiterCycleDoesNotHang) {
@@ -266,30 +277,52 @@ TEST_P(Walker, OtherAwaitablesEndTheChain) {
     EXPECT_EQ(stack_names(s, main_tasks(s)[0].frames), "outer");
 }
 
-TEST_P(Walker, CoroutineChainCycleIsCorruptNotAHang) {
+TEST_P(Walker, CoroutineChainCycleIsAProblemNotAHang) {
     uint64_t t = img.add_task(img.tasks_of(main_thread), "x",
                               {{"a", "/t/p.py", 1}, {"b", "/t/p.py", 2}, {"c", "/t/p.py", 3}});
     img.set_awaited(img.coroutines(t)[2], img.coroutines(t)[0]);
-    auto e = walk_error();
-    EXPECT_EQ(e.code, Errc::CorruptData);
-    EXPECT_NE(e.message.find("loops"), std::string::npos) << e.message;
+    auto s = walk();
+    const Task& task = main_tasks(s).at(0);
+    EXPECT_EQ(task.marks, kStackUnreadable);
+    EXPECT_TRUE(stack_names(s, task.frames).starts_with("<unreadable> -> "))
+        << stack_names(s, task.frames);
+    EXPECT_TRUE(stack_names(s, task.frames).ends_with(" -> c -> b -> a"))
+        << stack_names(s, task.frames);
+    ASSERT_EQ(s.problems.size(), 1u);
+    EXPECT_NE(s.problems[0].what.find("loops"), std::string::npos) << s.problems[0].what;
 }
 
-TEST_P(Walker, SelfAwaitingCoroutineIsCorrupt) {
+TEST_P(Walker, SelfAwaitingCoroutineIsAProblem) {
     uint64_t t = img.add_task(img.tasks_of(main_thread), "x", {{"a", "/t/p.py", 1}});
     img.set_awaited(img.coroutines(t)[0], img.coroutines(t)[0]);
-    EXPECT_EQ(walk_error().code, Errc::CorruptData);
+    auto s = walk();
+    EXPECT_EQ(main_tasks(s).at(0).marks, kStackUnreadable);
+    EXPECT_EQ(s.problems.size(), 1u);
 }
 
-TEST_P(Walker, ChainDepthIsBounded) {
+// A chain deeper than the bound is cut there: its outer frames and a marker, and a problem that
+// says it was cut (not broken).
+TEST_P(Walker, ChainDepthIsBoundedByACut) {
     std::vector<Fn> chain;
     for (int i = 0; i < 40; ++i) chain.push_back({fmt::format("f{}", i), "/t/p.py", i + 1});
     img.add_task(img.tasks_of(main_thread), "deep", chain);
+    img.add_task(img.tasks_of(main_thread), "shallow", {{"g", "/t/p.py", 1}});
     WalkLimits limits;
     limits.max_frames_per_chain = 40;
-    EXPECT_EQ(walk(limits).interpreters.at(0).threads.at(0).tasks.at(0).frames.size(), 40u);
+    auto whole = walk(limits);
+    EXPECT_EQ(main_tasks(whole).at(0).frames.size(), 40u);
+    EXPECT_TRUE(whole.problems.empty());
     limits.max_frames_per_chain = 39;
-    EXPECT_EQ(walk_error(limits).code, Errc::CorruptData);
+    auto s = walk(limits);
+    const Task& deep = main_tasks(s).at(0);
+    EXPECT_EQ(deep.marks, kStackCut);
+    ASSERT_EQ(deep.frames.size(), 40u);
+    EXPECT_TRUE(stack_names(s, deep.frames).starts_with("<frames cut> -> f38 -> f37"))
+        << stack_names(s, deep.frames);
+    EXPECT_EQ(stack_names(s, main_tasks(s).at(1).frames), "g");
+    ASSERT_EQ(s.problems.size(), 1u);
+    EXPECT_TRUE(s.problems[0].cut);
+    EXPECT_EQ(s.problems[0].part, Problem::Part::Stack);
 }
 
 TEST_P(Walker, DeepChainBeyondReferenceCap) {
@@ -300,7 +333,7 @@ TEST_P(Walker, DeepChainBeyondReferenceCap) {
     EXPECT_EQ(main_tasks(s).at(0).frames.size(), 3000u);
 }
 
-TEST_P(Walker, ClearedOrShimFramesStopTheChain) {
+TEST_P(Walker, ClearedCoroutineEndsTheChain) {
     uint64_t t =
         img.add_task(img.tasks_of(main_thread), "x", {{"a", "/t/p.py", 1}, {"b", "/t/p.py", 2}});
     const auto& k = img.offsets().frame;
@@ -308,12 +341,35 @@ TEST_P(Walker, ClearedOrShimFramesStopTheChain) {
                              k.cleared);
     auto s = walk();
     EXPECT_EQ(stack_names(s, main_tasks(s)[0].frames), "a");
-    img.memory().put<uint8_t>(img.coroutines(t)[0] + 72 + img.offsets().interpreter_frame.owner,
-                              k.owned_by_interpreter);
-    EXPECT_TRUE(walk().interpreters.at(0).threads.at(0).tasks.at(0).frames.empty());
-    img.memory().put<uint8_t>(img.coroutines(t)[0] + 72 + img.offsets().interpreter_frame.owner,
-                              77);
-    EXPECT_TRUE(walk().interpreters.at(0).threads.at(0).tasks.at(0).frames.empty());
+    EXPECT_TRUE(s.problems.empty());
+}
+
+// A native coroutine whose frame state or frame owner is not one a generator can have is broken:
+// shown with a marker and reported, never silently as an empty stack.
+TEST_P(Walker, GarbageFrameStateOrOwnerIsAProblem) {
+    uint64_t t =
+        img.add_task(img.tasks_of(main_thread), "x", {{"a", "/t/p.py", 1}, {"b", "/t/p.py", 2}});
+    const uint64_t inner = img.coroutines(t)[1];
+    const auto& g = img.offsets().gen_object;
+    const auto& k = img.offsets().frame;
+    auto stack_and_problem = [&] {
+        auto s = walk();
+        return stack_names(s, main_tasks(s).at(0).frames) + " | " + problems_text(s);
+    };
+    img.memory().put<int8_t>(inner + g.gi_frame_state, 77);
+    EXPECT_EQ(stack_and_problem(),
+              fmt::format("<unreadable> -> a | {:#x} stack: coroutine at {:#x} has frame state "
+                          "77, which no generator has\n",
+                          t, inner));
+    img.memory().put<int8_t>(inner + g.gi_frame_state, k.suspended_yield_from);
+    for (uint8_t owner : {uint8_t(k.owned_by_interpreter), uint8_t(2), uint8_t(77)}) {
+        img.memory().put<uint8_t>(inner + g.gi_iframe + img.offsets().interpreter_frame.owner,
+                                  owner);
+        EXPECT_EQ(stack_and_problem(),
+                  fmt::format("<unreadable> -> a | {:#x} stack: coroutine at {:#x} has a frame "
+                              "owned by {}, not by a generator\n",
+                              t, inner, owner));
+    }
 }
 
 TEST_P(Walker, TaskListCycleMissingHeadIsCorruptNotAHang) {
@@ -383,10 +439,14 @@ TEST_P(Walker, UnreadableTaskIsReadFailedWithContext) {
     EXPECT_NE(e.message.find("reading task at"), std::string::npos) << e.message;
 }
 
-TEST_P(Walker, UnreadableCoroutineOrCodeIsReadFailed) {
+TEST_P(Walker, UnreadableCoroutineIsAProblem) {
     uint64_t t = img.add_task(img.tasks_of(main_thread), "x", {{"f", "/t/p.py", 1}});
     img.memory().unmap(img.coroutines(t)[0]);
-    EXPECT_EQ(walk_error().code, Errc::ReadFailed);
+    auto s = walk();
+    EXPECT_EQ(stack_names(s, main_tasks(s).at(0).frames), "<unreadable>");
+    ASSERT_EQ(s.problems.size(), 1u);
+    EXPECT_NE(s.problems[0].what.find("reading object type at"), std::string::npos)
+        << s.problems[0].what;
 }
 
 TEST_P(Walker, UnreadableRuntimeIsReadFailed) {

@@ -32,4 +32,16 @@ inline std::string stack_text(const Snapshot& s, Slice frames) {
     return out;
 }
 
+// The snapshot's problems, one per line: "0x… stack: why" ("stack (cut)" for a cut stack).
+inline std::string problems_text(const Snapshot& s) {
+    std::string out;
+    for (const auto& p : s.problems) {
+        const char* part = p.part == Problem::Part::Name    ? "name"
+                           : p.part == Problem::Part::Stack ? "stack"
+                                                            : "awaiters";
+        out += fmt::format("{:#x} {}{}: {}\n", p.task, part, p.cut ? " (cut)" : "", p.what);
+    }
+    return out;
+}
+
 }  // namespace aps::test

@@ -71,7 +71,12 @@ class SnapshotBuilder {
         return out;
     }
 
-    Snapshot snapshot_{3, 14, {}, {}, {}, {}};
+    Snapshot snapshot_ = [] {
+        Snapshot s;
+        s.major = 3;
+        s.minor = 14;
+        return s;
+    }();
     std::map<std::pair<std::string, std::string>, uint32_t> codes_;
 };
 

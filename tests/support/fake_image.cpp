@@ -70,9 +70,27 @@ DebugOffsets debian_offsets(int minor) {
     d.gen_object = {160, 72, 67};
     d.llist_node = {0, 8};
     if (v15) {
-        d.frame = {2, 5, 0, 1, 3, -1, 2};
+        d.frame = {.suspended_yield_from = 2,
+                   .cleared = 5,
+                   .first_state = 0,
+                   .last_state = 4,
+                   .owned_by_thread = 0,
+                   .owned_by_generator = 1,
+                   .owned_by_interpreter = 3,
+                   .owned_by_cstack = -1,
+                   .awaited_slot = 2,
+                   .step_agen = 16};
     } else {
-        d.frame = {-1, 4, 0, 1, 3, 4, 1};
+        d.frame = {.suspended_yield_from = -1,
+                   .cleared = 4,
+                   .first_state = -3,
+                   .last_state = 1,
+                   .owned_by_thread = 0,
+                   .owned_by_generator = 1,
+                   .owned_by_interpreter = 3,
+                   .owned_by_cstack = 4,
+                   .awaited_slot = 1,
+                   .step_agen = 16};
     }
     return d;
 }
@@ -117,10 +135,17 @@ Addr FakeImage::alloc(uint64_t size) {
     return a;
 }
 
-Addr FakeImage::type(std::string_view tp_name, uint64_t tp_flags) {
+Addr FakeImage::type(std::string_view tp_name, uint64_t tp_flags, bool in_image) {
     Addr name = alloc(tp_name.size() + 1);
     mem_.write(name, std::as_bytes(std::span(tp_name.data(), tp_name.size())));
-    Addr t = alloc(off_.type_object.size);
+    Addr t = next_;
+    if (in_image) {
+        std::swap(next_, image_next_);
+        t = alloc(off_.type_object.size);
+        std::swap(next_, image_next_);
+    } else {
+        t = alloc(off_.type_object.size);
+    }
     mem_.put<uint64_t>(t + off_.type_object.tp_name, name);
     mem_.put<uint64_t>(t + off_.type_object.tp_flags, tp_flags);
     return t;

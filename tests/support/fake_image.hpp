@@ -75,8 +75,10 @@ class FakeImage {
     const AsyncioOffsets& asyncio() const { return aio_; }
     const Types& types() const { return types_; }
     Addr runtime() const { return runtime_; }
-    WalkInput input() const { return WalkInput{runtime_, off_, &aio_}; }
-    WalkInput input_without_asyncio() const { return WalkInput{runtime_, off_, nullptr}; }
+    // The runtime's "file" holds the types made by type(..., in_image = true).
+    WalkInput input() const { return WalkInput{runtime_, off_, &aio_, image()}; }
+    WalkInput input_without_asyncio() const { return WalkInput{runtime_, off_, nullptr, image()}; }
+    std::vector<AddressRange> image() const { return {{kImageStart, image_next_}}; }
 
     // Interpreters and threads. The main interpreter (id 0) exists from the start; new ones and
     // new threads become the head of their list, as in CPython.
@@ -109,7 +111,10 @@ class FakeImage {
     Addr bytes(std::span<const std::byte> data);
     Addr code(const Fn& fn);
     Addr coroutine(const std::vector<Fn>& chain, std::vector<Addr>* objects = nullptr);
-    Addr type(std::string_view tp_name, uint64_t tp_flags);
+    // A type object. in_image: a static type of the interpreter's own file (the image the
+    // runtime is in), as CPython's types are; otherwise one of another module's (a Cython
+    // extension's) or a class's (with Py_TPFLAGS_HEAPTYPE in tp_flags).
+    Addr type(std::string_view tp_name, uint64_t tp_flags, bool in_image = true);
     Addr set_dummy() const { return set_dummy_; }
     Addr pending_future() const { return pending_future_; }
 
@@ -127,7 +132,9 @@ class FakeImage {
     DebugOffsets off_;
     AsyncioOffsets aio_;
     FakeMemory mem_;
+    static constexpr Addr kImageStart = 0x600000;
     Addr next_ = 0x7f0000010000;
+    Addr image_next_ = kImageStart;  // the interpreter's file: its static objects
     Types types_{};
     Addr runtime_ = 0, main_interp_ = 0, set_dummy_ = 0, pending_future_ = 0;
     bool lean_ = false;
