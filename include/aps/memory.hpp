@@ -12,6 +12,13 @@
 
 namespace aps {
 
+// [start, end) of the target's address space.
+struct AddressRange {
+    uint64_t start = 0;
+    uint64_t end = 0;
+    bool contains(uint64_t addr) const { return addr >= start && addr < end; }
+};
+
 class RemoteMemory {
   public:
     virtual ~RemoteMemory() = default;

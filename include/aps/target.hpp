@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "aps/error.hpp"
 #include "aps/memory.hpp"
@@ -22,8 +23,9 @@ std::unique_ptr<RemoteMemory> open_live_memory(pid_t pid);
 struct Target {
     uint64_t runtime_addr = 0;
     DebugOffsets offsets;
-    std::optional<AsyncioOffsets> asyncio;  // empty when asyncio was never imported
-    std::string runtime_file;               // the mapped file that holds .PyRuntime
+    std::optional<AsyncioOffsets> asyncio;    // empty when asyncio was never imported
+    std::string runtime_file;                 // the mapped file that holds .PyRuntime
+    std::vector<AddressRange> runtime_image;  // where runtime_file is mapped
 };
 
 // Finds .PyRuntime and .AsyncioDebug in the target's mapped files, reads and validates both

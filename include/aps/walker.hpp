@@ -32,13 +32,6 @@ struct WalkLimits {
     uint64_t parallel_from = 512;
 };
 
-// [start, end) of the target's address space.
-struct AddressRange {
-    uint64_t start = 0;
-    uint64_t end = 0;
-    bool contains(uint64_t addr) const { return addr >= start && addr < end; }
-};
-
 struct WalkInput {
     uint64_t runtime_addr = 0;  // address of _PyRuntime (start of .PyRuntime)
     DebugOffsets offsets;

@@ -26,6 +26,7 @@ Result<Snapshot> walk(const Target& target, RemoteMemory& memory, const WalkLimi
     input.runtime_addr = target.runtime_addr;
     input.offsets = target.offsets;
     input.asyncio = target.asyncio ? &*target.asyncio : nullptr;
+    input.runtime_image = target.runtime_image;
     return walk_snapshot(memory, input, limits);
 }
 

@@ -153,6 +153,9 @@ Result<Target> read_target(const MappedTarget& target, const FoundSection& runti
     out.offsets = *offsets;
     out.asyncio = *asyncio;
     out.runtime_file = runtime.file;
+    for (const MapEntry& e : target.maps) {
+        if (e.path == runtime.file) out.runtime_image.push_back({e.start, e.end});
+    }
     return out;
 }
 

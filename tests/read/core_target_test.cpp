@@ -95,6 +95,8 @@ TEST_P(CoreTargetTest, FindsBothTablesThroughTheFilesTheCoreNames) {
     EXPECT_EQ(target->offsets.minor, GetParam());
     EXPECT_EQ(target->runtime_addr, kExeBase + 0x1000);
     EXPECT_EQ(target->runtime_file, s.exe_path);
+    ASSERT_FALSE(target->runtime_image.empty());
+    EXPECT_EQ(target->runtime_image.front().start, kExeBase);
     ASSERT_TRUE(target->asyncio.has_value());
     // The table came from the file (the core does not hold it): the same as parsed from there.
     std::string file = GetParam() == 15 ? python_path(15) : asyncio_module_path(14);

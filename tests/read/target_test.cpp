@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "read/proc_maps.hpp"
 #include "read_test_support.hpp"
 
@@ -37,6 +39,11 @@ TEST(OpenTarget, Python314WithAsyncioFindsBothTables) {
     EXPECT_EQ(target->offsets.thread_state.native_thread_id, 160u);
     EXPECT_NE(target->runtime_addr, 0u);
     EXPECT_EQ(read::basename_of(target->runtime_file), "python3.14");
+    // The interpreter's file, mapped: the runtime lies in it (its types do too).
+    ASSERT_FALSE(target->runtime_image.empty());
+    EXPECT_TRUE(
+        std::any_of(target->runtime_image.begin(), target->runtime_image.end(),
+                    [&](const AddressRange& r) { return r.contains(target->runtime_addr); }));
     ASSERT_TRUE(target->asyncio.has_value());
     EXPECT_EQ(target->asyncio->task_object.task_node, 152u);
     EXPECT_EQ(target->asyncio->thread_state.asyncio_tasks_head, 880u);
