@@ -16,6 +16,8 @@ enum class Errc {
     UnsupportedVersion,  // a CPython runtime, but not 3.14 or 3.15 (or a build we cannot read)
     ReadFailed,          // a remote read hit unmapped memory: the target changed or is corrupt
     CorruptData,         // a remote object failed validation: the target changed or is corrupt
+    InvalidOffsets,      // the target's debug-offset tables fail their checks: static data,
+                         // so no re-read can cure it (a build aps cannot read, or damage)
     BadImage,            // a local binary (ELF) file could not be parsed
     BadCore,             // a core file cannot be used: unreadable, not an ELF core, truncated
     FileMismatch,        // a file a core names is missing or is not the one the process mapped

@@ -97,7 +97,7 @@ inline constexpr std::size_t kAsyncioOffsetsSize = 104;
 
 // Parses and validates _Py_DebugOffsets. Errc::NotPython when the cookie is absent,
 // Errc::UnsupportedVersion (naming the version) for versions other than 3.14 and 3.15 or for a
-// free-threaded build, Errc::CorruptData for offsets that fail the sanity checks.
+// free-threaded build, Errc::InvalidOffsets for offsets that fail the sanity checks.
 Result<DebugOffsets> parse_debug_offsets(std::span<const std::byte> bytes);
 
 // Parses and validates _Py_AsyncioModuleDebugOffsets against the already parsed runtime offsets.
@@ -107,7 +107,7 @@ Result<AsyncioOffsets> parse_asyncio_offsets(std::span<const std::byte> bytes,
 // The checks the parsers apply to a parsed table, on their own: a supported version, the frame
 // knowledge of that version, sizes in range, every field aligned inside its object, and the
 // relations between fields. Whatever passes is safe for the walker to use (it still treats the
-// target's memory as untrusted). Errc::UnsupportedVersion or Errc::CorruptData.
+// target's memory as untrusted). Errc::UnsupportedVersion or Errc::InvalidOffsets.
 Result<void> validate_debug_offsets(const DebugOffsets& offsets);
 Result<void> validate_asyncio_offsets(const AsyncioOffsets& asyncio, const DebugOffsets& runtime);
 

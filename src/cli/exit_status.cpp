@@ -14,6 +14,7 @@ int exit_code_for(Errc code) {
             return kExitPermission;
         case Errc::NotPython:
         case Errc::UnsupportedVersion:
+        case Errc::InvalidOffsets:
         case Errc::BadImage:
             return kExitNotSupported;
         case Errc::ReadFailed:

@@ -17,6 +17,7 @@ enum ExitCode : int {
     kExitInconsistent = 6,
     kExitBadCore = 7,
     kExitFileMismatch = 8,
+    kExitPartial = 9,  // some tasks could not be read whole: named on stderr, the rest printed
 };
 
 int exit_code_for(Errc code);

@@ -263,7 +263,7 @@ std::string version_string(uint64_t hex) {
 }
 
 Error corrupt(std::string_view table, std::string_view what) {
-    return {Errc::CorruptData, fmt::format("invalid {}: {}", table, what)};
+    return {Errc::InvalidOffsets, fmt::format("invalid {}: {}", table, what)};
 }
 
 }  // namespace

@@ -143,7 +143,11 @@ Result<Target> read_target(const MappedTarget& target, const FoundSection& runti
                                                     runtime.addr, runtime.file));
     }
     auto offsets = parse_debug_offsets(table);
-    if (!offsets) return std::move(offsets).error();
+    if (!offsets) {
+        if (offsets.error().code != Errc::InvalidOffsets) return std::move(offsets).error();
+        return with_context(std::move(offsets).error(),
+                            fmt::format("{} is not a Python aps can read", runtime.file));
+    }
 
     auto asyncio = locate_asyncio(target, runtime.file, *offsets, memory, asyncio_log);
     if (!asyncio) return std::move(asyncio).error();

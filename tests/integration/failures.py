@@ -4,12 +4,14 @@
     failures.py --aps PATH --python PATH --case NAME
 
 Cases (see CASES): exit_midread, kernel_thread, zombie, deleted_exe, replaced_exe, mount_ns,
-future_version, free_threaded, old_pythons.
+future_version, free_threaded, invalid_offsets, old_pythons.
 old_pythons runs every interpreter older than 3.14 found on the machine (--python, a 3.13, and
 OLD_PYTHONS: pyenv's 2.7 and 3.6-3.13 here): aps names it as too old, exit 5.
 future_version and free_threaded run a copy of the interpreter whose _Py_DebugOffsets (the
 initial bytes of its .PyRuntime section) were patched to say 3.16.0a1, or free_threaded = 1:
 Debian ships neither a 3.16 nor a free-threaded build, and aps must name what it found.
+invalid_offsets patches code_object.size to 0: a table that fails its checks is said at once
+(exit 5), not retried as a target that kept changing.
 (no_such_pid, permission, not_python, python3.13 and no_asyncio are difftest.py's cases.)
 Every case prints the exit code and stderr line aps gave.  Exit 0 pass, 1 fail, 77 skip.
 """
@@ -26,7 +28,7 @@ from hardlib import (TARGETS, Fail, check_error, check_unharmed, difftest, drive
                      run_main, skip, target_env)
 
 CASES = ["exit_midread", "kernel_thread", "zombie", "deleted_exe", "replaced_exe", "mount_ns",
-         "future_version", "free_threaded", "old_pythons"]
+         "future_version", "free_threaded", "invalid_offsets", "old_pythons"]
 OLD_PYTHONS = "~/.pyenv/versions/*/bin/python[23].*"   # what this machine kind has besides 3.13
 
 
@@ -209,8 +211,9 @@ def runtime_section_offset(path):
     raise Fail("%s has no .PyRuntime section" % path)
 
 
-def case_patched_offsets(args, tmp, field_offset, value, needle):
-    """A copy of the interpreter whose debug offsets claim another version or build."""
+def case_patched_offsets(args, tmp, field_offset, value, needle, forbidden=None):
+    """A copy of the interpreter whose debug offsets claim another version or build, or fail
+    their checks; `forbidden` must not be in the message."""
     home, real = python_home(args.python)
     copy = os.path.join(tmp, os.path.basename(real) + "-patched")
     shutil.copy2(real, copy)
@@ -230,7 +233,12 @@ def case_patched_offsets(args, tmp, field_offset, value, needle):
         target.stop()
     for command, res in zip(("ps", "pstree"), results):
         show("%s %s" % (args.case, command), res)
-        check_error(res, 5, (needle,), ("not supported",))
+        if forbidden is None:
+            check_error(res, 5, (needle,), ("not supported",))
+            continue
+        check_error(res, 5, (needle,), ("not a Python aps can read",))
+        if forbidden in res[2].decode("utf-8", "replace"):
+            raise Fail("the message says %r: %r" % (forbidden, res[2]))
 
 
 def case_old_pythons(args, tmp):
@@ -276,6 +284,12 @@ def main():
         elif args.case == "free_threaded":
             minor = os.path.basename(os.path.realpath(args.python)).split(".")[1][:2]
             case_patched_offsets(args, tmp, 16, 1, "free-threaded (3.%st)" % minor)
+        elif args.case == "invalid_offsets":
+            # code_object.size = 0: static data that fails its checks, which no re-read cures:
+            # said at once, not retried as a target that kept changing.
+            minor = os.path.basename(os.path.realpath(args.python)).split(".")[1][:2]
+            at = 312 if minor == "14" else 376
+            case_patched_offsets(args, tmp, at, 0, "code_object.size=0", forbidden="changing")
 
     return run_main("aps-failures-", body)
 

@@ -179,13 +179,13 @@ TEST_F(CorruptedTable, FreeThreadedIsUnsupported) {
 
 TEST_F(CorruptedTable, GarbageFreeThreadedFlagIsCorrupt) {
     put_u64(t314, 16, 0x1234);
-    EXPECT_EQ(parse_error(t314).code, Errc::CorruptData);
+    EXPECT_EQ(parse_error(t314).code, Errc::InvalidOffsets);
 }
 
 TEST_F(CorruptedTable, MisalignedFieldIsCorrupt) {
     put_u64(t314, 224, 161);  // thread_state.native_thread_id
     Error e = parse_error(t314);
-    EXPECT_EQ(e.code, Errc::CorruptData);
+    EXPECT_EQ(e.code, Errc::InvalidOffsets);
     EXPECT_EQ(e.message,
               "invalid debug offsets: thread_state.native_thread_id=161 is not aligned to 8 bytes");
 }
@@ -193,7 +193,7 @@ TEST_F(CorruptedTable, MisalignedFieldIsCorrupt) {
 TEST_F(CorruptedTable, FieldOutsideItsStructIsCorrupt) {
     put_u64(t314, 224, 832);  // native_thread_id at thread_state.size
     Error e = parse_error(t314);
-    EXPECT_EQ(e.code, Errc::CorruptData);
+    EXPECT_EQ(e.code, Errc::InvalidOffsets);
     EXPECT_EQ(e.message,
               "invalid debug offsets: thread_state.native_thread_id=832 with width 8 exceeds "
               "thread_state.size 832");
@@ -203,41 +203,41 @@ TEST_F(CorruptedTable, ByteFieldAtTheLastByteFits) {
     put_u64(t314, 688, 159);  // gen_object.gi_frame_state, gen_object.size is 160
     EXPECT_TRUE(parse_debug_offsets(t314));
     put_u64(t314, 688, 160);
-    EXPECT_EQ(parse_error(t314).code, Errc::CorruptData);
+    EXPECT_EQ(parse_error(t314).code, Errc::InvalidOffsets);
 }
 
 TEST_F(CorruptedTable, ZeroOrHugeSizeIsCorrupt) {
     auto copy = t314;
     put_u64(copy, 176, 0);  // thread_state.size
     Error e = parse_error(copy);
-    EXPECT_EQ(e.code, Errc::CorruptData);
+    EXPECT_EQ(e.code, Errc::InvalidOffsets);
     EXPECT_TRUE(contains(e.message, "thread_state.size=0")) << e.message;
     put_u64(t314, 24, uint64_t{1} << 40);  // runtime_state.size
-    EXPECT_EQ(parse_error(t314).code, Errc::CorruptData);
+    EXPECT_EQ(parse_error(t314).code, Errc::InvalidOffsets);
 }
 
 TEST_F(CorruptedTable, HugeOffsetDoesNotWrapAround) {
     put_u64(t314, 224, ~uint64_t{7});  // aligned, but + 8 overflows
-    EXPECT_EQ(parse_error(t314).code, Errc::CorruptData);
+    EXPECT_EQ(parse_error(t314).code, Errc::InvalidOffsets);
 }
 
 TEST_F(CorruptedTable, LinkedListNodeLayoutIsChecked) {
     put_u64(t314, 704, 16);  // llist_node.prev
     Error e = parse_error(t314);
-    EXPECT_EQ(e.code, Errc::CorruptData);
+    EXPECT_EQ(e.code, Errc::InvalidOffsets);
     EXPECT_TRUE(contains(e.message, "llist_node")) << e.message;
 }
 
 TEST_F(CorruptedTable, EmbeddedFrameMustFitInTheGenerator) {
     put_u64(t314, 680, 80);  // gi_iframe 80 + frame 88 > 160
     Error e = parse_error(t314);
-    EXPECT_EQ(e.code, Errc::CorruptData);
+    EXPECT_EQ(e.code, Errc::InvalidOffsets);
     EXPECT_TRUE(contains(e.message, "gen_object.gi_iframe=80")) << e.message;
 }
 
 TEST_F(CorruptedTable, TruncatedTableIsCorrupt) {
     Error e = parse_error({t314.begin(), t314.begin() + 700});
-    EXPECT_EQ(e.code, Errc::CorruptData);
+    EXPECT_EQ(e.code, Errc::InvalidOffsets);
     EXPECT_TRUE(contains(e.message, "truncated")) << e.message;
 }
 
@@ -297,7 +297,7 @@ class CorruptedAsyncioTable : public AsyncioOffsets {
 TEST_F(CorruptedAsyncioTable, TaskNodeOutsideTheTaskIsCorrupt) {
     put_u64(table, 48, 160);  // task_node + 16 > 168
     Error e = parse_error();
-    EXPECT_EQ(e.code, Errc::CorruptData);
+    EXPECT_EQ(e.code, Errc::InvalidOffsets);
     EXPECT_EQ(e.message,
               "invalid asyncio debug offsets: task_object.task_node=160 with width 16 exceeds "
               "task_object.size 168");
@@ -305,23 +305,23 @@ TEST_F(CorruptedAsyncioTable, TaskNodeOutsideTheTaskIsCorrupt) {
 
 TEST_F(CorruptedAsyncioTable, ThreadListHeadOutsideTheThreadStateIsCorrupt) {
     put_u64(table, 96, 936);
-    EXPECT_EQ(parse_error().code, Errc::CorruptData);
+    EXPECT_EQ(parse_error().code, Errc::InvalidOffsets);
 }
 
 TEST_F(CorruptedAsyncioTable, InterpreterListHeadMustBeAligned) {
     put_u64(table, 64, 10884);
-    EXPECT_EQ(parse_error().code, Errc::CorruptData);
+    EXPECT_EQ(parse_error().code, Errc::InvalidOffsets);
 }
 
 TEST_F(CorruptedAsyncioTable, ThreadStateSmallerThanTheRuntimesIsCorrupt) {
     put_u64(table, 72, 800);  // below PyThreadState's 832
     put_u64(table, 96, 784);
-    EXPECT_EQ(parse_error().code, Errc::CorruptData);
+    EXPECT_EQ(parse_error().code, Errc::InvalidOffsets);
 }
 
 TEST_F(CorruptedAsyncioTable, TruncatedTableIsCorrupt) {
     table.resize(96);
-    EXPECT_EQ(parse_error().code, Errc::CorruptData);
+    EXPECT_EQ(parse_error().code, Errc::InvalidOffsets);
 }
 
 }  // namespace

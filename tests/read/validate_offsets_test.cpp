@@ -22,7 +22,7 @@ TEST(ValidateOffsets, FieldOutsideItsObjectIsCorrupt) {
     d.set_object.mask = d.set_object.size;
     auto r = validate_debug_offsets(d);
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code, Errc::CorruptData);
+    EXPECT_EQ(r.error().code, Errc::InvalidOffsets);
     EXPECT_NE(r.error().message.find("set_object.mask"), std::string::npos);
 }
 
@@ -38,7 +38,7 @@ TEST(ValidateOffsets, UnsupportedVersionAndFrameKnowledge) {
     EXPECT_EQ(validate_debug_offsets(d).error().code, Errc::UnsupportedVersion);
     d = test::debian_offsets(14);
     d.frame.awaited_slot = 1000;
-    EXPECT_EQ(validate_debug_offsets(d).error().code, Errc::CorruptData);
+    EXPECT_EQ(validate_debug_offsets(d).error().code, Errc::InvalidOffsets);
 }
 
 TEST(ValidateOffsets, AsyncioTaskFieldsFitTheTask) {
