@@ -113,6 +113,8 @@ def escape(name):
             out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}[ch])
         elif cp < 0x20 or 0x7F <= cp <= 0x9F:
             out.append("\\x%02x" % cp)
+        elif 0xDC80 <= cp <= 0xDCFF:          # an undecodable byte (surrogateescape): the byte
+            out.append("\\x%02x" % (cp - 0xDC00))
         elif cp in BIDI or 0xD800 <= cp <= 0xDFFF:
             out.append("\\u%04x" % cp)
         else:
