@@ -72,14 +72,15 @@ RULE2 = {
     # first, then the subinterpreters oldest first; the newest one's part equals the reference.
     ("subinterpreters", "3.14"): "all_interpreters",
     ("subinterpreters", "3.15"): "all_interpreters",
-    # Rule 2, rows "no location" (3.14), "six varint groups" (3.15) and "seven varint groups"
-    # (3.14): the reference's pstree with the lines it gets wrong replaced by aps's; ps shows no
-    # lines and is byte-identical.
+    # Rule 2, rows "3.15: a line delta of 2^29 or more", "3.14: an instruction with no location"
+    # and "3.14: a number of seven or more groups": the reference's pstree with the lines it gets
+    # wrong replaced by aps's; ps shows no lines and is byte-identical.
     ("odd_lines", "3.14"): "lines_reference",
     ("odd_lines", "3.15"): "lines_reference",
-    # Rule 2, rows "non-UTF-8 bytes" and "cut at 1,024": on 3.15 the reference's output with the
-    # raw bytes it writes (surrogateescape) as \xNN and the cut names whole; 3.14 also reads these
-    # non-ASCII names as ASCII, so the oracle is used.
+    # Rule 2, rows "lone surrogates in names and paths" and "function (qualified) and file names
+    # cut at 1,024 characters": on 3.15 the reference's output with the raw bytes it writes
+    # (surrogateescape) as \xNN and the cut names whole; 3.14 also reads these non-ASCII names
+    # as ASCII, so the oracle is used.
     ("odd_names", "3.14"): "oracle",
     ("odd_names", "3.15"): "names_reference",
 }
