@@ -19,9 +19,12 @@ struct Code {
 };
 
 struct Frame {
-    static constexpr int32_t kNoLine = INT32_MIN;
+    // No line for the instruction (a "no location" entry, an empty, unreadable or malformed
+    // table): -1, the value CPython's decoders give it and the reference prints. A table entry
+    // that decodes to -1 is the same to Python (f_lineno is None for it), and prints the same.
+    static constexpr int32_t kNoLine = -1;
     uint32_t code = 0;       // index into Snapshot::codes
-    int32_t line = kNoLine;  // kNoLine when the location table has no entry for the instruction
+    int32_t line = kNoLine;  // any int, as CPython decodes it (negative ones included)
     bool has_line() const { return line != kNoLine; }
 };
 

@@ -1,7 +1,12 @@
 // Pure decoder of co_linetable (see linetable.hpp and internals §6).
+//
+// It reads the table as CPython does, one entry after the other, for every line an `int` can hold:
+// lines are 32-bit and wrap around (CPython adds the deltas to an int and is built with -fwrapv),
+// and varints are accumulated in 32 unsigned bits, so that the sixth 6-bit group (bits 30 and 31)
+// counts. Where CPython's decoders disagree on bytes its compiler never writes, this one follows
+// the 3.15 reference: a zero byte ends the table, a SHORT entry's byte with bit 7 set and a seventh
+// varint group make the table malformed.
 #include "model/linetable.hpp"
-
-#include <climits>
 
 namespace aps::model {
 namespace {
@@ -17,35 +22,38 @@ enum : unsigned {
 class Cursor {
   public:
     explicit Cursor(std::span<const std::byte> t) : t_(t) {}
-    bool at_end() const { return pos_ >= t_.size(); }
+    // A zero byte ends the table like its end does (CPython's decoders stop at either).
+    bool at_end() const { return pos_ >= t_.size() || t_[pos_] == std::byte{0}; }
     unsigned byte() { return static_cast<unsigned>(t_[pos_++]); }
 
-    // One byte of an entry's body: present, with bit 7 clear (bit 7 starts an entry).
-    std::optional<unsigned> body_byte() {
-        if (at_end()) return std::nullopt;
-        unsigned b = static_cast<unsigned>(t_[pos_]);
-        if (b & 0x80) return std::nullopt;
-        ++pos_;
-        return b;
+    // The next byte, whatever its value (ONE_LINE columns, varint groups).
+    std::optional<unsigned> any_byte() {
+        if (pos_ >= t_.size()) return std::nullopt;
+        return byte();
     }
 
-    // Little-endian groups of 6 bits, bit 6 = more follow.
-    std::optional<uint64_t> varint() {
-        uint64_t value = 0;
-        for (unsigned shift = 0;; shift += 6) {
-            if (shift > 28) return std::nullopt;
-            auto b = body_byte();
+    // Little-endian groups of 6 bits, bit 6 = more follow; bit 7 is not looked at. The sixth
+    // group holds bits 30 and 31, and its higher bits are dropped, as C's unsigned shift drops
+    // them. A seventh group would need a shift by 36, which C leaves undefined: CPython's compiler
+    // never writes one (6 groups hold 32 bits), the 3.15 reference rejects it, and so do we.
+    std::optional<uint32_t> varint() {
+        uint32_t value = 0;
+        for (unsigned shift = 0; shift <= 30; shift += 6) {
+            auto b = any_byte();
             if (!b) return std::nullopt;
-            value |= uint64_t{*b & 63u} << shift;
+            value |= static_cast<uint32_t>(*b & 63u) << shift;
             if (!(*b & 64u)) return value;
         }
+        return std::nullopt;
     }
 
-    std::optional<int64_t> svarint() {
+    // Bit 0 is the sign, the rest the magnitude (at most 2^31 - 1), returned as the two's
+    // complement the line adds in 32 unsigned bits.
+    std::optional<uint32_t> svarint() {
         auto u = varint();
         if (!u) return std::nullopt;
-        int64_t magnitude = static_cast<int64_t>(*u >> 1);
-        return (*u & 1) ? -magnitude : magnitude;
+        const uint32_t magnitude = *u >> 1;
+        return (*u & 1) ? 0u - magnitude : magnitude;
     }
 
   private:
@@ -58,12 +66,11 @@ class Cursor {
 std::optional<int> line_for_instruction(std::span<const std::byte> table, int firstlineno,
                                         uint64_t code_unit_index) {
     Cursor cur(table);
-    int64_t line = firstlineno;
+    uint32_t line = static_cast<uint32_t>(firstlineno);  // wraps as CPython's int does
     uint64_t addr = 0;
     // Each entry consumes at least one byte, so the loop runs at most table.size() times.
     while (!cur.at_end()) {
         unsigned first = cur.byte();
-        if (!(first & 0x80)) return std::nullopt;  // not an entry start (incl. the 0 terminator)
         unsigned code = (first >> 3) & 15u;
         uint64_t length = (first & 7u) + 1;
         bool has_line = true;
@@ -79,16 +86,16 @@ std::optional<int> line_for_instruction(std::span<const std::byte> table, int fi
             if (!delta) return std::nullopt;
             line += *delta;
         } else if (code >= kOneLine0 && code <= kOneLine2) {
-            if (!cur.body_byte() || !cur.body_byte()) return std::nullopt;
+            if (!cur.any_byte() || !cur.any_byte()) return std::nullopt;
             line += code - kOneLine0;
-        } else {  // SHORT0..SHORT9: one column byte, same line
-            if (!cur.body_byte()) return std::nullopt;
+        } else {  // SHORT0..SHORT9: one column byte with bit 7 clear, same line
+            auto b = cur.any_byte();
+            if (!b || (*b & 0x80u)) return std::nullopt;
         }
-        if (line < INT_MIN || line > INT_MAX) return std::nullopt;
 
         if (code_unit_index >= addr && code_unit_index - addr < length) {
             if (!has_line) return std::nullopt;
-            return static_cast<int>(line);
+            return static_cast<int>(static_cast<int32_t>(line));
         }
         addr += length;
     }

@@ -10,7 +10,8 @@
 namespace aps::model {
 
 // The start line of the entry that covers code unit `code_unit_index`, or nullopt when the entry
-// is a NONE (no location) entry, the table ends first, or the table is malformed.
+// is a NONE (no location) entry, the table ends first, or the table is malformed. Lines are
+// CPython's: any 32-bit value, negative ones included, wrapping around as CPython's int does.
 std::optional<int> line_for_instruction(std::span<const std::byte> table, int firstlineno,
                                         uint64_t code_unit_index);
 

@@ -76,6 +76,10 @@ void append_escaped(std::string& out, std::string_view text) {
         [&](uint32_t cp, std::string_view bytes) {
             if (cp <= 0x9F) {
                 append_byte_escape(out, cp);
+            } else if (cp >= 0xDC80 && cp <= 0xDCFF) {
+                // How Python holds a byte that did not decode (os.fsdecode's surrogateescape): a
+                // file or directory name with a Latin-1 byte. The byte is what is on disk.
+                append_byte_escape(out, cp - 0xDC00);
             } else if ((cp >= 0xD800 && cp <= 0xDFFF) || is_bidi_control(cp)) {
                 append_u_escape(out, cp);
             } else {

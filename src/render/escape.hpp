@@ -15,9 +15,11 @@ namespace aps::render {
 //   \xNN                                      for other C0 controls, DEL, C1 controls
 //   (U+0080-U+009F)
 //                                             and every byte that is not part of valid UTF-8
-//   \uXXXX                                    for lone surrogates (U+D800-U+DFFF) and bidi controls
-//                                             (U+061C, U+200E, U+200F, U+202A-U+202E,
-//                                             U+2066-U+2069)
+//   \xNN                                      for U+DC80-U+DCFF, the lone surrogates that stand for
+//                                             the undecodable byte NN (surrogateescape)
+//   \uXXXX                                    for the other lone surrogates (U+D800-U+DC7F,
+//                                             U+DD00-U+DFFF) and bidi controls (U+061C, U+200E,
+//                                             U+200F, U+202A-U+202E, U+2066-U+2069)
 // Everything else is copied unchanged; a backslash is not escaped (paths keep their spelling).
 void append_escaped(std::string& out, std::string_view text);
 

@@ -7,14 +7,8 @@ namespace aps::render {
 
 std::string frame_text(const Code& code, const Frame& frame) {
     std::string out;
-    out.reserve(code.function.size() + code.file.size() + 12);
+    out.reserve(code.function.size() + code.file.size() + 13);
     out.append(code.function);
-    if (!frame.has_line()) {
-        if (code.file.empty() || code.file == "~") return out;
-        out.push_back(' ');
-        out.append(code.file);
-        return out;
-    }
     if (frame.line == 0 && code.file.empty()) return out;
     out.push_back(' ');
     out.append(code.file);

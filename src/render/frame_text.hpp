@@ -8,9 +8,10 @@
 namespace aps::render {
 
 // Raw (unescaped) frame text:
-//   no line:             "N" if the file is "" or "~", else "N F"
 //   line 0 and file "":  "N"
-//   otherwise:           "N F:L"
+//   otherwise:           "N F:L", L = -1 when the line is unknown (Frame::kNoLine)
+// The reference's third form, "N F" without a line, is for a frame whose location table it did not
+// read (over its 4 KiB or 64 KiB cap): aps reads and decodes those.
 std::string frame_text(const Code& code, const Frame& frame);
 
 // snapshot.codes[frame.code]; a placeholder code if the index is out of range (never trusted).

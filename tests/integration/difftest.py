@@ -43,7 +43,7 @@ CASES = [
     "restaurant", "taskgroups_nested", "gather", "many_awaiters", "shield", "wait_for",
     "asyncio_wait", "timeout", "future_event_queue", "threads", "exited_thread", "eager_tasks",
     "async_generators", "qualnames", "deep_chain", "cycle", "many_tasks", "non_ascii",
-    "control_chars", "no_asyncio", "subinterpreters",
+    "control_chars", "no_asyncio", "subinterpreters", "odd_lines", "odd_names",
 ]
 ERROR_CASES = ["err_no_such_pid", "err_not_python", "err_python313", "err_permission"]
 
@@ -72,6 +72,17 @@ RULE2 = {
     # first, then the subinterpreters oldest first; the newest one's part equals the reference.
     ("subinterpreters", "3.14"): "all_interpreters",
     ("subinterpreters", "3.15"): "all_interpreters",
+    # Rule 2, rows "3.15: a line delta of 2^29 or more", "3.14: an instruction with no location"
+    # and "3.14: a number of seven or more groups": the reference's pstree with the lines it gets
+    # wrong replaced by aps's; ps shows no lines and is byte-identical.
+    ("odd_lines", "3.14"): "lines_reference",
+    ("odd_lines", "3.15"): "lines_reference",
+    # Rule 2, rows "lone surrogates in names and paths" and "function (qualified) and file names
+    # cut at 1,024 characters": on 3.15 the reference's output with the raw bytes it writes
+    # (surrogateescape) as \xNN and the cut names whole; 3.14 also reads these non-ASCII names
+    # as ASCII, so the oracle is used.
+    ("odd_names", "3.14"): "oracle",
+    ("odd_names", "3.15"): "names_reference",
 }
 
 # Harness self-checks, for the version where the reference is right: feed a Rule-2 checker
@@ -79,14 +90,23 @@ RULE2 = {
 #  - non_ascii 3.15: the oracle checker must accept the 3.15 reference's output;
 #  - threads 3.15: the all-threads checker must accept the 3.15 reference's output as aps's,
 #    against that output cut down to what the 3.14 reference shows (main thread and tid 0);
-#  - control_chars 3.15: the oracle checker (escaping) must accept the escaped reference.
+#  - control_chars 3.15: the oracle checker (escaping) must accept the escaped reference;
+#  - odd_names 3.15: the oracle checker (used on 3.14) must accept the reference with its
+#    documented differences undone (escaped file names in frames, names not cut).
 SELF_CHECKS = {
     ("non_ascii", "3.15"): lambda cmd, ref, o: check_oracle(cmd, ref, ref, o, lambda s: s),
     ("threads", "3.15"): lambda cmd, ref, o: check_all_threads(
         cmd, main_thread_only(cmd, ref, o), ref, o, escape),
     ("control_chars", "3.15"): lambda cmd, ref, o: check_oracle(
         cmd, ref, (ref[0], escaped_reference(cmd, ref, o), b""), o, escape),
+    ("odd_names", "3.15"): lambda cmd, ref, o: check_oracle(
+        cmd, ref, (ref[0], names_reference(cmd, ref, o), b""), o, escape),
 }
+
+# The reference's stdout error handler for these cases. Under a C, POSIX or C.UTF-8 locale the
+# reference writes a name's undecodable bytes raw (surrogateescape); with strict UTF-8 output it
+# fails with UnicodeEncodeError. The first is pinned, so that there is output to compare.
+REFERENCE_ENV = {"odd_names": {"PYTHONIOENCODING": "utf-8:surrogateescape"}}
 
 # pstree of `cycle`: the cycle report goes to stderr; Rule 1 covers it ("same cycle report and
 # exit code"), so stderr is compared too.
@@ -113,6 +133,8 @@ def escape(name):
             out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}[ch])
         elif cp < 0x20 or 0x7F <= cp <= 0x9F:
             out.append("\\x%02x" % cp)
+        elif 0xDC80 <= cp <= 0xDCFF:          # an undecodable byte (surrogateescape): the byte
+            out.append("\\x%02x" % (cp - 0xDC00))
         elif cp in BIDI or 0xD800 <= cp <= 0xDFFF:
             out.append("\\u%04x" % cp)
         else:
@@ -307,12 +329,12 @@ def expected_ps_rows(oracle, esc):
     tasks = {t["id"]: t for t in oracle["tasks"]}
     rows = []
     for t in oracle["tasks"]:
-        stack = " -> ".join(f[0] for f in t["stack"])
+        stack = " -> ".join(esc(f[0]) for f in t["stack"])
         if not t["awaited_by"]:
             rows.append(ps_row(t["tid"], t["id"], shown(t["name"], esc), stack, "", "", "0x0"))
         for aid in t["awaited_by"]:
             a = tasks.get(aid)
-            chain = " -> ".join(f[0] for f in a["stack"]) if a else ""
+            chain = " -> ".join(esc(f[0]) for f in a["stack"]) if a else ""
             aname = shown(a["name"], esc) if a else "Unknown"
             rows.append(ps_row(t["tid"], t["id"], shown(t["name"], esc), stack, chain, aname, aid))
     return sorted(rows)
@@ -332,7 +354,7 @@ def canonical_tree(oracle, esc):
 
     def hang(cur, frames):
         for fr in reversed(frames):                      # outermost first
-            label = " " + frame_text(fr)
+            label = " " + esc(frame_text(fr))
             key = cur + (label,)
             if key not in children[cur]:
                 children[cur].append(node(key, label))
@@ -416,8 +438,9 @@ def dump_tree(forest, depth=0):
 
 
 def escaped_reference(cmd, ref, oracle):
-    """The reference's stdout with every task name replaced by its escaped form."""
-    text = ref[1].decode("utf-8")
+    """The reference's stdout with every task name replaced by its escaped form (raw bytes the
+    reference wrote for undecodable ones are read back as Python held them)."""
+    text = ref[1].decode("utf-8", "surrogateescape")
     for t in oracle["tasks"]:
         raw, new = t["name"], escape(t["name"])
         if cmd == "ps":
@@ -428,20 +451,79 @@ def escaped_reference(cmd, ref, oracle):
                                 " %s %s" % (new.ljust(15), t["id"].ljust(15)))
         else:
             text = text.replace("── (T) %s\n" % raw, "── (T) %s\n" % new)
-    return text.encode()
+    return text.encode("utf-8", "surrogateescape")
 
 
-def check_escaped_reference(cmd, ref, aps, oracle, esc):
+def names_reference(cmd, ref, oracle):
+    """The 3.15 reference's stdout as aps prints it: names the reference cut at 1,024 code points
+    whole (the oracle's "long"), file names in frames and task names escaped (an undecodable
+    byte, which the reference writes raw, as \\xNN)."""
+    text = ref[1].decode("utf-8", "surrogateescape")
+    for full in oracle["long"]:
+        text = text.replace(full[:1024], full)
+    if cmd == "pstree":
+        files = {f[1] for t in oracle["tasks"] for f in t["stack"]}
+        for f in sorted(files):
+            if escape(f) != f:
+                text = text.replace(" %s:" % f, " %s:" % escape(f))
+    return escaped_reference(cmd, (ref[0], text.encode("utf-8", "surrogateescape"), ref[2]),
+                             oracle)
+
+
+def check_escaped_reference(cmd, ref, aps, oracle, esc, transform=escaped_reference):
     """Expected = the reference's output with every name replaced by its escaped form."""
     rrc = ref[0]
     if rrc != 0:
         raise Fail("reference failed (exit %d): %r" % (rrc, ref[1] + ref[2]))
-    text = escaped_reference(cmd, ref, oracle).decode()
+    expected = transform(cmd, ref, oracle)
     check_no_raw_controls(decode(aps[1], "aps"))
-    require_equal("stdout (reference with names escaped vs aps)", text.encode(), aps[1],
-                  "expected", "aps")
+    require_equal("stdout (reference with its documented differences undone vs aps)", expected,
+                  aps[1], "expected", "aps")
     if aps[0] != rrc:
         raise Fail("exit code: reference %d, aps %d" % (rrc, aps[0]))
+
+
+def check_names_reference(cmd, ref, aps, oracle, esc):
+    check_escaped_reference(cmd, ref, aps, oracle, esc, names_reference)
+
+
+FRAME_LINE = re.compile(r"^([│ ]*[└├]──  (\S+) .*:)(-?\d+)$", re.M)
+
+
+def check_lines_reference(cmd, ref, aps, oracle, esc):
+    """odd_lines: the reference's pstree, where each crafted frame (the oracle's "lines") must
+    show the line the README says this version's reference prints ("ref"; null: any, the value
+    rests on undefined behaviour in C), with that line replaced by aps's ("aps"). ps shows no
+    lines: byte-identical."""
+    if ref[0] != 0:
+        raise Fail("reference failed (exit %d): %r" % (ref[0], ref[1] + ref[2]))
+    text = decode(ref[1], "reference")
+    if cmd == "pstree":
+        lines = {l["function"]: l for l in oracle["lines"]}
+        seen = set()
+
+        def undo(m):
+            want = lines.get(m.group(2))
+            if want is None:
+                return m.group(0)
+            seen.add(m.group(2))
+            got = int(m.group(3))
+            if want["ref"] is not None and got != want["ref"]:
+                raise Fail("harness: the reference prints %s at line %d, the README says %d"
+                           % (m.group(2), got, want["ref"]))
+            if got != want["aps"]:
+                print("documented difference: %s at line %d in the reference, %d in aps"
+                      % (m.group(2), got, want["aps"]))
+            return m.group(1) + str(want["aps"])
+
+        text = FRAME_LINE.sub(undo, text)
+        if seen != set(lines):
+            raise Fail("harness: frames missing from the reference's tree: %s"
+                       % sorted(set(lines) - seen))
+    require_equal("stdout (reference with its documented differences undone vs aps)",
+                  text.encode(), aps[1], "expected", "aps")
+    if aps[0] != ref[0]:
+        raise Fail("exit code: reference %d, aps %d" % (ref[0], aps[0]))
 
 
 def check_no_asyncio(cmd, ref, aps, oracle, esc):
@@ -586,6 +668,8 @@ CHECKERS = {
     "all_interpreters": check_all_interpreters,
     "oracle": check_oracle,
     "escaped_reference": check_escaped_reference,
+    "names_reference": check_names_reference,
+    "lines_reference": check_lines_reference,
     "no_asyncio": check_no_asyncio,
     "all_threads": check_all_threads,
 }
@@ -603,7 +687,8 @@ def differential(args, version, tmp):
     try:
         with open(oracle_path, encoding="utf-8") as f:
             oracle = json.load(f)
-        ref = run([args.python, "-m", "asyncio", args.command, str(target.pid)])
+        ref = run([args.python, "-m", "asyncio", args.command, str(target.pid)],
+                  env=dict(os.environ, **REFERENCE_ENV.get(args.case, {})))
         target.check_unharmed("the reference")
         aps_env = dict(os.environ, PYTHON=args.python)     # for reference_as_aps.sh
         aps = run([args.aps, args.command, str(target.pid)], env=aps_env)

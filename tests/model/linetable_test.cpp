@@ -87,12 +87,94 @@ TEST(LineTable, TruncatedEntriesAreMalformed) {
 
 TEST(LineTable, MalformedBytesGiveNoLine) {
     EXPECT_EQ(line_for_instruction(T({0x00, E(0, 1), 0}), 1, 0), std::nullopt);  // 0 terminator
-    EXPECT_EQ(line_for_instruction(T({0x12}), 1, 0), std::nullopt);  // not an entry start
+    // A zero byte ends the table wherever it stands.
+    EXPECT_EQ(line_for_instruction(T({E(13, 1), 0x02, 0x00, E(13, 1), 0x02}), 1, 1), std::nullopt);
     // A body byte with bit 7 set (an entry start where a body byte is due).
     EXPECT_EQ(line_for_instruction(T({E(0, 1), E(0, 1), 0}), 1, 0), std::nullopt);
-    // A varint longer than 5 groups.
-    EXPECT_EQ(line_for_instruction(T({E(13, 1), 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x01}), 1, 0),
-              std::nullopt);
+}
+
+// Varints as CPython reads them: 6-bit groups, least significant first, accumulated in 32 unsigned
+// bits; signed ones hold the sign in bit 0. Every 32-bit value takes at most 6 groups.
+
+TEST(LineTable, FifthGroupReachesBit29) {
+    // Δline = 2^29 - 1: u = 2^30 - 2, the largest even value of 5 groups.
+    auto t = T({E(13, 1), 0x7E, 0x7F, 0x7F, 0x7F, 0x3F});
+    EXPECT_EQ(line_for_instruction(t, 1, 0), (1 << 29));
+}
+
+TEST(LineTable, SixthGroupCarriesBits30And31) {
+    // Δline = 2^29: u = 2^30, the first value that needs a sixth group.
+    auto t = T({E(13, 1), 0x40, 0x40, 0x40, 0x40, 0x40, 0x01});
+    EXPECT_EQ(line_for_instruction(t, 1, 0), (1 << 29) + 1);
+    // Δline = 2^31 - 2: u = 0xFFFFFFFC, so line 2^31 - 1 = INT_MAX.
+    auto max = T({E(13, 1), 0x7C, 0x7F, 0x7F, 0x7F, 0x7F, 0x03});
+    EXPECT_EQ(line_for_instruction(max, 1, 0), INT32_MAX);
+}
+
+TEST(LineTable, SixthGroupBitsAbove31AreDropped) {
+    // As C's unsigned shift drops them: 0x3F in the sixth group counts as 0x03.
+    auto t = T({E(13, 1), 0x7C, 0x7F, 0x7F, 0x7F, 0x7F, 0x3F});
+    EXPECT_EQ(line_for_instruction(t, 1, 0), INT32_MAX);
+}
+
+TEST(LineTable, SeventhGroupIsMalformed) {
+    // C leaves a shift by 36 undefined and CPython's compiler never writes one: no line.
+    auto t = T({E(13, 1), 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x01, E(13, 8), 0x00});
+    EXPECT_EQ(line_for_instruction(t, 1, 0), std::nullopt);
+    EXPECT_EQ(line_for_instruction(t, 1, 1), std::nullopt);
+}
+
+TEST(LineTable, NegativeLines) {
+    auto t = T({E(13, 1), 0x15, E(13, 1), 0x03});  // Δ -10, Δ -1
+    EXPECT_EQ(line_for_instruction(t, 1, 0), -9);
+    EXPECT_EQ(line_for_instruction(t, 1, 1), -10);
+}
+
+TEST(LineTable, MostNegativeDeltaAndIntMin) {
+    // u = 0xFFFFFFFF: Δ = -(2^31 - 1); one more -1 reaches INT_MIN.
+    auto t = T({E(13, 1), 0x7F, 0x7F, 0x7F, 0x7F, 0x7F, 0x03, E(13, 1), 0x03});
+    EXPECT_EQ(line_for_instruction(t, 0, 0), -INT32_MAX);
+    EXPECT_EQ(line_for_instruction(t, 0, 1), INT32_MIN);
+}
+
+TEST(LineTable, LinesWrapAroundLikeCPythonsInt) {
+    // CPython adds deltas to an int and is built with -fwrapv: past INT_MAX the line wraps.
+    auto t = T({E(13, 1), 0x28, E(14, 1), 0x03, 0x00, 0x00, 0x00});  // Δ +20, then LONG Δ -1
+    EXPECT_EQ(line_for_instruction(t, INT32_MAX - 9, 0), INT32_MIN + 10);
+    EXPECT_EQ(line_for_instruction(t, INT32_MAX - 9, 1), INT32_MIN + 9);
+    auto down = T({E(13, 1), 0x0B});  // Δ -5 from INT_MIN + 2
+    EXPECT_EQ(line_for_instruction(down, INT32_MIN + 2, 0), INT32_MAX - 2);
+}
+
+TEST(LineTable, LongEntriesTakeSixGroupVarintsInEveryField) {
+    // Δline +1, end-line Δ 2^30, column 2^31, end column 2^32 - 1.
+    auto t = T({E(14, 1), 0x02, 0x40, 0x40, 0x40, 0x40, 0x40, 0x01, 0x40, 0x40,     0x40,
+                0x40,     0x40, 0x02, 0x7F, 0x7F, 0x7F, 0x7F, 0x7F, 0x03, E(13, 1), 0x02});
+    EXPECT_EQ(line_for_instruction(t, 10, 0), 11);
+    EXPECT_EQ(line_for_instruction(t, 10, 1), 12);
+}
+
+// Bytes CPython's compiler never writes, read the way all of CPython's decoders (the interpreter's
+// and both references') agree on.
+
+TEST(LineTable, VarintBytesUseOnlyTheirLowSevenBits) {
+    // 0x84: bit 7 is ignored, 4 → Δ +2; 0xC4: 4 and "more follows".
+    auto t = T({E(13, 1), 0x84, E(13, 1), 0xC4, 0x80});
+    EXPECT_EQ(line_for_instruction(t, 9, 0), 11);
+    EXPECT_EQ(line_for_instruction(t, 9, 1), 13);
+}
+
+TEST(LineTable, OneLineColumnsMayBeAnyByte) {
+    auto t = T({E(11, 1), 200, 201, E(11, 1), 0xFF, 0x80});
+    EXPECT_EQ(line_for_instruction(t, 9, 0), 10);
+    EXPECT_EQ(line_for_instruction(t, 9, 1), 11);
+}
+
+TEST(LineTable, AnEntryStartMayLackBit7) {
+    // 0x68: NO_COLUMNS, length 1, although bit 7 is clear. Only a zero byte ends the table.
+    auto t = T({0x68, 0x04, 0x68, 0x02});
+    EXPECT_EQ(line_for_instruction(t, 9, 0), 11);
+    EXPECT_EQ(line_for_instruction(t, 9, 1), 12);
 }
 
 TEST(LineTable, AnEarlierEntryIsFoundBeforeLaterGarbage) {

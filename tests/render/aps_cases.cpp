@@ -70,42 +70,45 @@ std::vector<RenderCase> aps_cases() {
              .interpreter()
              .thread(1)
              .task(0x1, "root")
-             .task(
-                 0x2, "t",
-                 {"nofile", F{"tilde", "~", Frame::kNoLine}, F{"fileonly", "/f.py", Frame::kNoLine},
-                  F{"zero", "", 0}, F{"zerofile", "/f.py", 0}, F{"neg", "/f.py", -1},
-                  F{"normal", "a:1", Frame::kNoLine}, F{"normal", "a", 1}})
-             .awaited_by(0x1, {"nofile", F{"tilde", "~", Frame::kNoLine},
-                               F{"fileonly", "/f.py", Frame::kNoLine}, F{"zero", "", 0},
-                               F{"zerofile", "/f.py", 0}, F{"neg", "/f.py", -1},
-                               F{"normal", "a:1", Frame::kNoLine}, F{"normal", "a", 1}})
+             .task(0x2, "t",
+                   {"bare", F{"tilde", "~", Frame::kNoLine}, F{"fileonly", "/f.py", Frame::kNoLine},
+                    F{"nofile", "", Frame::kNoLine}, F{"zero", "", 0}, F{"zerofile", "/f.py", 0},
+                    F{"neg", "/f.py", -9}, F{"min", "/f.py", INT32_MIN}, F{"normal", "a", 1}})
+             .awaited_by(
+                 0x1,
+                 {"bare", F{"tilde", "~", Frame::kNoLine}, F{"fileonly", "/f.py", Frame::kNoLine},
+                  F{"nofile", "", Frame::kNoLine}, F{"zero", "", 0}, F{"zerofile", "/f.py", 0},
+                  F{"neg", "/f.py", -9}, F{"min", "/f.py", INT32_MIN}, F{"normal", "a", 1}})
              .build(),
          // ps rows
          "1          0x1                  root                                                     "
          "                                                                                  0x0    "
          "        \n"
-         "1          0x2                  t                    nofile -> tilde -> fileonly -> zero "
-         "-> zerofile -> neg -> normal -> normal nofile -> tilde -> fileonly -> zero -> zerofile "
-         "-> neg -> normal -> normal root            0x1            \n",
+         "1          0x2                  t                    bare -> tilde -> fileonly -> nofile "
+         "-> zero -> zerofile -> neg -> min -> normal bare -> tilde -> fileonly -> nofile -> zero "
+         "-> zerofile -> neg -> min -> normal root            0x1            \n",
          // pstree stdout
          "└── (T) root\n"
          "    └──  normal a:1\n"
-         "        └──  normal a:1\n"
-         "            └──  neg /f.py:-1\n"
+         "        └──  min /f.py:-2147483648\n"
+         "            └──  neg /f.py:-9\n"
          "                └──  zerofile /f.py:0\n"
          "                    └──  zero\n"
-         "                        └──  fileonly /f.py\n"
-         "                            └──  tilde\n"
-         "                                └──  nofile\n"
-         "                                    └── (T) t\n"
-         "                                        └──  normal a:1\n"
+         "                        └──  nofile :-1\n"
+         "                            └──  fileonly /f.py:-1\n"
+         "                                └──  tilde ~:-1\n"
+         "                                    └──  bare\n"
+         "                                        └── (T) t\n"
          "                                            └──  normal a:1\n"
-         "                                                └──  neg /f.py:-1\n"
-         "                                                    └──  zerofile /f.py:0\n"
-         "                                                        └──  zero\n"
-         "                                                            └──  fileonly /f.py\n"
-         "                                                                └──  tilde\n"
-         "                                                                    └──  nofile\n",
+         "                                                └──  min /f.py:-2147483648\n"
+         "                                                    └──  neg /f.py:-9\n"
+         "                                                        └──  zerofile /f.py:0\n"
+         "                                                            └──  zero\n"
+         "                                                                └──  nofile :-1\n"
+         "                                                                    └──  fileonly "
+         "/f.py:-1\n"
+         "                                                                        └──  tilde ~:-1\n"
+         "                                                                            └──  bare\n",
          // pstree stderr
          "", 0},
         {"CoroutineNodesDedupByText",
@@ -114,9 +117,9 @@ std::vector<RenderCase> aps_cases() {
              .thread(1)
              .task(0x1, "root", {F{"main", "/m.py", 3}})
              .task(0x2, "x", {"w"})
-             .awaited_by(0x1, {F{"g", "a:1", Frame::kNoLine}, F{"main", "/m.py", 3}})
+             .awaited_by(0x1, {F{"g", "a:1", 2}, F{"main", "/m.py", 3}})
              .task(0x3, "y", {"w"})
-             .awaited_by(0x1, {F{"g", "a", 1}, F{"main", "/m.py", 3}})
+             .awaited_by(0x1, {F{"g a:1:2", "", 0}, F{"main", "/m.py", 3}})
              .task(0x4, "z", {"w"})
              .awaited_by(0x1, {"h", F{"main", "/m.py", 4}})
              .build(),
@@ -128,7 +131,7 @@ std::vector<RenderCase> aps_cases() {
          "               g -> main                                          root            0x1    "
          "        \n"
          "1          0x3                  y                    w                                   "
-         "               g -> main                                          root            0x1    "
+         "               g a:1:2 -> main                                    root            0x1    "
          "        \n"
          "1          0x4                  z                    w                                   "
          "               h -> main                                          root            0x1    "
@@ -136,7 +139,7 @@ std::vector<RenderCase> aps_cases() {
          // pstree stdout
          "└── (T) root\n"
          "    ├──  main /m.py:3\n"
-         "    │   └──  g a:1\n"
+         "    │   └──  g a:1:2\n"
          "    │       ├── (T) x\n"
          "    │       │   └──  w\n"
          "    │       └── (T) y\n"

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 namespace aps::render {
@@ -47,6 +48,15 @@ const EscapeCase kCases[] = {
     {"NonAsciiKept", "mid-\u00e9 \u4efb\u52a1 \U0001f40d", "mid-\u00e9 \u4efb\u52a1 \U0001f40d"},
     {"LoneHighSurrogate", "a\xed\xa0\x80z", "a\\ud800z"},
     {"LoneLowSurrogate", "\xed\xbf\xbf", "\\udfff"},
+    // U+DC80-U+DCFF stand for the bytes 0x80-0xFF that did not decode (os.fsdecode, the
+    // surrogateescape handler): the byte itself is printed, as \xNN.
+    {"UndecodedByteE9", "lat\xed\xb3\xa9n", "lat\\xe9n"},
+    {"UndecodedByteFirst", "\xed\xb2\x80", "\\x80"},
+    {"UndecodedByteLast", "\xed\xb3\xbf", "\\xff"},
+    {"SurrogateBelowTheBytes", "\xed\xb1\xbf", "\\udc7f"},
+    {"SurrogateAboveTheBytes", "\xed\xb4\x80", "\\udd00"},
+    {"UndecodedBytesAmongText", "t\xed\xb3\xa9\xc3\xa9\xed\xb3\xbf\xed\xa0\x80",
+     "t\\xe9\xc3\xa9\\xff\\ud800"},
     {"InvalidByte", "a\xffz", "a\\xffz"},
     {"StrayContinuation", "\x80\xbf", "\\x80\\xbf"},
     {"TruncatedAtEnd", "ok\xc3", "ok\\xc3"},
@@ -80,6 +90,16 @@ TEST(Escape, OutputIsSingleLineAndValidUtf8) {
     EXPECT_EQ(escaped.find('\x1b'), std::string::npos);
     // Every byte >= 0x80 in isolation is invalid UTF-8: all 128 become \xNN.
     EXPECT_EQ(code_points(escaped), escaped.size());
+}
+
+TEST(Escape, EveryUndecodedByteSurrogateIsItsByte) {
+    for (uint32_t cp = 0xDC80; cp <= 0xDCFF; ++cp) {
+        const char utf8[] = {static_cast<char>(0xED), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+                             static_cast<char>(0x80 | (cp & 0x3F))};
+        char want[5];
+        std::snprintf(want, sizeof want, "\\x%02x", static_cast<unsigned>(cp - 0xDC00));
+        EXPECT_EQ(escape_text(std::string(utf8, 3)), want) << std::hex << cp;
+    }
 }
 
 TEST(Escape, CodePointsCountsCharactersNotBytes) {

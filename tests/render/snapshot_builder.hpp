@@ -13,9 +13,10 @@
 
 namespace aps::render::test {
 
-// One frame: function name, file and line (kNoLine when absent).
+// One frame: function name, file and line (kNoLine when absent). A bare name is a frame in file ""
+// at line 0, which the views print as the name alone (as tools.py prints a str frame).
 struct F {
-    F(const char* function_) : function(function_) {}  // NOLINT: a bare name is a frame
+    F(const char* function_) : function(function_), line(0) {}  // NOLINT: a bare name is a frame
     F(std::string function_, std::string file_, int32_t line_ = Frame::kNoLine)
         : function(std::move(function_)), file(std::move(file_)), line(line_) {}
     std::string function;
