@@ -6,6 +6,7 @@
 #include "cli/exit_status.hpp"
 #include "cli/malloc_tuning.hpp"
 #include "cli/options.hpp"
+#include "cli/problem_report.hpp"
 #include "cli/snapshot_reader.hpp"
 #include "cli/test_hooks.hpp"
 #include "cli/view.hpp"
@@ -41,7 +42,13 @@ int main(int argc, char** argv) {
         std::fwrite(line.data(), 1, line.size(), stderr);
         std::fflush(stderr);
     }
-    const int status = aps::print_view(options, *snapshot);
+    // What could not be read is said after the output, where it is not scrolled away.
+    const std::string problems = aps::describe_problems(*snapshot);
+    const int status = aps::status_with_problems(*snapshot, aps::print_view(options, *snapshot));
+    if (!problems.empty()) {
+        std::fwrite(problems.data(), 1, problems.size(), stderr);
+        std::fflush(stderr);
+    }
 #if defined(__SANITIZE_ADDRESS__)
     return status;  // the leak checker must see everything freed
 #else

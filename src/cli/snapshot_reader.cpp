@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "aps/cached_memory.hpp"
 #include "aps/process_freezer.hpp"
@@ -76,10 +79,24 @@ double milliseconds(std::chrono::nanoseconds d) {
 
 }  // namespace
 
+bool PartialJudge::take(const Snapshot& snapshot, bool held_still) {
+    const bool only_cut = std::all_of(snapshot.problems.begin(), snapshot.problems.end(),
+                                      [](const Problem& p) { return p.cut; });
+    if (only_cut || held_still) return true;
+    std::vector<std::pair<uint64_t, Problem::Part>> places;
+    places.reserve(snapshot.problems.size());
+    for (const Problem& p : snapshot.problems) places.emplace_back(p.task, p.part);
+    std::sort(places.begin(), places.end());
+    const bool again = missed_before_ && *missed_before_ == places;
+    missed_before_ = std::move(places);
+    return again;
+}
+
 Result<Snapshot> read_live_snapshot(pid_t pid, const ReadPolicy& policy, ReadReport& report) {
     std::unique_ptr<RemoteMemory> memory = open_live_memory(pid);
     const int attempts = policy.retries + 1;
     Error last{Errc::ReadFailed, "no attempt made"};
+    PartialJudge judge;
     for (int attempt = 0; attempt < attempts; ++attempt) {
         ++report.attempts;
         bool opened = false;
@@ -96,7 +113,14 @@ Result<Snapshot> read_live_snapshot(pid_t pid, const ReadPolicy& policy, ReadRep
             if (attempt > 0) attempt_limits.tasks_per_check = 1;
             return read_once(pid, cached, attempt_limits, opened);
         }();
-        if (snapshot) return snapshot;
+        if (snapshot) {
+            // Read only once, there is no second look to compare with.
+            if (judge.take(*snapshot, policy.stop) || attempts == 1) return snapshot;
+            const Problem& first = snapshot->problems.front();
+            last = Error{Errc::CorruptData, fmt::format("task {:#x}: {}", first.task, first.what)};
+            continue;
+        }
+        judge.forget();
         last = std::move(snapshot).error();
         // Whatever read failed, a target that is gone now simply exited under us: say that,
         // rather than the breadcrumbs of the read that noticed it.

@@ -8,7 +8,10 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "aps/core.hpp"
 #include "aps/error.hpp"
@@ -31,6 +34,21 @@ struct ReadReport {
     std::size_t threads = 0;  // threads held by the last stop
     std::chrono::nanoseconds longest_pause{0};
     std::chrono::nanoseconds total_pause{0};
+};
+
+// Whether a snapshot of a live target that could not be read whole is the answer, or the target
+// should be read again. Whole, or missing only stacks cut at the depth bound (which no re-read
+// brings), it is; read while the target was held still, it is (it would read the same again). A
+// running target may have been caught mid-change: the answer is the second of two attempts in a
+// row that could not read the same parts of the same tasks, broken for good, not moving.
+class PartialJudge {
+  public:
+    bool take(const Snapshot& snapshot, bool held_still);
+    // The attempt in between gave no snapshot: the next one starts a new pair.
+    void forget() { missed_before_.reset(); }
+
+  private:
+    std::optional<std::vector<std::pair<uint64_t, Problem::Part>>> missed_before_;
 };
 
 Result<Snapshot> read_live_snapshot(pid_t pid, const ReadPolicy& policy, ReadReport& report);

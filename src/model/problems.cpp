@@ -29,6 +29,7 @@ Frame marker_frame(WalkContext& ctx, bool cut) {
     }
     Frame frame;
     frame.code = it->second.index;
+    frame.line = 0;  // with no file, the tree prints the name alone
     return frame;
 }
 

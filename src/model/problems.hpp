@@ -16,7 +16,7 @@ void record_problem(WalkContext& ctx, uint64_t task, Problem::Part part, bool cu
                     std::string what);
 
 // The frame that marks where a stack stops being readable (Snapshot::kUnreadable) or was cut
-// (Snapshot::kCut): a code of that name, with no file and no line, interned in the snapshot.
+// (Snapshot::kCut): a code of that name, with no file, at line 0, interned in the snapshot.
 Frame marker_frame(WalkContext& ctx, bool cut);
 
 }  // namespace aps::model

@@ -2,6 +2,7 @@
 // pieces as it is rendered.
 #include "aps/render.hpp"
 #include "render/json_parts.hpp"
+#include "render/json_text.hpp"
 
 namespace aps {
 
@@ -24,6 +25,16 @@ TreeOutput render_json(const Snapshot& snapshot, const TargetInfo& target, View 
         }
         text.push_back(']');
     }
+    // What could not be read, with why (also said on stderr).
+    text.append(",\"problems\":[");
+    for (std::size_t i = 0; i < snapshot.problems.size(); ++i) {
+        text.append(i == 0 ? "{" : ",{");
+        render::JsonParts::problem(text, snapshot.problems[i]);
+        text.push_back('}');
+        writer.out.item_done();
+    }
+    text.append("],\"problems_left_out\":");
+    render::append_json_uint(text, snapshot.problems_left_out);
     text.append("}\n");
     writer.out.flush();
     return std::move(writer.result);

@@ -1,6 +1,8 @@
 // Header, task and cycle members of the JSON views (the schema is docs/json-schema.md).
 #include "render/json_parts.hpp"
 
+#include <utility>
+
 #include "render/frame_text.hpp"
 #include "render/json_text.hpp"
 
@@ -57,6 +59,26 @@ void JsonParts::task(std::string& out, const Interpreter& interp, const Thread& 
     append_json_int(out, interp.id);
     out.append(",\"thread_id\":");
     append_json_uint(out, thread.tid);
+    out.append(",\"coroutine_type\":");
+    if (task.coro_type < snapshot_.type_names.size()) {
+        append_json_string(out, snapshot_.type_names[task.coro_type]);
+    } else {
+        out.append("null");
+    }
+    if (task.marks != 0) {
+        out.append(",\"incomplete\":[");
+        const char* sep = "";
+        using Part = std::pair<unsigned, const char*>;
+        for (const auto& [mark, part] :
+             {Part{kNameUnreadable, "\"name\""}, Part{kStackUnreadable | kStackCut, "\"frames\""},
+              Part{kAwaitersUnreadable, "\"awaited_by\""}}) {
+            if (task.marks & mark) {
+                out.append(sep).append(part);
+                sep = ",";
+            }
+        }
+        out.push_back(']');
+    }
     out.append(",\"frames\":");
     frames(out, snapshot_.frames_of(task));
     out.append(",\"awaited_by\":[");
@@ -79,6 +101,17 @@ void JsonParts::task(std::string& out, const Interpreter& interp, const Thread& 
         out.push_back('}');
     }
     out.push_back(']');
+}
+
+void JsonParts::problem(std::string& out, const Problem& problem) {
+    out.append("\"task\":");
+    append_json_id(out, problem.task);
+    out.append(problem.part == Problem::Part::Name    ? ",\"part\":\"name\""
+               : problem.part == Problem::Part::Stack ? ",\"part\":\"frames\""
+                                                      : ",\"part\":\"awaited_by\"");
+    out.append(problem.cut ? ",\"cut\":true" : ",\"cut\":false");
+    out.append(",\"message\":");
+    append_json_string(out, problem.what);
 }
 
 void JsonParts::cycle(std::string& out, const Cycle& cycle) {

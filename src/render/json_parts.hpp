@@ -25,8 +25,12 @@ class JsonParts {
     void header(std::string& out, const TargetInfo& target, View view) const;
 
     // "id":"0x..","address":N,"name":"..","interpreter_id":N,"thread_id":N,
-    // "frames":[...],"awaited_by":[...]
+    // "coroutine_type":".."|null,"frames":[...],"awaited_by":[...] and, for a task that could
+    // not be read whole, "incomplete":["name"|"frames"|"awaited_by",...]
     void task(std::string& out, const Interpreter& interp, const Thread& thread, const Task& task);
+
+    // "task":"0x..","part":"name"|"frames"|"awaited_by","cut":bool,"message":".."
+    static void problem(std::string& out, const Problem& problem);
 
     // "ids":["0x..",...] (first and last the same task)
     static void cycle(std::string& out, const Cycle& cycle);

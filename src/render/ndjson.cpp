@@ -21,12 +21,20 @@ TreeOutput render_ndjson(const Snapshot& snapshot, const TargetInfo& target, Vie
         text.append("}\n");
         writer.out.item_done();
     }
+    for (const Problem& problem : snapshot.problems) {
+        text.append("{\"type\":\"problem\",");
+        render::JsonParts::problem(text, problem);
+        text.append("}\n");
+        writer.out.item_done();
+    }
     text.append("{\"type\":\"end\",\"tasks\":");
     render::append_json_uint(text, tasks);
     if (view == View::PsTree) {
         text.append(",\"cycles\":");
         render::append_json_uint(text, writer.cycles.size());
     }
+    text.append(",\"problems\":");
+    render::append_json_uint(text, snapshot.problems.size() + snapshot.problems_left_out);
     text.append("}\n");
     writer.out.flush();
     return std::move(writer.result);

@@ -76,6 +76,12 @@ constexpr std::size_t kBlockBytes = std::size_t{1} << 20;
 // for ids.
 constexpr std::size_t kRowBytes = 250;
 
+// A task's rows: one per awaiter, or one; and one more that marks awaiters it could not read.
+std::size_t rows_of(const Task& task, std::span<const Awaiter> awaiters) {
+    if (task.marks & kAwaitersUnreadable) return awaiters.size() + 1;
+    return std::max<std::size_t>(awaiters.size(), 1);
+}
+
 struct Block {
     uint64_t tid;
     const std::vector<Task>* tasks;
@@ -96,7 +102,7 @@ std::vector<Block> plan_blocks(const Snapshot& snapshot, const FunctionNames& fu
                 const std::size_t task_bytes =
                     kRowBytes + task.name.size() + functions.chain_bytes(snapshot.frames_of(task));
                 const std::span<const Awaiter> awaiters = snapshot.awaiters_of(task);
-                const std::size_t rows = std::max<std::size_t>(awaiters.size(), 1);
+                const std::size_t rows = rows_of(task, awaiters);
                 for (std::size_t a = 0; a < rows; ++a) {
                     if (block.rows > 0 && bytes >= kBlockBytes) {
                         blocks.push_back(block);
@@ -104,7 +110,7 @@ std::vector<Block> plan_blocks(const Snapshot& snapshot, const FunctionNames& fu
                         bytes = 0;
                     }
                     bytes += task_bytes;
-                    if (!awaiters.empty()) {
+                    if (a < awaiters.size()) {
                         bytes += functions.chain_bytes(snapshot.frames_of(awaiters[a]));
                         ++edge;
                     }
@@ -149,11 +155,19 @@ void append_rows(std::string& out, const Block& block, const FunctionNames& func
             cells_of = &task;
         }
         const std::span<const Awaiter> awaiters = snapshot.awaiters_of(task);
-        if (awaiters.empty()) {
-            const std::string_view cells[7] = {tid, task_id, task_name, stack, "", "", "0x0"};
+        const bool marked = task.marks & kAwaitersUnreadable;
+        if (awaiters.empty() || (marked && a == awaiters.size())) {
+            const std::string_view cells[7] = {tid,
+                                               task_id,
+                                               task_name,
+                                               stack,
+                                               marked ? Snapshot::kUnreadable : "",
+                                               "",
+                                               marked ? Snapshot::kUnreadable : "0x0"};
             append_row(out, cells);
             ++row;
             ++t;
+            a = 0;
             continue;
         }
         for (; a < awaiters.size() && row < block.rows; ++a, ++row) {
@@ -176,7 +190,7 @@ void append_rows(std::string& out, const Block& block, const FunctionNames& func
                                                chain, awaiter_name, awaiter_id};
             append_row(out, cells);
         }
-        if (a == awaiters.size()) {
+        if (a == awaiters.size() && !marked) {
             ++t;
             a = 0;
         }

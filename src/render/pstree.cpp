@@ -22,6 +22,7 @@ constexpr std::string_view kLastIndent = "    ";
 constexpr std::string_view kMidIndent = "\u2502   ";  // "│   "
 constexpr std::string_view kTaskFlag = "(T) ";
 constexpr std::string_view kCoroFlag = " ";  // the reference's empty coroutine emoji + its space
+constexpr std::string_view kAwaitersMarker = " (awaiters <unreadable>)";
 
 class ForestPrinter {
   public:
@@ -69,6 +70,8 @@ class ForestPrinter {
         if (forest_.is_task(n)) {
             line_start(out, branch, kTaskFlag);
             render::append_escaped(out, index_.at(n).name);
+            // Where it hangs depends on its awaiters: say when they could not be read.
+            if (index_.at(n).marks & kAwaitersUnreadable) out.append(kAwaitersMarker);
             line_end(out);
             prefix_.append(indent);
             if (forest_.shows_own_stack(n)) {

@@ -43,7 +43,7 @@ CASES = [
     "restaurant", "taskgroups_nested", "gather", "many_awaiters", "shield", "wait_for",
     "asyncio_wait", "timeout", "future_event_queue", "threads", "exited_thread", "eager_tasks",
     "async_generators", "qualnames", "deep_chain", "cycle", "many_tasks", "non_ascii",
-    "control_chars", "no_asyncio", "subinterpreters", "odd_lines", "odd_names",
+    "control_chars", "no_asyncio", "subinterpreters", "odd_lines", "odd_names", "coroutine_kinds",
 ]
 ERROR_CASES = ["err_no_such_pid", "err_not_python", "err_python313", "err_permission"]
 

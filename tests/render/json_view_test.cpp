@@ -242,7 +242,7 @@ TEST(NdjsonView, CycleLinesBeforeTheEnd) {
     ASSERT_EQ(lines.size(), 5u);
     EXPECT_EQ(lines[3].at("type"), "cycle");
     EXPECT_EQ(lines[3].at("ids"), json({"0xb", "0xa", "0xb"}));  // the reference's DFS order
-    EXPECT_EQ(lines[4], json({{"type", "end"}, {"tasks", 2}, {"cycles", 1}}));
+    EXPECT_EQ(lines[4], json({{"type", "end"}, {"tasks", 2}, {"cycles", 1}, {"problems", 0}}));
 }
 
 // 30,000 tasks with long names: the text leaves in bounded pieces while it is rendered, one

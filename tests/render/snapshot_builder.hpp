@@ -54,6 +54,21 @@ class SnapshotBuilder {
         ++task.awaited_by.n;
         return *this;
     }
+    // The last task's TaskMark bits, and the type of its coroutine.
+    SnapshotBuilder& marks(uint8_t marks) {
+        snapshot_.interpreters.back().threads.back().tasks.back().marks = marks;
+        return *this;
+    }
+    SnapshotBuilder& coro_type(const std::string& name) {
+        Task& task = snapshot_.interpreters.back().threads.back().tasks.back();
+        task.coro_type = static_cast<uint32_t>(snapshot_.type_names.size());
+        snapshot_.type_names.push_back(name);
+        return *this;
+    }
+    SnapshotBuilder& problem(Problem p) {
+        snapshot_.problems.push_back(std::move(p));
+        return *this;
+    }
     Snapshot build() const { return snapshot_; }
 
   private:
