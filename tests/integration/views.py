@@ -113,11 +113,13 @@ def check_ndjson(lines, doc, view, what):
         raise Fail("%s: first line is not the header: %r" % (what, lines[0]))
     header = dict(lines[0])
     del header["type"]
-    want = {k: v for k, v in doc.items() if k not in ("tasks", "cycles")}
+    want = {k: v for k, v in doc.items()
+            if k not in ("tasks", "cycles", "problems", "problems_left_out")}
     if header != want:
         raise Fail("%s header %r differs from the document's %r" % (what, header, want))
     tasks = [l for l in lines if l.get("type") == "task"]
     cycles = [l for l in lines if l.get("type") == "cycle"]
+    problems = [l for l in lines if l.get("type") == "problem"]
     for t in tasks:
         del t["type"]
     if tasks != doc["tasks"]:
@@ -128,7 +130,12 @@ def check_ndjson(lines, doc, view, what):
     if view == "pstree":
         if [{"ids": c["ids"]} for c in cycles] != doc["cycles"] or end["cycles"] != len(cycles):
             raise Fail("%s cycles differ from the document's" % what)
-    if len(lines) != 2 + len(tasks) + len(cycles):
+    for p in problems:
+        del p["type"]
+    if problems != doc["problems"] or \
+            end["problems"] != len(problems) + doc["problems_left_out"]:
+        raise Fail("%s problems differ from the document's" % what)
+    if len(lines) != 2 + len(tasks) + len(cycles) + len(problems):
         raise Fail("%s has lines of unknown type" % what)
 
 
