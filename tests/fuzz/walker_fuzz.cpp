@@ -628,7 +628,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     fuzz::Mutator(in, img, scenario, off, aio).run();
     if (!validate_debug_offsets(off) || !validate_asyncio_offsets(aio, off)) __builtin_trap();
 
-    WalkInput input{img.runtime(), off, (head & 0x0E) == 0x0E ? nullptr : &aio};
+    WalkInput input{img.runtime(), off, (head & 0x0E) == 0x0E ? nullptr : &aio, {}};
     WalkLimits limits;  // the first attempt's batched check, or a retry's task-by-task one
     if (head & 0x10) limits.tasks_per_check = 1;
     // The chain worker: a second thread reads the chains of every task after the first.
