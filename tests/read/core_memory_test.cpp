@@ -1,6 +1,7 @@
 // Reading a core's memory: dumped bytes from the core, left-out file-backed memory from the mapped
 // file (found at its path, under --sysroot or at --exe), and every way that can go wrong: a
 // missing or different file (FileMismatch), a truncated core (BadCore), unmapped memory.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -257,6 +258,44 @@ TEST(CoreMemory, ATruncatedCoreIsBadCore) {
     EXPECT_EQ(r.error().code, Errc::BadCore);
     EXPECT_NE(r.error().message.find("is truncated"), std::string::npos) << r.error().message;
     EXPECT_TRUE(core->memory().read(kBase + 0x3000, buf));  // what is left still reads
+}
+
+// Memory of a segment the core did not dump, where no NT_FILE mapping says which file held it
+// (an anonymous mapping the dumper left out): nothing can serve it.
+TEST(CoreMemory, LeftOutMemoryThatNoFileBacksIsReadFailed) {
+    CoreOnDisk s;
+    Bytes file = build_elf_file(library());
+    CoreSpec spec = core_of(file, "");
+    spec.loads.push_back({kBase + 0x10000, 0x2000, Bytes(0x1000, std::byte{1}), PF_R | PF_W});
+    make(s, file, &spec);
+    auto core = open_core({s.core_path, "", ""});
+    ASSERT_TRUE(core) << core.error().message;
+    Bytes buf(8);
+    EXPECT_TRUE(core->memory().read(kBase + 0x10ff8, buf));
+    auto r = core->memory().read(kBase + 0x11000, buf);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::ReadFailed);
+    EXPECT_NE(r.error().message.find("was not dumped in the core and no file backs it"),
+              std::string::npos)
+        << r.error().message;
+}
+
+// DumpedMemory serves what the core holds and nothing else, not even what a file would fill in.
+TEST(DumpedMemory, OnlyTheCoresOwnBytesRead) {
+    CoreOnDisk s;
+    make(s, build_elf_file(library()));
+    auto parsed = parse_core_file(s.core_path);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    UniqueFd fd(::open(s.core_path.c_str(), O_RDONLY | O_CLOEXEC));
+    DumpedMemory dumped(*parsed, fd.get());
+    Bytes buf(8);
+    EXPECT_TRUE(dumped.read(kBase + 0x3000, buf));
+    EXPECT_EQ(dumped.dumped_run(kBase + 0xff8, 64), 8u);
+    auto r = dumped.read(kBase + 0xffc, buf);  // runs into the text the core left out
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::ReadFailed);
+    EXPECT_NE(r.error().message.find("is not in the core file"), std::string::npos)
+        << r.error().message;
 }
 
 }  // namespace

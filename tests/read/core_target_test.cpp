@@ -164,5 +164,40 @@ TEST(CoreTarget, ACoreOfAnotherProgramIsNotPython) {
                                           "(no .PyRuntime section in the files it had mapped)");
 }
 
+// A core without NT_FILE (some dumpers leave it out) names no file to look in, and its memory
+// holds no table either: not Python, saying why.
+TEST(CoreTarget, ACoreWithoutMappedFilesSaysSo) {
+    TempDir dir;
+    CoreSpec core;
+    core.nt_file = false;
+    core.loads.push_back({kModBase, 0, Bytes(0x1000, std::byte{0}), PF_R | PF_W});
+    std::string core_path = dir.write("core", build_core(core));
+    auto opened = open_core({core_path, "", ""});
+    ASSERT_TRUE(opened) << opened.error().message;
+    auto target = opened->find_target(opened->memory());
+    ASSERT_FALSE(target);
+    EXPECT_EQ(target.error().code, Errc::NotPython);
+    EXPECT_NE(target.error().message.find("lists no mapped files (no NT_FILE note)"),
+              std::string::npos)
+        << target.error().message;
+}
+
+// A .PyRuntime without the debug offsets' cookie is a Python before 3.13.
+TEST(CoreTarget, ARuntimeWithoutTheCookieIsAnOlderPython) {
+    TempDir dir;
+    CoreSpec core;
+    Bytes exe = python_object(Bytes(kDebugOffsetsReadSize, std::byte{0}), {}, 3);
+    std::string path = dir.write("usr/bin/python3.12", exe);
+    map_into(core, exe, kExeBase, path, true);
+    std::string core_path = dir.write("core", build_core(core));
+    auto opened = open_core({core_path, "", ""});
+    ASSERT_TRUE(opened) << opened.error().message;
+    auto target = opened->find_target(opened->memory());
+    ASSERT_FALSE(target);
+    EXPECT_EQ(target.error().code, Errc::UnsupportedVersion);
+    EXPECT_NE(target.error().message.find("older than 3.13"), std::string::npos)
+        << target.error().message;
+}
+
 }  // namespace
 }  // namespace aps
