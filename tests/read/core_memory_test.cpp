@@ -280,6 +280,30 @@ TEST(CoreMemory, LeftOutMemoryThatNoFileBacksIsReadFailed) {
         << r.error().message;
 }
 
+// A mapped file whose ELF header lists no program headers (e_phnum 0), the same in the core's
+// copy: the headers compare equal, and the empty program-header table is compared as empty (it
+// was memcmp'd from a null pointer, undefined behaviour that the sanitizer build stops on; the
+// core fuzz target found it).
+TEST(CoreMemory, FilesWithoutProgramHeadersCompareTheirHeadersAlone) {
+    CoreOnDisk s;
+    Bytes file = build_elf_file(library());
+    Elf64_Ehdr eh;
+    std::memcpy(&eh, file.data(), sizeof eh);
+    eh.e_phnum = 0;
+    std::memcpy(file.data(), &eh, sizeof eh);
+    make(s, file);
+    auto parsed = parse_core_file(s.core_path);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    UniqueFd core_fd(::open(s.core_path.c_str(), O_RDONLY | O_CLOEXEC));
+    DumpedMemory dumped(*parsed, core_fd.get());
+    CoreMappedFiles files(*parsed, dumped, {});
+    auto image = open_image_file(s.dir.write("lib/other.so", build_elf_file(library())));
+    ASSERT_TRUE(image) << image.error().message;
+    UniqueFd fd(::open(s.recorded.c_str(), O_RDONLY | O_CLOEXEC));
+    auto same = files.verify(s.recorded, s.recorded, fd.get(), **image);
+    EXPECT_TRUE(same) << same.error().message;
+}
+
 // DumpedMemory serves what the core holds and nothing else, not even what a file would fill in.
 TEST(DumpedMemory, OnlyTheCoresOwnBytesRead) {
     CoreOnDisk s;
