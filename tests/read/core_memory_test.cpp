@@ -265,7 +265,7 @@ TEST(CoreMemory, ATruncatedCoreIsBadCore) {
 TEST(CoreMemory, LeftOutMemoryThatNoFileBacksIsReadFailed) {
     CoreOnDisk s;
     Bytes file = build_elf_file(library());
-    CoreSpec spec = core_of(file, "");
+    CoreSpec spec = core_of(file, "/usr/lib/libpython3.14.so");
     spec.loads.push_back({kBase + 0x10000, 0x2000, Bytes(0x1000, std::byte{1}), PF_R | PF_W});
     make(s, file, &spec);
     auto core = open_core({s.core_path, "", ""});
