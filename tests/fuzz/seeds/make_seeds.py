@@ -137,6 +137,10 @@ def macho_seeds(tmp):
                 offset += (len(data) + 0xFFF) & ~0xFFF
             write_seed("macho", "universal64" if wide else "universal",
                        head.ljust(0x1000, b"\0") + body)
+    # A universal file of the architectures aps names but does not read: no slice for the host.
+    others = (7, 12, 12 | 0x02000000, 18, 18 | 0x01000000, 0x99)
+    table = b"".join(struct.pack(">iiIII", cpu, 0, 0, 0, 0) for cpu in others)
+    write_seed("macho", "universal-other-archs", struct.pack(">II", 0xCAFEBABE, len(others)) + table)
 
 
 # ---- Core files ---------------------------------------------------------------------------------
