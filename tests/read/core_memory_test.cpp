@@ -193,6 +193,14 @@ TEST(CoreMemory, AFileSmallerThanItsMappingIsAMismatch) {
     expect_mismatch(s, {}, "the process mapped it up to byte 16384, the file has 10240 bytes");
 }
 
+TEST(CoreMemory, AFileThatIsNoImageIsAMismatch) {
+    CoreOnDisk s;
+    Bytes file = build_elf_file(library());
+    make(s, file);
+    s.dir.write("lib/libpython3.14.so", Bytes(file.size(), std::byte{'#'}));
+    expect_mismatch(s, {}, "not an ELF or Mach-O file");
+}
+
 TEST(CoreMemory, WithoutBuildIdsDifferentHeadersAreAMismatch) {
     CoreOnDisk s;
     make(s, build_elf_file(library({})));
