@@ -72,6 +72,9 @@ Result<void> CoreMappedFiles::check_size(const std::string& recorded, const std:
         return Error{Errc::FileMismatch,
                      fmt::format("cannot examine {}: {}", path, std::strerror(errno))};
     }
+    // A FIFO or a device at a path the core names is not what the process mapped (and reading
+    // one could wait forever).
+    if (!S_ISREG(st.st_mode)) return not_the_mapped_file(recorded, path, "not a regular file");
     uint64_t size = static_cast<uint64_t>(st.st_size);
     uint64_t mapped_to = 0;
     for (const CoreMapping& m : core_.mappings) {
@@ -143,7 +146,9 @@ Result<void> CoreMappedFiles::verify(const std::string& recorded, const std::str
 CoreMappedFiles::Opened CoreMappedFiles::open_checked(const std::string& recorded) const {
     Opened out;
     std::string path = resolve(recorded);
-    out.fd = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer; a regular file
+    // reads the same with it.
+    out.fd = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (!out.fd.valid()) {
         int err = errno;
         std::string shown = path == recorded ? path : fmt::format("{} (for {})", path, recorded);

@@ -58,7 +58,9 @@ Result<std::optional<FoundSection>> find_mapped_section(std::span<const MappedFi
                                                         const SectionCheck& check, SearchLog& log) {
     for (const MappedFile& file : files) {
         for (const std::string& path : access.paths(file)) {
-            UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+            // O_NONBLOCK: a FIFO now at the mapped path would otherwise block the open until a
+            // writer comes; it then fails as no image. A regular file reads the same with it.
+            UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
             if (!fd.valid()) {
                 int err = errno;
                 if (err == EACCES || err == EPERM) log.access_refused = true;

@@ -3,6 +3,7 @@
 // missing or different file (FileMismatch), a truncated core (BadCore), unmapped memory.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstring>
 #include <filesystem>
@@ -199,6 +200,16 @@ TEST(CoreMemory, AFileThatIsNoImageIsAMismatch) {
     make(s, file);
     s.dir.write("lib/libpython3.14.so", Bytes(file.size(), std::byte{'#'}));
     expect_mismatch(s, {}, "not an ELF or Mach-O file");
+}
+
+// A core is untrusted: a path it names may be a FIFO (or a device) now. Opening one to read must
+// not wait for a writer: it is not the regular file the process mapped.
+TEST(CoreMemory, AFifoAtAMappedPathIsAMismatchNotAHang) {
+    CoreOnDisk s;
+    make(s, build_elf_file(library()));
+    std::filesystem::remove(s.recorded);
+    ASSERT_EQ(::mkfifo(s.recorded.c_str(), 0600), 0);
+    expect_mismatch(s, {}, "not a regular file");
 }
 
 TEST(CoreMemory, WithoutBuildIdsDifferentHeadersAreAMismatch) {

@@ -2,6 +2,7 @@
 // provisioned 3.14 and 3.15: the sections are found in the files NT_FILE names, the table the core
 // left out is read from the file, and a wrong or absent python file is reported.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 
@@ -162,6 +163,19 @@ TEST(CoreTarget, ACoreOfAnotherProgramIsNotPython) {
     EXPECT_EQ(target.error().message, "core file " + core_path +
                                           " (process 4242, python3.14) is not of a Python process "
                                           "(no .PyRuntime section in the files it had mapped)");
+}
+
+// The python file a core names replaced by a FIFO: the locator must not wait for a writer.
+TEST(CoreTarget, AFifoWhereThePythonWasIsAMismatchNotAHang) {
+    Scenario s;
+    build(s, 15);
+    std::filesystem::remove(s.exe_path);
+    ASSERT_EQ(::mkfifo(s.exe_path.c_str(), 0600), 0);
+    auto core = open_core({s.core_path, "", ""});
+    ASSERT_TRUE(core) << core.error().message;
+    auto target = core->find_target(core->memory());
+    ASSERT_FALSE(target);
+    EXPECT_EQ(target.error().code, Errc::FileMismatch) << target.error().message;
 }
 
 // A core without NT_FILE (some dumpers leave it out) names no file to look in, and its memory
