@@ -12,7 +12,8 @@
 #       it finds that add coverage are merged into tests/fuzz/corpus/NAME (-merge=1), and the run
 #       is appended to tests/fuzz/runs.tsv: commit them both
 #   scripts/fuzz.sh --minimize NAME
-#       rewrites tests/fuzz/corpus/NAME as the smallest set of its inputs with the same coverage
+#       rewrites tests/fuzz/corpus/NAME as its seeds (seed-*) and the fewest other inputs that
+#       keep its coverage
 #
 # WORKERS (default 1) processes run side by side with seeds SEED, SEED+1, ... over one scratch
 # corpus; RUNS (default: no cap) stops each worker after that many executions. APS_FUZZ_TIMEOUT
@@ -64,9 +65,11 @@ fi
 fuzzer_of() { echo "$build/tests/fuzz/$1_fuzz"; }
 
 if [[ "$mode" == minimize ]]; then
+    # The seeds stay, under their names; of the rest, what adds coverage to them.
     fresh="$build/minimized-$name"
     rm -rf "$fresh"
     mkdir -p "$fresh"
+    cp "$corpus/$name"/seed-* "$fresh"/ 2>/dev/null || true
     "$(fuzzer_of "$name")" -merge=1 "$fresh" "$corpus/$name" 2>&1 | grep -E '^MERGE-OUTER' || true
     rm -f "$corpus/$name"/*
     cp "$fresh"/* "$corpus/$name"/
