@@ -2,8 +2,8 @@
 //  - parse_core_file with small limits (the limit checks), then as aps parses it;
 //  - open_core and find_target as `aps ps --core`, with --sysroot an empty folder (no file the
 //    core names exists, so the locator falls back on scanning the dumped memory for the table),
-//    and again with the core itself as --exe (the mapped-file checks: size, headers, build-id,
-//    then reads of the memory the core left out from that file).
+//    and again with the core itself as --exe (the mapped-file checks: size, headers, build-id;
+//    memory the core left out is read from that file only when the core also opens as an image).
 // Everything stays inside the input: the sysroot is an empty folder made at start.
 #include <stdlib.h>
 #include <unistd.h>
