@@ -18,6 +18,8 @@ enum class Errc {
     CorruptData,         // a remote object failed validation: the target changed or is corrupt
     InvalidOffsets,      // the target's debug-offset tables fail their checks: static data,
                          // so no re-read can cure it (a build aps cannot read, or damage)
+    TooLarge,            // the snapshot would pass one of the walk's total budgets (a hostile or
+                         // garbage target): not retried
     BadImage,            // a local binary (ELF) file could not be parsed
     BadCore,             // a core file cannot be used: unreadable, not an ELF core, truncated
     FileMismatch,        // a file a core names is missing or is not the one the process mapped

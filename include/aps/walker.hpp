@@ -23,6 +23,13 @@ struct WalkLimits {
     uint64_t max_string_code_points = 1u << 20;
     uint64_t max_linetable_bytes = 1u << 24;
     uint64_t task_name_code_points = 255;  // the reference's cut, kept for drop-in output
+    // Totals over the whole snapshot, against a target whose objects are shared many times over
+    // (one huge awaited-by set or name under thousands of tasks): what aps holds stays bounded
+    // whatever the target claims (512 MiB of frames, 256 MiB of awaiters, 1 GiB of text at most).
+    // Past one, the walk stops (Errc::TooLarge). Real programs stay far below them.
+    uint64_t max_total_frames = uint64_t{1} << 26;
+    uint64_t max_total_awaiters = uint64_t{1} << 24;
+    uint64_t max_total_string_bytes = uint64_t{1} << 30;
     // Tasks whose names are re-checked by one fresh re-read (see README, "A target that changes
     // while it is read"). Batches cost few syscalls; 1 reads each task fresh and re-checks it
     // before going on, a narrow window that a fast-changing target needs.

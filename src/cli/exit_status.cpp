@@ -19,6 +19,7 @@ int exit_code_for(Errc code) {
             return kExitNotSupported;
         case Errc::ReadFailed:
         case Errc::CorruptData:
+        case Errc::TooLarge:
         case Errc::StopFailed:  // --stop could not hold the target still: no consistent read
             return kExitInconsistent;
         case Errc::BadCore:

@@ -45,7 +45,7 @@ std::string describe_problems(const Snapshot& snapshot) {
         const Task* task = named[p.task];
         std::string who = fmt::format("task {:#x}", p.task);
         if (task != nullptr && !(task->marks & kNameUnreadable)) {
-            who += " (" + render::escape_text(task->name) + ")";
+            who += " (" + render::escape_text(snapshot.name_of(*task)) + ")";
         }
         out += fmt::format("aps: {}: {}: {}\n", who, part_text(p), render::escape_text(p.what));
     }

@@ -210,7 +210,7 @@ std::string format_cycle_report(const std::vector<Cycle>& cycles, const TaskInde
             if (!first) out.append(" \u2192 ");
             first = false;
             if (const Task* task = index.find(id)) {
-                append_escaped(out, task->name);
+                append_escaped(out, index.snapshot().name_of(*task));
             } else {
                 append_py_hex(out, id);
             }

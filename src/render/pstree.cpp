@@ -69,7 +69,7 @@ class ForestPrinter {
     void node(std::string& out, std::string_view branch, std::string_view indent, uint32_t n) {
         if (forest_.is_task(n)) {
             line_start(out, branch, kTaskFlag);
-            render::append_escaped(out, index_.at(n).name);
+            render::append_escaped(out, index_.snapshot().name_of(index_.at(n)));
             // Where it hangs depends on its awaiters: say when they could not be read.
             if (index_.at(n).marks & kAwaitersUnreadable) out.append(kAwaitersMarker);
             line_end(out);
