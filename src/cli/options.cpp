@@ -3,13 +3,13 @@
 #include "cli/options.hpp"
 
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <cstdio>
 #include <limits>
 #include <map>
 #include <string>
 
 #include "aps/version.hpp"
+#include "cli/number_args.hpp"
 
 namespace aps {
 
@@ -25,6 +25,8 @@ constexpr const char* kFooter =
     "Post-mortem: `aps ps --core FILE` reads an ELF core file (from gcore or the kernel) instead\n"
     "of a live process; memory the core left out is read from the files the process had mapped,\n"
     "found at their recorded paths, under --sysroot DIR, or (the executable) at --exe PATH.\n"
+    "\n"
+    "PID and every N are decimal: 010 is 10 (never octal); 0x10 or 1e3 are bad command lines.\n"
     "\n"
     "Exit codes: 0 success, 1 pstree found an await cycle, 2 bad command line, 3 no such\n"
     "process (or it exited while being read), 4 permission denied (with --stop: also ptrace\n"
@@ -50,19 +52,6 @@ constexpr const char* kWatchFooter =
     "Exit codes as for ps (aps --help); watch also exits 0 after q or --count, 3 when the\n"
     "target exits, and ends by the signal after Ctrl-C, SIGTERM or SIGHUP. See aps(1).\n";
 
-// A pid is a positive decimal number that fits pid_t; anything else is a usage error.
-const CLI::Validator kPid(
-    [](std::string& text) -> std::string {
-        long long value = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (ec != std::errc() || end != text.data() + text.size() || value <= 0 ||
-            value > std::numeric_limits<pid_t>::max()) {
-            return "invalid pid '" + text + "' (expected a positive process id)";
-        }
-        return {};
-    },
-    "PID");
-
 // --format's words: ps knows table, pstree knows tree and dot; both know json and ndjson.
 const std::map<std::string, Format> kPsFormats = {
     {"table", Format::Text}, {"json", Format::Json}, {"ndjson", Format::Ndjson}};
@@ -78,14 +67,21 @@ void add_format_option(CLI::App& sub, Options& options, const std::map<std::stri
         ->option_text("FORMAT");
 }
 
-void add_target_options(CLI::App& sub, Options& options) {
-    sub.add_option("pid", options.pid, "Process id of the Python program to inspect (or --core)")
-        ->check(kPid);
-    sub.add_option("--retries", options.retries,
+// The numbers as typed: CLI11 would read "010" as octal and "0x10" as hex, so aps converts them
+// itself, in decimal (number_args.hpp), once the command line is parsed.
+struct NumberArgs {
+    std::string pid;
+    std::string retries;
+    std::string count;
+};
+
+void add_target_options(CLI::App& sub, NumberArgs& numbers) {
+    sub.add_option("pid", numbers.pid, "Process id of the Python program to inspect (or --core)")
+        ->type_name("PID");
+    sub.add_option("--retries", numbers.retries,
                    "Extra attempts when the target changes while being read; each one reads it "
-                   "all again")
-        ->default_val(3)
-        ->check(CLI::Range(0, 1000));
+                   "all again (0 to 1000, default 3)")
+        ->type_name("N");
 }
 
 // ps and pstree also read core files.
@@ -115,16 +111,57 @@ void add_snapshot_options(CLI::App& sub, Options& options) {
 }
 
 // ps and pstree: one snapshot of a live process or a core, in the formats each knows.
-CLI::App* add_snapshot_command(CLI::App& app, Options& options, const std::string& name,
-                               const std::string& description,
+CLI::App* add_snapshot_command(CLI::App& app, Options& options, NumberArgs& numbers,
+                               const std::string& name, const std::string& description,
                                const std::map<std::string, Format>& formats,
                                const std::string& format_help) {
     CLI::App* sub = app.add_subcommand(name, description);
-    add_target_options(*sub, options);
+    add_target_options(*sub, numbers);
     add_format_option(*sub, options, formats, format_help);
     add_core_options(*sub, options);
     add_snapshot_options(*sub, options);
     return sub;
+}
+
+int usage_error(const std::string& message) {
+    std::fprintf(stderr, "aps: %s\nRun 'aps --help' for usage.\n", message.c_str());
+    return 2;
+}
+
+bool given(const CLI::App& command, const std::string& name) {
+    const CLI::Option* option = command.get_option_no_throw(name);
+    return option != nullptr && option->count() > 0;
+}
+
+// Converts the numbers given to `command` (in decimal); a usage error's exit code, or -1 when all
+// are good.
+int convert_numbers(const CLI::App& command, const NumberArgs& numbers, Options& options) {
+    if (given(command, "pid")) {
+        auto pid = parse_decimal(numbers.pid, 1, std::numeric_limits<pid_t>::max());
+        if (!pid) {
+            return usage_error("invalid pid '" + numbers.pid +
+                               "' (expected a positive decimal process id)");
+        }
+        options.pid = static_cast<pid_t>(*pid);
+    }
+    if (given(command, "--retries")) {
+        auto retries = parse_decimal(numbers.retries, 0, 1000);
+        if (!retries) {
+            return usage_error("--retries: '" + numbers.retries +
+                               "' is not a decimal number from 0 to 1000");
+        }
+        options.retries = static_cast<int>(*retries);
+    }
+    if (given(command, "--count")) {
+        auto count = parse_decimal(numbers.count, 1, std::numeric_limits<int>::max());
+        if (!count) {
+            return usage_error("--count: '" + numbers.count +
+                               "' is not a decimal number from 1 to " +
+                               std::to_string(std::numeric_limits<int>::max()));
+        }
+        options.count = static_cast<int>(*count);
+    }
+    return -1;
 }
 
 }  // namespace
@@ -135,26 +172,27 @@ int parse_options(int argc, char** argv, Options& options) {
     app.set_version_flag("-V,--version", std::string("aps ") + APS_VERSION +
                                              " (reads CPython 3.14 and 3.15 targets)");
     app.require_subcommand(1);
+    NumberArgs numbers;
 
-    add_snapshot_command(app, options, "ps",
-                         "List every asyncio task: thread, id, name, coroutine stack and awaiter",
-                         kPsFormats,
-                         "table (default: the reference's table), json (one document, "
-                         "docs/json-schema.md) or ndjson (one task per line, streamed)");
+    CLI::App* ps = add_snapshot_command(
+        app, options, numbers, "ps",
+        "List every asyncio task: thread, id, name, coroutine stack and awaiter", kPsFormats,
+        "table (default: the reference's table), json (one document, "
+        "docs/json-schema.md) or ndjson (one task per line, streamed)");
     CLI::App* pstree = add_snapshot_command(
-        app, options, "pstree", "Show the await graph as a tree of tasks and coroutine frames",
-        kPsTreeFormats,
+        app, options, numbers, "pstree",
+        "Show the await graph as a tree of tasks and coroutine frames", kPsTreeFormats,
         "tree (default: the reference's tree), json, ndjson, or dot (the await "
         "graph for Graphviz: aps pstree --format dot PID | dot -Tsvg > graph.svg)");
     CLI::App* watch = app.add_subcommand(
         "watch", "Live view, like top: how long each task has been parked at the same await");
     watch->footer(kWatchFooter);
-    add_target_options(*watch, options);
+    add_target_options(*watch, numbers);
     watch->add_option("--interval", options.interval, "Seconds between samples (0.1 to 86400)")
         ->default_val(1.0)
         ->check(CLI::Range(0.1, 86400.0));
-    watch->add_option("--count", options.count, "Stop after N samples (default: until quit)")
-        ->check(CLI::Range(1, std::numeric_limits<int>::max()));
+    watch->add_option("--count", numbers.count, "Stop after N samples (default: until quit)")
+        ->type_name("N");
 
     try {
         app.parse(argc, argv);
@@ -171,6 +209,8 @@ int parse_options(int argc, char** argv, Options& options) {
     options.command = watch->parsed()    ? Command::Watch
                       : pstree->parsed() ? Command::PsTree
                                          : Command::Ps;
+    const CLI::App& used = watch->parsed() ? *watch : pstree->parsed() ? *pstree : *ps;
+    if (int stop = convert_numbers(used, numbers, options); stop >= 0) return stop;
     if ((options.pid == 0) == options.core.empty()) {
         const char* name = watch->parsed() ? "watch" : pstree->parsed() ? "pstree" : "ps";
         std::fprintf(stderr, "aps: %s needs a PID%s%s\nRun 'aps --help' for usage.\n", name,

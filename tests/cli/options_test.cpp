@@ -51,6 +51,41 @@ TEST(Options, WatchIntervalCountAndRetries) {
     EXPECT_EQ(options.retries, 1);
 }
 
+TEST(Options, NumbersAreDecimalWhateverTheirLeadingZeros) {
+    // kill, ps and /proc write pids in decimal: "010" is pid 10, not octal 8.
+    aps::Options options;
+    EXPECT_EQ(parse({"aps", "ps", "--retries", "010", "010"}, options), -1);
+    EXPECT_EQ(options.pid, 10);
+    EXPECT_EQ(options.retries, 10);
+    aps::Options watch;
+    EXPECT_EQ(parse({"aps", "watch", "--count", "010", "--retries", "08", "0000123"}, watch), -1);
+    EXPECT_EQ(watch.pid, 123);
+    EXPECT_EQ(watch.count, 10);
+    EXPECT_EQ(watch.retries, 8);
+}
+
+TEST(Options, HexAndOtherNumberFormsAreUsageErrors) {
+    for (std::vector<std::string> words : std::vector<std::vector<std::string>>{
+             {"aps", "ps", "0x10"},
+             {"aps", "ps", "0b101"},
+             {"aps", "ps", "+5"},
+             {"aps", "ps", "1e3"},
+             {"aps", "ps", "5.0"},
+             {"aps", "ps", "--retries", "0x10", "5"},
+             {"aps", "ps", "--retries", "1e2", "5"},
+             {"aps", "ps", "--retries", "3.0", "5"},
+             {"aps", "watch", "--count", "0x10", "5"},
+             {"aps", "watch", "--count", "2.5", "5"},
+             {"aps", "watch", "0x10"},
+         }) {
+        aps::Options options;
+        testing::internal::CaptureStderr();
+        EXPECT_EQ(parse(words, options), 2) << words[2] << " " << words.back();
+        std::string err = testing::internal::GetCapturedStderr();
+        EXPECT_EQ(err.rfind("aps: ", 0), 0u) << err;
+    }
+}
+
 TEST(Options, FormatsPerCommand) {
     struct Case {
         std::vector<std::string> words;

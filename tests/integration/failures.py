@@ -4,7 +4,7 @@
     failures.py --aps PATH --python PATH --case NAME
 
 Cases (see CASES): exit_midread, kernel_thread, zombie, deleted_exe, replaced_exe, mount_ns,
-future_version, free_threaded, old_pythons.
+future_version, free_threaded, old_pythons, decimal_pid.
 old_pythons runs every interpreter older than 3.14 found on the machine (--python, a 3.13, and
 OLD_PYTHONS: pyenv's 2.7 and 3.6-3.13 here): aps names it as too old, exit 5.
 future_version and free_threaded run a copy of the interpreter whose _Py_DebugOffsets (the
@@ -26,7 +26,7 @@ from hardlib import (TARGETS, Fail, check_error, check_unharmed, difftest, drive
                      run_main, skip, target_env)
 
 CASES = ["exit_midread", "kernel_thread", "zombie", "deleted_exe", "replaced_exe", "mount_ns",
-         "future_version", "free_threaded", "old_pythons"]
+         "future_version", "free_threaded", "old_pythons", "decimal_pid"]
 OLD_PYTHONS = "~/.pyenv/versions/*/bin/python[23].*"   # what this machine kind has besides 3.13
 
 
@@ -252,6 +252,32 @@ def case_old_pythons(args, tmp):
     print("%d interpreters older than 3.14 rejected" % len(pythons))
 
 
+def case_decimal_pid(args, tmp):
+    """The pid with leading zeros is still that pid (decimal, as kill and ps read it, not
+    octal); in hex it is a bad command line."""
+    import json
+    target = difftest.Target([args.python, os.path.join(TARGETS, "restaurant.py")],
+                             env=target_env(tmp))
+    try:
+        plain = run([args.aps, "ps", str(target.pid)])
+        zeros = run([args.aps, "ps", "00" + str(target.pid)])
+        doc = run([args.aps, "ps", "--format", "json", "0" + str(target.pid)])
+        hexa = run([args.aps, "ps", hex(target.pid)])
+        check_unharmed(target)
+    finally:
+        target.stop()
+    show("00PID", zeros)
+    if zeros != plain or plain[0] != 0:
+        raise Fail("aps ps 00%d differs from aps ps %d: exit %d %r"
+                   % (target.pid, target.pid, zeros[0], zeros[2]))
+    if doc[0] != 0 or json.loads(doc[1])["target"]["pid"] != target.pid:
+        raise Fail("aps ps --format json 0%d: exit %d %r" % (target.pid, doc[0], doc[2]))
+    show(hex(target.pid), hexa)
+    if hexa[0] != 2 or hexa[1] or not hexa[2].startswith(b"aps: invalid pid"):
+        raise Fail("aps ps %s: exit %d %r, expected a usage error" % (hex(target.pid), hexa[0],
+                                                                      hexa[2]))
+
+
 def main():
     ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True, choices=CASES)
@@ -271,6 +297,8 @@ def main():
             case_mount_ns(args, tmp)
         elif args.case == "old_pythons":
             case_old_pythons(args, tmp)
+        elif args.case == "decimal_pid":
+            case_decimal_pid(args, tmp)
         elif args.case == "future_version":
             case_patched_offsets(args, tmp, 8, 0x031000A1, "Python 3.16.0a1")
         elif args.case == "free_threaded":

@@ -1,0 +1,15 @@
+// The numbers of the command line (pids, --retries, --count, --interval): decimal only, as kill,
+// ps and /proc write them, whatever CLI11 or strtol would also take.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace aps {
+
+// A whole number in decimal digits only (no sign, no spaces, no 0x or 0b prefix), between `min`
+// and `max`. Leading zeros are decimal too: "010" is 10, never octal 8. Empty when it is not such
+// a number or out of range.
+std::optional<long long> parse_decimal(std::string_view text, long long min, long long max);
+
+}  // namespace aps
