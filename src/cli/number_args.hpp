@@ -12,4 +12,9 @@ namespace aps {
 // a number or out of range.
 std::optional<long long> parse_decimal(std::string_view text, long long min, long long max);
 
+// A decimal number with an optional fraction ("2", "0.5", ".5", "010.25"), between `min` and
+// `max`. No sign, exponent, hex float, nan or inf: a non-finite interval would make a loop
+// that never waits.
+std::optional<double> parse_decimal_fraction(std::string_view text, double min, double max);
+
 }  // namespace aps

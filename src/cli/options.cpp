@@ -73,6 +73,7 @@ struct NumberArgs {
     std::string pid;
     std::string retries;
     std::string count;
+    std::string interval;
 };
 
 void add_target_options(CLI::App& sub, NumberArgs& numbers) {
@@ -161,6 +162,14 @@ int convert_numbers(const CLI::App& command, const NumberArgs& numbers, Options&
         }
         options.count = static_cast<int>(*count);
     }
+    if (given(command, "--interval")) {
+        auto interval = parse_decimal_fraction(numbers.interval, 0.1, 86400.0);
+        if (!interval) {
+            return usage_error("--interval: '" + numbers.interval +
+                               "' is not a decimal number of seconds from 0.1 to 86400");
+        }
+        options.interval = *interval;
+    }
     return -1;
 }
 
@@ -188,9 +197,10 @@ int parse_options(int argc, char** argv, Options& options) {
         "watch", "Live view, like top: how long each task has been parked at the same await");
     watch->footer(kWatchFooter);
     add_target_options(*watch, numbers);
-    watch->add_option("--interval", options.interval, "Seconds between samples (0.1 to 86400)")
-        ->default_val(1.0)
-        ->check(CLI::Range(0.1, 86400.0));
+    watch
+        ->add_option("--interval", numbers.interval,
+                     "Seconds between samples, a decimal number from 0.1 to 86400 (default 1)")
+        ->type_name("SECONDS");
     watch->add_option("--count", numbers.count, "Stop after N samples (default: until quit)")
         ->type_name("N");
 

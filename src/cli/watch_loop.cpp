@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -34,14 +35,32 @@ struct Stop {
     std::string final_line;  // written to err_fd after the terminal is given back
 };
 
+// The parser allows 0.1 to 86400 s; anything else (NaN, zero, negative, huge) would make the loop
+// spin without ever waiting, deaf to signals, so it is brought back into that range here too.
+std::chrono::milliseconds interval_of(double seconds) {
+    if (!std::isfinite(seconds)) seconds = 1.0;
+    seconds = std::clamp(seconds, 0.1, 86400.0);
+    return std::chrono::milliseconds(std::llround(seconds * 1000.0));
+}
+
+// On a screen, the signals that end or suspend aps are caught and handled between samples, so
+// that the terminal is given back by ordinary code. A log has no terminal to give back: there
+// Ctrl-C, SIGTERM, SIGHUP and Ctrl-Z keep their usual effect, at once, even in the middle of a
+// sample.
+SignalGuard guard_for(bool full_screen) {
+    if (!full_screen) return SignalGuard(std::initializer_list<int>{});
+    return SignalGuard{SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT};
+}
+
 class Watch {
   public:
     Watch(const Options& options, const Sampler& sampler, const WatchIo& io)
         : options_(options),
           sampler_(sampler),
           io_(io),
-          interval_(std::chrono::milliseconds(std::llround(options.interval * 1000.0))),
-          keys_(io.full_screen && io.keys_fd >= 0) {
+          interval_(interval_of(options.interval)),
+          keys_(io.full_screen && io.keys_fd >= 0),
+          signals_(guard_for(io.full_screen)) {
         if (io.full_screen) terminal_.emplace(io.keys_fd, io.out_fd);
     }
 
@@ -66,8 +85,9 @@ class Watch {
             if (last) return {};
             ++taken;
             if (std::optional<Stop> stop = sample(taken)) return *stop;
+            // The next tick after now: samples that took longer than an interval are not made up.
             const SteadyClock::time_point now = SteadyClock::now();
-            while (deadline <= now) deadline += interval_;
+            if (deadline <= now) deadline += ((now - deadline) / interval_ + 1) * interval_;
         }
     }
 
@@ -183,7 +203,7 @@ class Watch {
     bool keys_;
     // Declared before the terminal: destroyed after it, so a signal still pending when the
     // handlers go takes effect on a terminal already given back.
-    SignalGuard signals_{SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT};
+    SignalGuard signals_;
     std::optional<Terminal> terminal_;
     ParkTracker tracker_;
     WatchInfo info_;

@@ -26,4 +26,16 @@ TEST(NumberArgs, OutOfRangeIsRejected) {
     EXPECT_EQ(aps::parse_decimal("99999999999999999999999", 0, 100), std::nullopt);
 }
 
+TEST(NumberArgs, FractionsAreDecimalAndFinite) {
+    EXPECT_EQ(aps::parse_decimal_fraction("1", 0.1, 10), 1.0);
+    EXPECT_EQ(aps::parse_decimal_fraction("0.5", 0.1, 10), 0.5);
+    EXPECT_EQ(aps::parse_decimal_fraction(".5", 0.1, 10), 0.5);
+    EXPECT_EQ(aps::parse_decimal_fraction("2.", 0.1, 10), 2.0);
+    EXPECT_EQ(aps::parse_decimal_fraction("08.50", 0.1, 10), 8.5);
+    for (const char* text : {"", ".", "nan", "inf", "-inf", "infinity", "1e0", "0x1p0", "-1", "+1",
+                             "1.2.3", " 1", "1,5", "0.01", "11"}) {
+        EXPECT_EQ(aps::parse_decimal_fraction(text, 0.1, 10), std::nullopt) << text;
+    }
+}
+
 }  // namespace

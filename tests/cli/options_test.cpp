@@ -86,6 +86,25 @@ TEST(Options, HexAndOtherNumberFormsAreUsageErrors) {
     }
 }
 
+TEST(Options, IntervalIsAFiniteDecimalNumberOfSeconds) {
+    aps::Options options;
+    EXPECT_EQ(parse({"aps", "watch", "--interval", "010.5", "1"}, options), -1);
+    EXPECT_EQ(options.interval, 10.5);
+    EXPECT_EQ(parse({"aps", "watch", "--interval", ".25", "1"}, options), -1);
+    EXPECT_EQ(options.interval, 0.25);
+    EXPECT_EQ(parse({"aps", "watch", "--interval", "86400", "1"}, options), -1);
+    EXPECT_EQ(options.interval, 86400.0);
+    // A non-finite interval made the watch loop spin at 100% CPU, deaf to SIGTERM.
+    for (const char* text : {"nan", "NaN", "-nan", "inf", "-inf", "infinity", "+inf", "1e1",
+                             "0x1p-3", "1.5.5", ".", "-1", "+1", "1 ", "86400.001", "0.09"}) {
+        aps::Options bad;
+        testing::internal::CaptureStderr();
+        EXPECT_EQ(parse({"aps", "watch", "--interval", text, "1"}, bad), 2) << text;
+        std::string err = testing::internal::GetCapturedStderr();
+        EXPECT_EQ(err.rfind("aps: --interval: ", 0), 0u) << err;
+    }
+}
+
 TEST(Options, FormatsPerCommand) {
     struct Case {
         std::vector<std::string> words;

@@ -7,12 +7,18 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cmath>
 #include <cstring>
 #include <deque>
+#include <functional>
+#include <limits>
 #include <string>
+#include <thread>
 
 #include "render/snapshot_builder.hpp"
 
@@ -86,6 +92,53 @@ std::size_t count_of(const std::string& text, const std::string& what) {
         ++n;
     }
     return n;
+}
+
+// Runs `body` in a child process, so that a loop that never ends fails the test instead of
+// hanging it: the child's wait status, or -1 when it had not ended after `limit` (it is then
+// killed, by its pid). `elapsed` is how long it ran.
+int in_child(const std::function<int()>& body, std::chrono::milliseconds limit,
+             std::chrono::milliseconds& elapsed) {
+    const auto start = std::chrono::steady_clock::now();
+    const pid_t child = ::fork();
+    if (child == 0) ::_exit(body());
+    int status = 0;
+    for (;;) {
+        const pid_t done = ::waitpid(child, &status, WNOHANG);
+        elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - start);
+        if (done == child) return status;
+        if (elapsed > limit) {
+            ::kill(child, SIGKILL);
+            ::waitpid(child, &status, 0);
+            return -1;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+TEST(WatchLoop, ALogEndsAtOnceOnSigtermEvenInTheMiddleOfASample) {
+    // A log has no terminal to give back: SIGTERM keeps its usual effect, without waiting for a
+    // sample that may take long (here 5 s) to end.
+    Pipes pipes;
+    std::chrono::milliseconds elapsed{0};
+    const int status = in_child(
+        [&pipes] {
+            int calls = 0;
+            const Sampler sampler = [&calls]() -> Result<Snapshot> {
+                if (++calls == 2) {
+                    ::kill(::getpid(), SIGTERM);
+                    std::this_thread::sleep_for(std::chrono::seconds(5));
+                }
+                return one_task();
+            };
+            watch(fast(), sampler, pipes.io());
+            return 42;
+        },
+        std::chrono::seconds(20), elapsed);
+    ASSERT_NE(status, -1) << "the watch did not end";
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) << "wait status " << status;
+    EXPECT_LT(elapsed, std::chrono::milliseconds(4000));
 }
 
 TEST(WatchLoop, LogSkipsATornSampleAndEndsWhenTheTargetExits) {
@@ -202,6 +255,30 @@ TEST_F(WatchOnPty, SigtermEndsTheWatchAfterTheTerminalIsGivenBack) {
     struct sigaction now {};
     sigaction(SIGTERM, nullptr, &now);
     EXPECT_EQ(now.sa_handler, SIG_DFL);
+}
+
+TEST_F(WatchOnPty, AnIntervalOutsideTheParsersRangeStillWaitsAndHearsSigterm) {
+    // The parser refuses these; the loop must not spin deaf to signals if one ever gets through.
+    for (double interval : {std::numeric_limits<double>::quiet_NaN(), 0.0, -1.0,
+                            std::numeric_limits<double>::infinity(), 1e-9}) {
+        std::chrono::milliseconds elapsed{0};
+        const WatchIo screen = io();
+        const int status = in_child(
+            [&screen, interval] {
+                Options options = fast();
+                options.interval = interval;
+                int calls = 0;
+                const Sampler sampler = [&calls]() -> Result<Snapshot> {
+                    if (++calls == 3) ::kill(::getpid(), SIGTERM);
+                    return one_task();
+                };
+                const WatchEnd end = watch(options, sampler, screen);
+                return end.signal == SIGTERM && calls == 3 ? 0 : 1;
+            },
+            std::chrono::seconds(20), elapsed);
+        EXPECT_EQ(status, 0) << "interval " << interval << ": wait status " << status;
+        read_all(master_);
+    }
 }
 
 TEST_F(WatchOnPty, ATornSampleIsANoticeOnTheScreen) {
