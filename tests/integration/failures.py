@@ -273,9 +273,7 @@ def case_decimal_pid(args, tmp):
     if doc[0] != 0 or json.loads(doc[1])["target"]["pid"] != target.pid:
         raise Fail("aps ps --format json 0%d: exit %d %r" % (target.pid, doc[0], doc[2]))
     show(hex(target.pid), hexa)
-    if hexa[0] != 2 or hexa[1] or not hexa[2].startswith(b"aps: invalid pid"):
-        raise Fail("aps ps %s: exit %d %r, expected a usage error" % (hex(target.pid), hexa[0],
-                                                                      hexa[2]))
+    check_error(hexa, 2, ("invalid pid",), ("decimal",))
 
 
 def main():

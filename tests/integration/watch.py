@@ -313,9 +313,10 @@ def case_log_bad_interval(args, tmp):
         for text in ("nan", "inf", "-inf", "0x1p-3"):
             rc, out, err = difftest.run([args.aps, "watch", "--interval", text, "--count", "2",
                                          str(target.pid)], timeout=20)
-            if rc != 2 or out or not err.startswith(b"aps: --interval: "):
-                raise Fail("--interval %s: exit %d, stdout %d bytes, stderr %r; expected exit 2"
-                           % (text, rc, len(out), err))
+            if rc != 2 or out or not err.startswith(b"aps: --interval: ") or \
+                    err.count(b"\n") != 1:
+                raise Fail("--interval %s: exit %d, stdout %d bytes, stderr %r; expected exit 2 "
+                           "and one line" % (text, rc, len(out), err))
             print("--interval %-6s exit 2: %s" % (text, err.decode().strip()))
     finally:
         target.stop()
