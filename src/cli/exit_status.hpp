@@ -17,6 +17,7 @@ enum ExitCode : int {
     kExitInconsistent = 6,
     kExitBadCore = 7,
     kExitFileMismatch = 8,
+    kExitWriteError = 10,  // the output could not be written (cli/output_writer.hpp)
 };
 
 int exit_code_for(Errc code);

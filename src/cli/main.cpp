@@ -6,15 +6,26 @@
 #include "cli/exit_status.hpp"
 #include "cli/malloc_tuning.hpp"
 #include "cli/options.hpp"
+#include "cli/output_writer.hpp"
 #include "cli/snapshot_reader.hpp"
 #include "cli/test_hooks.hpp"
 #include "cli/view.hpp"
 #include "cli/watch_loop.hpp"
 
 int main(int argc, char** argv) {
+    aps::hold_closed_standard_fds();
     aps::keep_freed_memory_for_reuse();
     aps::Options options;
-    if (int stop = aps::parse_options(argc, argv, options); stop >= 0) return stop;
+    if (int stop = aps::parse_options(argc, argv, options); stop >= 0) {
+        // --help and --version print to stdout, which may be full or closed too.
+        aps::OutputWriter help(stdout);
+        if (stop == 0 && !help.finish()) {
+            const std::string line = aps::describe_write_error(help.error());
+            std::fwrite(line.data(), 1, line.size(), stderr);
+            return aps::kExitWriteError;
+        }
+        return stop;
+    }
     if (options.command == aps::Command::Watch) return aps::run_watch(options);
 
     aps::ReadReport report;

@@ -16,6 +16,7 @@
 #include "aps/park_tracker.hpp"
 #include "aps/watch_view.hpp"
 #include "cli/exit_status.hpp"
+#include "cli/output_writer.hpp"
 #include "cli/signal_guard.hpp"
 #include "cli/snapshot_reader.hpp"
 #include "cli/terminal.hpp"
@@ -72,7 +73,7 @@ class Watch {
         info_.time = first_time;
         info_.sample = 1;
         if (terminal_) terminal_->enter();
-        if (!show_sample()) return {};
+        if (!show_sample()) return write_failed();
         std::size_t taken = 1;
         SteadyClock::time_point deadline = first_steady + interval_;
         for (;;) {
@@ -107,7 +108,7 @@ class Watch {
             info_.time = when;
             info_.sample = number;
             info_.notice.clear();
-            if (!show_sample()) return Stop{};
+            if (!show_sample()) return write_failed();
             return std::nullopt;
         }
         const Error& error = snapshot.error();
@@ -125,13 +126,13 @@ class Watch {
             info_.notice =
                 fmt::format("sample {} skipped (retried next interval): {}", number, error.message);
             draw();
-            return terminal_->ok() ? std::nullopt : std::optional<Stop>(Stop{});
+            return terminal_->ok() ? std::nullopt : std::optional<Stop>(write_failed());
         }
         WatchInfo skipped = info_;
         skipped.time = when;
         skipped.sample = number;
         skipped.notice = error.message;
-        if (!write_fully(io_.out_fd, render_watch_log_skip(skipped))) return Stop{};
+        if (!write_log(render_watch_log_skip(skipped))) return write_failed();
         return std::nullopt;
     }
 
@@ -140,8 +141,20 @@ class Watch {
             draw();
             return terminal_->ok();
         }
-        return write_fully(io_.out_fd,
-                           render_watch_log(tracker_.snapshot(), tracker_.times(), info_));
+        return write_log(render_watch_log(tracker_.snapshot(), tracker_.times(), info_));
+    }
+
+    bool write_log(const std::string& bytes) {
+        if (write_fully(io_.out_fd, bytes)) return true;
+        log_error_ = errno;
+        return false;
+    }
+
+    // The screen or the log could not be written (a full disk, a closed stdout, a reader gone
+    // with SIGPIPE ignored, a terminal gone): exit 10, saying why.
+    Stop write_failed() const {
+        const int err = terminal_ ? terminal_->error() : log_error_;
+        return Stop{{kExitWriteError, 0}, describe_write_error(err)};
     }
 
     void draw() {
@@ -158,7 +171,7 @@ class Watch {
             if (ready > 0 && keys_) {
                 if (std::optional<Stop> stop = handle_keys(fd.revents)) return stop;
             }
-            if (terminal_ && !terminal_->ok()) return Stop{};
+            if (terminal_ && !terminal_->ok()) return write_failed();
             if (SteadyClock::now() >= deadline) return std::nullopt;
         }
     }
@@ -207,6 +220,7 @@ class Watch {
     std::optional<Terminal> terminal_;
     ParkTracker tracker_;
     WatchInfo info_;
+    int log_error_ = 0;  // errno of the failed write to the log
 };
 
 }  // namespace

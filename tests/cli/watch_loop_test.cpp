@@ -170,6 +170,21 @@ TEST(WatchLoop, CountStopsTheLogRightAfterTheLastSample) {
     EXPECT_EQ(read_all(pipes.err[0]), "");
 }
 
+TEST(WatchLoop, ALogThatCannotBeWrittenEndsWithExit10AndOneLine) {
+    Pipes pipes;
+    const int full = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+    ASSERT_GE(full, 0);
+    WatchIo io = pipes.io();
+    io.out_fd = full;
+    FakeSampler sampler({one_task()});
+    const WatchEnd end = watch(fast(3), std::ref(sampler), io);
+    ::close(full);
+    EXPECT_EQ(end.exit_code, 10);
+    EXPECT_EQ(end.signal, 0);
+    EXPECT_EQ(sampler.calls, 1);  // no more samples for a log that goes nowhere
+    EXPECT_EQ(read_all(pipes.err[0]), "aps: write error: No space left on device\n");
+}
+
 TEST(WatchLoop, AFirstSampleErrorIsReportedAsPsWould) {
     Pipes pipes;
     FakeSampler sampler({Error{Errc::PermissionDenied, "cannot read process 42"}});

@@ -4,7 +4,7 @@
     failures.py --aps PATH --python PATH --case NAME
 
 Cases (see CASES): exit_midread, kernel_thread, zombie, deleted_exe, replaced_exe, mount_ns,
-future_version, free_threaded, old_pythons, decimal_pid.
+future_version, free_threaded, old_pythons, decimal_pid, write_error.
 old_pythons runs every interpreter older than 3.14 found on the machine (--python, a 3.13, and
 OLD_PYTHONS: pyenv's 2.7 and 3.6-3.13 here): aps names it as too old, exit 5.
 future_version and free_threaded run a copy of the interpreter whose _Py_DebugOffsets (the
@@ -26,7 +26,7 @@ from hardlib import (TARGETS, Fail, check_error, check_unharmed, difftest, drive
                      run_main, skip, target_env)
 
 CASES = ["exit_midread", "kernel_thread", "zombie", "deleted_exe", "replaced_exe", "mount_ns",
-         "future_version", "free_threaded", "old_pythons", "decimal_pid"]
+         "future_version", "free_threaded", "old_pythons", "decimal_pid", "write_error"]
 OLD_PYTHONS = "~/.pyenv/versions/*/bin/python[23].*"   # what this machine kind has besides 3.13
 
 
@@ -276,6 +276,63 @@ def case_decimal_pid(args, tmp):
     check_error(hexa, 2, ("invalid pid",), ("decimal",))
 
 
+VIEWS = [["ps"], ["pstree"], ["ps", "--format", "json"], ["ps", "--format", "ndjson"],
+         ["pstree", "--format", "json"], ["pstree", "--format", "ndjson"],
+         ["pstree", "--format", "dot"]]
+
+
+def run_writing_to(argv, where):
+    """(rc, stderr) of aps with stdout on /dev/full ("full"), closed ("closed"), or a pipe with
+    no reader, SIGPIPE ignored ("epipe") or at its default ("sigpipe")."""
+    import signal as sig
+    if where == "full":
+        with open("/dev/full", "wb") as full:
+            p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=full,
+                               stderr=subprocess.PIPE, timeout=60)
+        return p.returncode, p.stderr
+    if where == "closed":
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60,
+                           preexec_fn=lambda: os.close(1))
+        return p.returncode, p.stderr
+    r, w = os.pipe()
+    os.close(r)
+    try:
+        ignore = (lambda: sig.signal(sig.SIGPIPE, sig.SIG_IGN)) if where == "epipe" else None
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=w, stderr=subprocess.PIPE,
+                           timeout=60, preexec_fn=ignore)
+    finally:
+        os.close(w)
+    return p.returncode, p.stderr
+
+
+def case_write_error(args, tmp):
+    """Output that cannot be written: exit 10 and `aps: write error: <why>` in every view and
+    in watch's log mode; a reader gone with SIGPIPE at its default still ends aps quietly."""
+    expected = {"full": b"aps: write error: No space left on device\n",
+                "closed": b"aps: write error: Bad file descriptor\n",
+                "epipe": b"aps: write error: Broken pipe\n"}
+    target = difftest.Target([args.python, os.path.join(TARGETS, "restaurant.py")],
+                             env=target_env(tmp))
+    try:
+        runs = [v + [str(target.pid)] for v in VIEWS]
+        runs.append(["watch", "--count", "2", "--interval", "0.1", str(target.pid)])
+        for argv in runs:
+            for where, line in expected.items():
+                rc, err = run_writing_to([args.aps] + argv, where)
+                if (rc, err) != (10, line):
+                    raise Fail("aps %s, stdout %s: exit %d, stderr %r; expected exit 10 and %r"
+                               % (" ".join(argv[:-1]), where, rc, err, line))
+            rc, err = run_writing_to([args.aps] + argv, "sigpipe")
+            if rc != -signal.SIGPIPE or err:
+                raise Fail("aps %s into a closed pipe: exit %d, stderr %r; expected death by "
+                           "SIGPIPE, silent" % (" ".join(argv[:-1]), rc, err))
+            print("aps %-24s exit 10 on a full disk, a closed stdout, a broken pipe (SIGPIPE "
+                  "ignored); SIGPIPE otherwise" % " ".join(argv[:-1]))
+        check_unharmed(target)
+    finally:
+        target.stop()
+
+
 def main():
     ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True, choices=CASES)
@@ -297,6 +354,8 @@ def main():
             case_old_pythons(args, tmp)
         elif args.case == "decimal_pid":
             case_decimal_pid(args, tmp)
+        elif args.case == "write_error":
+            case_write_error(args, tmp)
         elif args.case == "future_version":
             case_patched_offsets(args, tmp, 8, 0x031000A1, "Python 3.16.0a1")
         elif args.case == "free_threaded":
