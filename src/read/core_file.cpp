@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "read/elf_notes.hpp"
+#include "read/regular_file.hpp"
 #include "read/unique_fd.hpp"
 
 namespace aps::read {
@@ -255,9 +256,12 @@ Result<CoreFile> parse_core_file(int fd, std::string_view name, const CoreLimits
 }
 
 Result<CoreFile> parse_core_file(const std::string& path, const CoreLimits& limits) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) return bad(path, fmt::format("cannot open: {}", std::strerror(errno)));
-    return parse_core_file(fd.get(), path, limits);
+    RegularFile file = open_regular_file(path, FollowLinks::Yes);
+    if (!file.fd.valid()) {
+        return bad(path,
+                   file.error != 0 ? fmt::format("cannot open: {}", file.refusal) : file.refusal);
+    }
+    return parse_core_file(file.fd.get(), path, limits);
 }
 
 }  // namespace aps::read

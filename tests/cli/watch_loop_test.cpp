@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "render/snapshot_builder.hpp"
+#include "support/child_process.hpp"
 
 namespace aps {
 namespace {
@@ -94,27 +95,9 @@ std::size_t count_of(const std::string& text, const std::string& what) {
     return n;
 }
 
-// Runs `body` in a child process, so that a loop that never ends fails the test instead of
-// hanging it: the child's wait status, or -1 when it had not ended after `limit` (it is then
-// killed, by its pid). `elapsed` is how long it ran.
 int in_child(const std::function<int()>& body, std::chrono::milliseconds limit,
              std::chrono::milliseconds& elapsed) {
-    const auto start = std::chrono::steady_clock::now();
-    const pid_t child = ::fork();
-    if (child == 0) ::_exit(body());
-    int status = 0;
-    for (;;) {
-        const pid_t done = ::waitpid(child, &status, WNOHANG);
-        elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - start);
-        if (done == child) return status;
-        if (elapsed > limit) {
-            ::kill(child, SIGKILL);
-            ::waitpid(child, &status, 0);
-            return -1;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    return test::run_in_child(body, limit, &elapsed);
 }
 
 TEST(WatchLoop, ALogEndsAtOnceOnSigtermEvenInTheMiddleOfASample) {
