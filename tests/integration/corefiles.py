@@ -14,7 +14,8 @@
             lock file), and skips (77) with the reason when the machine does not allow that.
   mismatch  a gcore core read with --exe naming a python of the other version and a different
             program: exit 8 and one line that names the file and what differs; a truncated core
-            gives exit 7; a core of a process that is not Python gives exit 5.
+            (cut in its memory, at 100 bytes, or a sparse copy of its ELF header) gives exit 7
+            saying so; a core of a process that is not Python gives exit 5.
   sysroot   the mapped files copied under a folder (--sysroot) and the executable elsewhere
             (--exe): same output as live.
   fifo      FIFOs where aps expects files: as the core, as --exe, as the --sysroot copy of the
@@ -219,6 +220,17 @@ def case_mismatch(args, tmp):
         dst.write(src.read(os.path.getsize(core) * 3 // 5))
     rc, out, err = run([args.aps, "ps", "--core", cut])
     check_one_line(rc, err, 7, "aps: core file %s is truncated" % cut)
+    # Cut inside its headers (100 bytes), or a sparse copy holding only its ELF header: truncated
+    # too, not "not a Python process".
+    with open(core, "rb") as src, open(cut, "wb") as dst:
+        dst.write(src.read(100))
+    rc, out, err = run([args.aps, "ps", "--core", cut])
+    check_one_line(rc, err, 7, "aps: core file %s is truncated: " % cut, "run past its end")
+    with open(core, "rb") as src, open(cut, "wb") as dst:
+        dst.write(src.read(64))
+        dst.truncate(os.path.getsize(core))
+    rc, out, err = run([args.aps, "pstree", "--core", cut])
+    check_one_line(rc, err, 7, "aps: core file %s is truncated: " % cut, "all zero bytes")
     # Not a core at all.
     rc, out, err = run([args.aps, "pstree", "--core", exe])
     check_one_line(rc, err, 7, "not a core file")
