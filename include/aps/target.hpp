@@ -26,6 +26,10 @@ struct Target {
     std::string runtime_file;               // the mapped file that holds .PyRuntime
 };
 
+// The process (thread group) that thread `id` belongs to: `id` itself for a process, its
+// process's id for any other thread. Empty when /proc does not say (no such id, no /proc).
+std::optional<pid_t> process_of(pid_t id);
+
 // Finds .PyRuntime and .AsyncioDebug in the target's mapped files, reads and validates both
 // tables. Errors: NoSuchProcess, PermissionDenied, NotPython, UnsupportedVersion, CorruptData.
 Result<Target> open_target(pid_t pid, RemoteMemory& memory);

@@ -9,6 +9,7 @@
 #include "cli/output_writer.hpp"
 #include "cli/snapshot_reader.hpp"
 #include "cli/test_hooks.hpp"
+#include "cli/thread_target.hpp"
 #include "cli/view.hpp"
 #include "cli/watch_loop.hpp"
 
@@ -25,6 +26,11 @@ int main(int argc, char** argv) {
             return aps::kExitWriteError;
         }
         return stop;
+    }
+    // The whole process is read (and named in the JSON's target.pid), not the thread given.
+    if (const std::string notice = aps::follow_thread_to_process(options); !notice.empty()) {
+        std::fwrite(notice.data(), 1, notice.size(), stderr);
+        std::fflush(stderr);
     }
     if (options.command == aps::Command::Watch) return aps::run_watch(options);
 

@@ -84,7 +84,9 @@ struct Given {
 };
 
 void add_target_options(CLI::App& sub, Given& given) {
-    sub.add_option("pid", given.pid, "Process id of the Python program to inspect (or --core)")
+    sub.add_option("pid", given.pid,
+                   "Process id of the Python program to inspect (or --core); a thread's id "
+                   "reads its process")
         ->type_name("PID");
     sub.add_option("--retries", given.retries,
                    "Extra attempts when the target changes while being read; each one reads it "

@@ -4,7 +4,7 @@
     failures.py --aps PATH --python PATH --case NAME
 
 Cases (see CASES): exit_midread, kernel_thread, zombie, deleted_exe, replaced_exe, mount_ns,
-future_version, free_threaded, old_pythons, decimal_pid, write_error.
+future_version, free_threaded, old_pythons, decimal_pid, write_error, thread_id.
 old_pythons runs every interpreter older than 3.14 found on the machine (--python, a 3.13, and
 OLD_PYTHONS: pyenv's 2.7 and 3.6-3.13 here): aps names it as too old, exit 5.
 future_version and free_threaded run a copy of the interpreter whose _Py_DebugOffsets (the
@@ -26,7 +26,8 @@ from hardlib import (TARGETS, Fail, check_error, check_unharmed, difftest, drive
                      run_main, skip, target_env)
 
 CASES = ["exit_midread", "kernel_thread", "zombie", "deleted_exe", "replaced_exe", "mount_ns",
-         "future_version", "free_threaded", "old_pythons", "decimal_pid", "write_error"]
+         "future_version", "free_threaded", "old_pythons", "decimal_pid", "write_error",
+         "thread_id"]
 OLD_PYTHONS = "~/.pyenv/versions/*/bin/python[23].*"   # what this machine kind has besides 3.13
 
 
@@ -333,6 +334,43 @@ def case_write_error(args, tmp):
         target.stop()
 
 
+def case_thread_id(args, tmp):
+    """A thread id given as the pid: its process is read, one line on stderr says so, and the
+    JSON's target.pid is the process's id, in every command."""
+    import json
+    from hardlib import threads_of
+    target = difftest.Target([args.python, os.path.join(TARGETS, "threads.py")],
+                             env=target_env(tmp))
+    try:
+        tids = sorted(threads_of(target.pid) - {target.pid})
+        if not tids:
+            raise Fail("targets/threads.py has no thread besides its main one")
+        tid = tids[-1]
+        notice = ("aps: %d is a thread of process %d; reading process %d\n"
+                  % (tid, target.pid, target.pid)).encode()
+        for command in (["ps"], ["pstree"], ["ps", "--stop"]):
+            by_pid = run([args.aps] + command + [str(target.pid)])
+            by_tid = run([args.aps] + command + [str(tid)])
+            if by_pid[0] != 0 or by_pid[2]:
+                raise Fail("aps %s PID: exit %d %r" % (" ".join(command), by_pid[0], by_pid[2]))
+            if by_tid != (0, by_pid[1], notice):
+                raise Fail("aps %s TID: exit %d, stderr %r, stdout %s the PID's; expected exit 0, "
+                           "%r and the same stdout"
+                           % (" ".join(command), by_tid[0], by_tid[2],
+                              "equal to" if by_tid[1] == by_pid[1] else "unlike", notice))
+        doc = run([args.aps, "pstree", "--format", "json", str(tid)])
+        if doc[0] != 0 or json.loads(doc[1])["target"]["pid"] != target.pid:
+            raise Fail("aps pstree --format json TID: exit %d, target %r"
+                       % (doc[0], doc[1][:120]))
+        watch = run([args.aps, "watch", "--count", "1", str(tid)])
+        if watch[0] != 0 or watch[2] != notice or ("pid %d " % target.pid).encode() not in watch[1]:
+            raise Fail("aps watch TID: exit %d, stderr %r" % (watch[0], watch[2]))
+        check_unharmed(target)
+        print("thread %d of process %d: %s" % (tid, target.pid, notice.decode().strip()))
+    finally:
+        target.stop()
+
+
 def main():
     ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True, choices=CASES)
@@ -356,6 +394,8 @@ def main():
             case_decimal_pid(args, tmp)
         elif args.case == "write_error":
             case_write_error(args, tmp)
+        elif args.case == "thread_id":
+            case_thread_id(args, tmp)
         elif args.case == "future_version":
             case_patched_offsets(args, tmp, 8, 0x031000A1, "Python 3.16.0a1")
         elif args.case == "free_threaded":
