@@ -73,9 +73,18 @@ double milliseconds(std::chrono::nanoseconds d) {
     return std::chrono::duration<double, std::milli>(d).count();
 }
 
-}  // namespace
+// A refusal whose usual advice (run aps as the target's user) would be wrong, reworded with its
+// cause and what works; StopRefused carries a message that names its own fix (exit 4 all the
+// same).
+Error explained(Error error, pid_t pid) {
+    if (error.code != Errc::PermissionDenied) return error;
+    if (std::optional<std::string> why = explain_access_refusal(pid)) {
+        return Error{Errc::StopRefused, std::move(*why)};
+    }
+    return error;
+}
 
-Result<Snapshot> read_live_snapshot(pid_t pid, const ReadPolicy& policy, ReadReport& report) {
+Result<Snapshot> read_live_snapshot_as_is(pid_t pid, const ReadPolicy& policy, ReadReport& report) {
     std::unique_ptr<RemoteMemory> memory = open_live_memory(pid);
     const int attempts = policy.retries + 1;
     Error last{Errc::ReadFailed, "no attempt made"};
@@ -119,6 +128,14 @@ Result<Snapshot> read_live_snapshot(pid_t pid, const ReadPolicy& policy, ReadRep
                              "{}); try --stop for a consistent snapshot (it pauses the target "
                              "while aps reads), or raise --retries",
                              tries, last.message)};
+}
+
+}  // namespace
+
+Result<Snapshot> read_live_snapshot(pid_t pid, const ReadPolicy& policy, ReadReport& report) {
+    Result<Snapshot> snapshot = read_live_snapshot_as_is(pid, policy, report);
+    if (snapshot) return snapshot;
+    return explained(std::move(snapshot).error(), pid);
 }
 
 std::string describe_read(pid_t pid, const ReadReport& report) {

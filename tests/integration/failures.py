@@ -4,7 +4,7 @@
     failures.py --aps PATH --python PATH --case NAME
 
 Cases (see CASES): exit_midread, kernel_thread, zombie, deleted_exe, replaced_exe, mount_ns,
-future_version, free_threaded, old_pythons, decimal_pid, write_error, thread_id.
+future_version, free_threaded, old_pythons, decimal_pid, write_error, thread_id, not_dumpable.
 old_pythons runs every interpreter older than 3.14 found on the machine (--python, a 3.13, and
 OLD_PYTHONS: pyenv's 2.7 and 3.6-3.13 here): aps names it as too old, exit 5.
 future_version and free_threaded run a copy of the interpreter whose _Py_DebugOffsets (the
@@ -27,7 +27,7 @@ from hardlib import (TARGETS, Fail, check_error, check_unharmed, difftest, drive
 
 CASES = ["exit_midread", "kernel_thread", "zombie", "deleted_exe", "replaced_exe", "mount_ns",
          "future_version", "free_threaded", "old_pythons", "decimal_pid", "write_error",
-         "thread_id"]
+         "thread_id", "not_dumpable"]
 OLD_PYTHONS = "~/.pyenv/versions/*/bin/python[23].*"   # what this machine kind has besides 3.13
 
 
@@ -371,6 +371,77 @@ def case_thread_id(args, tmp):
         target.stop()
 
 
+# Runs the interpreter as uid 65534 in a mount namespace of its own, where /root is a world-
+# readable folder holding (bound) only the provisioned interpreters: their paths start with
+# /root/.cache, which uid 65534 cannot otherwise traverse. The process keeps its pid (exec).
+AS_NOBODY = r"""
+set -e
+mkdir -p "$1/home/.cache/aps/pythons"
+chmod -R 755 "$1/home"
+mount --bind "$2" "$1/home/.cache/aps/pythons"
+mount --rbind "$1/home" /root
+shift 2
+exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+"""
+
+# A target that (with argv[1] == "0") makes itself not dumpable, as a hardened service does.
+NOT_DUMPABLE = r"""
+import asyncio, ctypes, sys
+if sys.argv[1] == "0" and ctypes.CDLL(None).prctl(4, 0, 0, 0, 0) != 0:   # PR_SET_DUMPABLE
+    sys.exit("prctl failed")
+async def main():
+    print("READY", flush=True)
+    await asyncio.sleep(3600)
+asyncio.run(main())
+"""
+
+
+def case_not_dumpable(args, tmp):
+    """A target of aps's own user that is not dumpable: aps names that cause and what works (root,
+    CAP_SYS_PTRACE), not "run aps as the target's user", which it already is. Both run as uid
+    65534; the same target left dumpable is read."""
+    unshare = shutil.which("unshare")
+    if not unshare or subprocess.run([unshare, "--mount", "--propagation", "private", "true"],
+                                     capture_output=True).returncode != 0:
+        skip("unshare --mount is not permitted here")
+    as_nobody = difftest.aps_as_nobody(args.aps, tmp)    # skips unless root with setpriv
+    pythons = os.path.expanduser("~/.cache/aps/pythons")
+    real = os.path.realpath(args.python)
+    if not real.startswith(pythons + "/"):
+        skip("%s is not under %s" % (real, pythons))
+    folder = os.path.join(tmp, "ns")
+    results = {}
+    for dumpable in ("1", "0"):
+        target = difftest.Target([unshare, "--mount", "--propagation", "private", "sh", "-c",
+                                  AS_NOBODY, "sh", folder, pythons, real, "-c", NOT_DUMPABLE,
+                                  dumpable], env=target_env(tmp))
+        try:
+            if proc_status_uid(target.pid) != "65534":
+                raise Fail("the target does not run as uid 65534: %r"
+                           % proc_status_uid(target.pid))
+            results[dumpable] = [run(as_nobody + [c, str(target.pid)]) for c in ("ps", "pstree")]
+            check_unharmed(target)
+        finally:
+            target.stop()
+    for res in results["1"]:
+        show("dumpable", res)
+        if res[0] != 0 or res[2] or b"Task-1" not in res[1]:
+            raise Fail("aps as uid 65534 cannot read a dumpable target of uid 65534: exit %d %r"
+                       % (res[0], res[2]))
+    for res in results["0"]:
+        show("not dumpable", res)
+        check_error(res, 4, ("not dumpable",), ("PR_SET_DUMPABLE",), ("CAP_SYS_PTRACE",),
+                    ("root",))
+        if b"target's user" in res[2]:
+            raise Fail("aps still says to run it as the target's user: %r" % res[2])
+
+
+def proc_status_uid(pid):
+    from hardlib import proc_status
+    uid = proc_status(pid, "Uid")
+    return uid.split()[0] if uid else None
+
+
 def main():
     ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True, choices=CASES)
@@ -396,6 +467,8 @@ def main():
             case_write_error(args, tmp)
         elif args.case == "thread_id":
             case_thread_id(args, tmp)
+        elif args.case == "not_dumpable":
+            case_not_dumpable(args, tmp)
         elif args.case == "future_version":
             case_patched_offsets(args, tmp, 8, 0x031000A1, "Python 3.16.0a1")
         elif args.case == "free_threaded":
