@@ -12,6 +12,7 @@
 #include "aps/process_freezer.hpp"
 #include "aps/target.hpp"
 #include "aps/walker.hpp"
+#include "cli/job_control_hold.hpp"
 
 namespace aps {
 
@@ -49,6 +50,9 @@ Result<Snapshot> read_stopped_once(pid_t pid, RemoteMemory& memory, const ReadPo
     if (!target) return std::move(target).error();
     opened = true;
 
+    // Declared before the freezer, so destroyed after it: a Ctrl-Z during the pause stops aps
+    // only once the target runs again.
+    const JobControlHold hold;
     Result<ProcessFreezer> frozen = ProcessFreezer::freeze(pid);
     if (!frozen) return std::move(frozen).error();
     ++report.stops;

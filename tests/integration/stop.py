@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """aps --stop on live targets: same output, target resumed, ptrace refusals reported.
 
-    stop.py --aps PATH --python PATH --case same_output|sigkill|already_traced|permission|seccomp
+    stop.py --aps PATH --python PATH --case same_output|sigkill|already_traced|permission|seccomp|
+                                            sigtstp
 
 same_output     quiet targets (restaurant, threads, many_tasks, taskgroups_nested): `aps ps|pstree
                 --stop` writes the same bytes as `aps ps|pstree`; `-v` adds one line naming every
@@ -19,6 +20,10 @@ permission      aps --stop as uid 65534 against a root target: exit 4, one `aps:
 seccomp         aps runs under a seccomp filter that fails ptrace(2) with EPERM (as container
                 profiles do) but allows process_vm_readv: aps reads (exit 0), aps --stop exits 4
                 with one line saying ptrace was refused and that reading without --stop works.
+sigtstp         aps --stop held while the target is stopped (APS_TEST_HOLD_STOPPED_MS), then sent
+                SIGTSTP (Ctrl-Z), later SIGTTIN: the target runs again (every thread out of its
+                stop, TracerPid 0) and only then does aps stop (state T); after SIGCONT aps
+                prints the same table as a plain run and exits 0.
 Exit 0 pass, 1 fail, 77 skip.
 """
 import os
@@ -274,7 +279,69 @@ def case_seccomp(args, tmp):
                 ("without --stop",), ("CAP_SYS_PTRACE",), ("seccomp",))
 
 
-CASES = {"same_output": case_same_output, "sigkill": case_sigkill,
+def case_sigtstp(args, tmp):
+    target = difftest.Target([args.python, os.path.join(TARGETS, "threads.py")],
+                             env=target_env(tmp))
+    try:
+        plain = run([args.aps, "ps", str(target.pid)])
+        if plain[0] != 0:
+            raise Fail("aps ps: exit %d %r" % (plain[0], plain[2]))
+        for signo in (signal.SIGTSTP, signal.SIGTTIN):
+            suspend_while_held(args, target, signo, plain[1])
+    finally:
+        target.stop()
+
+
+def suspend_while_held(args, target, signo, expected):
+    def own_group():
+        difftest._pdeathsig()
+        os.setpgid(0, 0)    # a process group with its parent outside: stop signals do stop it
+
+    aps_env = dict(os.environ, APS_TEST_HOLD_STOPPED_MS="1500")
+    aps = subprocess.Popen([args.aps, "ps", "--stop", str(target.pid)], env=aps_env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=own_group)
+    name = signal.Signals(signo).name
+    try:
+        def all_held():
+            if aps.poll() is not None:
+                raise Fail("aps exited (%d) before it held the target" % aps.returncode)
+            now = threads_of(target.pid)
+            return now if all(proc_state(target.pid, t) == "t" and
+                              thread_tracer(target.pid, t) == aps.pid for t in now) else None
+
+        wait_for("every thread of the target is stopped by aps", all_held, 30)
+        os.kill(aps.pid, signo)
+
+        def target_free_and_aps_stopped():
+            free = all(proc_state(target.pid, t) not in ("T", "t", "") and
+                       thread_tracer(target.pid, t) == 0 for t in threads_of(target.pid))
+            return free and proc_state(aps.pid) == "T"
+
+        try:
+            wait_for("the target runs again and aps is stopped by %s" % name,
+                     target_free_and_aps_stopped, 20)
+        except Fail:
+            raise Fail("after %s: aps is in state %r, the target's threads in %s (traced by %s)"
+                       % (name, proc_state(aps.pid),
+                          sorted({proc_state(target.pid, t) for t in threads_of(target.pid)}),
+                          sorted({thread_tracer(target.pid, t)
+                                  for t in threads_of(target.pid)})))
+        check_resumed(target, "aps --stop suspended by %s" % name)
+        os.kill(aps.pid, signal.SIGCONT)
+        out, err = aps.communicate(timeout=60)
+        if aps.returncode != 0 or err or out != expected:
+            raise Fail("aps after SIGCONT: exit %d, stderr %r, stdout %s the plain run's"
+                       % (aps.returncode, err, "equal to" if out == expected else "unlike"))
+        print("%s while aps held the target: the target ran again first (TracerPid 0), then aps "
+              "stopped; after SIGCONT it printed the table (%d bytes), exit 0"
+              % (name, len(out)))
+    finally:
+        if aps.poll() is None:
+            os.kill(aps.pid, signal.SIGKILL)
+            aps.wait()
+
+
+CASES = {"same_output": case_same_output, "sigkill": case_sigkill, "sigtstp": case_sigtstp,
          "already_traced": case_already_traced, "permission": case_permission,
          "seccomp": case_seccomp}
 
