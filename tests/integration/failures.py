@@ -22,8 +22,8 @@ import subprocess
 import sys
 import time
 
-from hardlib import (TARGETS, Fail, check_error, check_unharmed, difftest, driver_parser, run,
-                     run_main, skip, target_env)
+from hardlib import (TARGETS, Fail, check_error, check_unharmed, difftest, driver_parser,
+                     open_root_argv, run, run_main, skip, target_env)
 
 CASES = ["exit_midread", "kernel_thread", "zombie", "deleted_exe", "replaced_exe", "mount_ns",
          "future_version", "free_threaded", "old_pythons", "decimal_pid", "write_error",
@@ -371,19 +371,6 @@ def case_thread_id(args, tmp):
         target.stop()
 
 
-# Runs the interpreter as uid 65534 in a mount namespace of its own, where /root is a world-
-# readable folder holding (bound) only the provisioned interpreters: their paths start with
-# /root/.cache, which uid 65534 cannot otherwise traverse. The process keeps its pid (exec).
-AS_NOBODY = r"""
-set -e
-mkdir -p "$1/home/.cache/aps/pythons"
-chmod -R 755 "$1/home"
-mount --bind "$2" "$1/home/.cache/aps/pythons"
-mount --rbind "$1/home" /root
-shift 2
-exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
-"""
-
 # A target that (with argv[1] == "0") makes itself not dumpable, as a hardened service does.
 NOT_DUMPABLE = r"""
 import asyncio, ctypes, sys
@@ -400,21 +387,11 @@ def case_not_dumpable(args, tmp):
     """A target of aps's own user that is not dumpable: aps names that cause and what works (root,
     CAP_SYS_PTRACE), not "run aps as the target's user", which it already is. Both run as uid
     65534; the same target left dumpable is read."""
-    unshare = shutil.which("unshare")
-    if not unshare or subprocess.run([unshare, "--mount", "--propagation", "private", "true"],
-                                     capture_output=True).returncode != 0:
-        skip("unshare --mount is not permitted here")
     as_nobody = difftest.aps_as_nobody(args.aps, tmp)    # skips unless root with setpriv
-    pythons = os.path.expanduser("~/.cache/aps/pythons")
-    real = os.path.realpath(args.python)
-    if not real.startswith(pythons + "/"):
-        skip("%s is not under %s" % (real, pythons))
-    folder = os.path.join(tmp, "ns")
     results = {}
     for dumpable in ("1", "0"):
-        target = difftest.Target([unshare, "--mount", "--propagation", "private", "sh", "-c",
-                                  AS_NOBODY, "sh", folder, pythons, real, "-c", NOT_DUMPABLE,
-                                  dumpable], env=target_env(tmp))
+        target = difftest.Target(open_root_argv(tmp, args.python, ["-c", NOT_DUMPABLE, dumpable],
+                                                uid=65534), env=target_env(tmp))
         try:
             if proc_status_uid(target.pid) != "65534":
                 raise Fail("the target does not run as uid 65534: %r"
