@@ -2,10 +2,13 @@
 // ENVIRONMENT in aps(1)).
 #include "cli/test_hooks.hpp"
 
+#include <unistd.h>
+
+#if defined(__linux__)
 #include <linux/capability.h>
 #include <sys/auxv.h>
 #include <sys/syscall.h>
-#include <unistd.h>
+#endif
 
 #include <charconv>
 #include <chrono>
@@ -17,11 +20,12 @@ namespace aps {
 
 Privileges current_privileges() {
     Privileges p;
-    p.secure_exec = ::getauxval(AT_SECURE) != 0;
     p.real_uid = ::getuid();
     p.effective_uid = ::geteuid();
     p.real_gid = ::getgid();
     p.effective_gid = ::getegid();
+#if defined(__linux__)
+    p.secure_exec = ::getauxval(AT_SECURE) != 0;
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
     if (::syscall(SYS_capget, &header, data) == 0) {
@@ -29,6 +33,9 @@ Privileges current_privileges() {
     } else {
         p.effective_caps = ~uint64_t{0};  // unknown: assume the worst
     }
+#else
+    p.secure_exec = ::issetugid() != 0;                          // no capabilities outside Linux
+#endif
     return p;
 }
 
@@ -40,7 +47,11 @@ bool elevated(const Privileges& p) {
 
 std::function<void()> hold_while_stopped_hook() {
     if (elevated(current_privileges())) return {};
+#if defined(__linux__)
     const char* text = ::secure_getenv("APS_TEST_HOLD_STOPPED_MS");
+#else
+    const char* text = std::getenv("APS_TEST_HOLD_STOPPED_MS");  // elevated() checked issetugid
+#endif
     if (text == nullptr) return {};
     std::string_view value = text;
     long ms = 0;
