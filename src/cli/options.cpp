@@ -33,14 +33,17 @@ constexpr const char* kFooter =
     "found at their recorded paths, under --sysroot DIR, or (the executable) at --exe PATH.\n"
     "\n"
     "PID and every N are decimal: 010 is 10 (never octal); 0x10 or 1e3 are bad command lines.\n"
+    "A thread's id as PID reads its whole process (one line on stderr says so).\n"
     "\n"
     "Exit codes: 0 success, 1 pstree found an await cycle, 2 bad command line, 3 no such\n"
-    "process (or it exited while being read), 4 permission denied (with --stop: also ptrace\n"
-    "refused), 5 not a Python process or an unsupported Python version, 6 the target kept\n"
-    "changing while being read (or the core's memory is inconsistent; with --stop: a thread\n"
-    "did not stop), 7 the core file cannot be read (not an ELF core, truncated), 8 a file the\n"
-    "core names is missing or is not the one the process had mapped, 10 the output could not\n"
-    "be written (a full disk, a closed stdout, a broken pipe with SIGPIPE ignored).\n"
+    "process (or it exited while being read), 4 permission denied (also for a process of your\n"
+    "own user that is not dumpable: only root or CAP_SYS_PTRACE read it; with --stop: also\n"
+    "ptrace refused), 5 not a Python process or an unsupported Python version, 6 the target\n"
+    "kept changing while being read (or the core's memory is inconsistent; with --stop: a\n"
+    "thread did not stop), 7 the core file cannot be read (not a regular file, not an ELF\n"
+    "core, truncated), 8 a file the core names, or --exe, is missing, not a regular file, or\n"
+    "not the one the process had mapped, 10 the output could not be written (a full disk, a\n"
+    "closed stdout, a broken pipe with SIGPIPE ignored).\n"
     "watch: 0 after q or --count, 3 when the target exits; after Ctrl-C, SIGTERM or SIGHUP it\n"
     "restores the terminal and ends by that signal.\n"
     "Retries: a read that sees the target change (a torn list, a freed object) starts over at\n"
@@ -112,7 +115,8 @@ void add_core_options(CLI::App& sub, Options& options) {
 void add_snapshot_options(CLI::App& sub, Options& options) {
     sub.add_flag("--stop", options.stop,
                  "Stop every thread of the target (ptrace) while reading it, for a consistent "
-                 "snapshot; it resumes right after, even if aps is killed (not with --core)")
+                 "snapshot; it resumes right after, even if aps is killed or suspended (not with "
+                 "--core)")
         ->disable_flag_override();
     sub.add_flag("-v,--verbose", options.verbose,
                  "Print one line on stderr after a live read: read attempts and, with --stop, "
