@@ -63,7 +63,6 @@ constexpr const char* kWatchFooter =
     "target exits, and ends by the signal after Ctrl-C, SIGTERM or SIGHUP. See aps(1).\n";
 
 // --format's words: ps knows table, pstree knows tree and dot; both know json and ndjson.
-// --format's words: ps knows table, pstree knows tree and dot; both know json and ndjson.
 struct FormatWord {
     const char* word;
     Format format;
@@ -86,10 +85,12 @@ struct Given {
     std::string format;
 };
 
-void add_target_options(CLI::App& sub, Given& given) {
+// `pid_help` says what else may stand for the pid (ps and pstree: --core).
+void add_target_options(CLI::App& sub, Given& given, const std::string& pid_help) {
     sub.add_option("pid", given.pid,
-                   "Process id of the Python program to inspect (or --core); a thread's id "
-                   "reads its process")
+                   "Process id of the Python program" + pid_help +
+                       "; a thread's id reads its "
+                       "process")
         ->type_name("PID");
     sub.add_option("--retries", given.retries,
                    "Extra attempts when the target changes while being read; each one reads it "
@@ -129,7 +130,7 @@ CLI::App* add_snapshot_command(CLI::App& app, Options& options, Given& given,
                                const std::string& name, const std::string& description,
                                const std::string& format_help) {
     CLI::App* sub = app.add_subcommand(name, description);
-    add_target_options(*sub, given);
+    add_target_options(*sub, given, " to inspect (or --core)");
     sub->add_option("--format", given.format, format_help)->type_name("FORMAT");
     add_core_options(*sub, options);
     add_snapshot_options(*sub, options);
@@ -328,7 +329,7 @@ int parse_options(int argc, char** argv, Options& options) {
     CLI::App* watch = app.add_subcommand(
         "watch", "Live view, like top: how long each task has been parked at the same await");
     watch->footer(kWatchFooter);
-    add_target_options(*watch, given);
+    add_target_options(*watch, given, " to watch");
     watch
         ->add_option("--interval", given.interval,
                      "Seconds between samples, a decimal number from 0.1 to 86400 (default 1)")
