@@ -23,8 +23,9 @@ enum class Errc {
     BadImage,            // a local binary (ELF) file could not be parsed
     BadCore,             // a core file cannot be used: unreadable, not an ELF core, truncated
     FileMismatch,        // a file a core names is missing or is not the one the process mapped
-    StopRefused,         // --stop: ptrace refused (another tracer, seccomp); the message says
-                         // why and what to do
+    StopRefused,         // ptrace, or the ptrace access check of a read, refused for a reason
+                         // the message names with what to do (--stop: another tracer,
+                         // seccomp; any read: a target of aps's own user that is not dumpable)
     StopFailed,          // --stop: a thread did not stop in time, or ptrace failed otherwise
 };
 

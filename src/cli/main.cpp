@@ -6,16 +6,33 @@
 #include "cli/exit_status.hpp"
 #include "cli/malloc_tuning.hpp"
 #include "cli/options.hpp"
+#include "cli/output_writer.hpp"
 #include "cli/problem_report.hpp"
 #include "cli/snapshot_reader.hpp"
 #include "cli/test_hooks.hpp"
+#include "cli/thread_target.hpp"
 #include "cli/view.hpp"
 #include "cli/watch_loop.hpp"
 
 int main(int argc, char** argv) {
+    aps::hold_closed_standard_fds();
     aps::keep_freed_memory_for_reuse();
     aps::Options options;
-    if (int stop = aps::parse_options(argc, argv, options); stop >= 0) return stop;
+    if (int stop = aps::parse_options(argc, argv, options); stop >= 0) {
+        // --help and --version print to stdout, which may be full or closed too.
+        aps::OutputWriter help(stdout);
+        if (stop == 0 && !help.finish()) {
+            const std::string line = aps::describe_write_error(help.error());
+            std::fwrite(line.data(), 1, line.size(), stderr);
+            return aps::kExitWriteError;
+        }
+        return stop;
+    }
+    // The whole process is read (and named in the JSON's target.pid), not the thread given.
+    if (const std::string notice = aps::follow_thread_to_process(options); !notice.empty()) {
+        std::fwrite(notice.data(), 1, notice.size(), stderr);
+        std::fflush(stderr);
+    }
     if (options.command == aps::Command::Watch) return aps::run_watch(options);
 
     aps::ReadReport report;

@@ -58,6 +58,8 @@ std::string describe_problems(const Snapshot& snapshot) {
 }
 
 int status_with_problems(const Snapshot& snapshot, int status) {
+    // Output that could not be written at all says more than what it would have held.
+    if (status == kExitWriteError) return status;
     return snapshot.problems.empty() && snapshot.problems_left_out == 0 ? status : kExitPartial;
 }
 

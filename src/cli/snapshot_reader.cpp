@@ -15,6 +15,7 @@
 #include "aps/process_freezer.hpp"
 #include "aps/target.hpp"
 #include "aps/walker.hpp"
+#include "cli/job_control_hold.hpp"
 
 namespace aps {
 
@@ -53,6 +54,9 @@ Result<Snapshot> read_stopped_once(pid_t pid, RemoteMemory& memory, const ReadPo
     if (!target) return std::move(target).error();
     opened = true;
 
+    // Declared before the freezer, so destroyed after it: a Ctrl-Z during the pause stops aps
+    // only once the target runs again.
+    const JobControlHold hold;
     Result<ProcessFreezer> frozen = ProcessFreezer::freeze(pid);
     if (!frozen) return std::move(frozen).error();
     ++report.stops;
@@ -77,22 +81,19 @@ double milliseconds(std::chrono::nanoseconds d) {
     return std::chrono::duration<double, std::milli>(d).count();
 }
 
-}  // namespace
-
-bool PartialJudge::take(const Snapshot& snapshot, bool held_still) {
-    const bool only_cut = std::all_of(snapshot.problems.begin(), snapshot.problems.end(),
-                                      [](const Problem& p) { return p.cut; });
-    if (only_cut || held_still) return true;
-    std::vector<std::pair<uint64_t, Problem::Part>> places;
-    places.reserve(snapshot.problems.size());
-    for (const Problem& p : snapshot.problems) places.emplace_back(p.task, p.part);
-    std::sort(places.begin(), places.end());
-    const bool again = missed_before_ && *missed_before_ == places;
-    missed_before_ = std::move(places);
-    return again;
+// A refusal whose usual advice (run aps as the target's user) would be wrong, reworded with its
+// cause and what works; StopRefused carries a message that names its own fix (exit 4 all the
+// same).
+Error explained(Error error, pid_t pid) {
+    if (error.code != Errc::PermissionDenied) return error;
+    if (std::optional<std::string> why = explain_access_refusal(pid)) {
+        return Error{Errc::StopRefused, std::move(*why)};
+    }
+    return error;
 }
 
-Result<Snapshot> read_live_snapshot(pid_t pid, const ReadPolicy& policy, ReadReport& report) {
+Result<Snapshot> read_live_snapshot_as_is(pid_t pid, const ReadPolicy& policy,
+                                          ReadReport& report) {
     std::unique_ptr<RemoteMemory> memory = open_live_memory(pid);
     const int attempts = policy.retries + 1;
     Error last{Errc::ReadFailed, "no attempt made"};
@@ -144,6 +145,27 @@ Result<Snapshot> read_live_snapshot(pid_t pid, const ReadPolicy& policy, ReadRep
                              "{}); try --stop for a consistent snapshot (it pauses the target "
                              "while aps reads), or raise --retries",
                              tries, last.message)};
+}
+
+}  // namespace
+
+bool PartialJudge::take(const Snapshot& snapshot, bool held_still) {
+    const bool only_cut = std::all_of(snapshot.problems.begin(), snapshot.problems.end(),
+                                      [](const Problem& p) { return p.cut; });
+    if (only_cut || held_still) return true;
+    std::vector<std::pair<uint64_t, Problem::Part>> places;
+    places.reserve(snapshot.problems.size());
+    for (const Problem& p : snapshot.problems) places.emplace_back(p.task, p.part);
+    std::sort(places.begin(), places.end());
+    const bool again = missed_before_ && *missed_before_ == places;
+    missed_before_ = std::move(places);
+    return again;
+}
+
+Result<Snapshot> read_live_snapshot(pid_t pid, const ReadPolicy& policy, ReadReport& report) {
+    Result<Snapshot> snapshot = read_live_snapshot_as_is(pid, policy, report);
+    if (snapshot) return snapshot;
+    return explained(std::move(snapshot).error(), pid);
 }
 
 std::string describe_read(pid_t pid, const ReadReport& report) {

@@ -1,4 +1,5 @@
-// Dispatch from (command, --format) to a renderer, writing to stdout as the output is made.
+// Dispatch from (command, --format) to a renderer, writing to stdout as the output is made, and
+// exit 10 with one line when it cannot be written.
 #include "cli/view.hpp"
 
 #include <cstdio>
@@ -6,6 +7,7 @@
 
 #include "aps/render.hpp"
 #include "cli/exit_status.hpp"
+#include "cli/output_writer.hpp"
 
 namespace aps {
 
@@ -18,10 +20,13 @@ WalkLimits walk_limits_for(const Options& options) {
 }
 
 int print_view(const Options& options, const Snapshot& snapshot) {
+    return print_view(options, snapshot, stdout, stderr);
+}
+
+int print_view(const Options& options, const Snapshot& snapshot, std::FILE* out, std::FILE* err) {
     // Output goes out in pieces as it is rendered: a million-task view never sits in memory.
-    const OutputSink to_stdout = [](std::string_view piece) {
-        std::fwrite(piece.data(), 1, piece.size(), stdout);
-    };
+    OutputWriter writer(out);
+    const OutputSink to_stdout = [&writer](std::string_view piece) { writer.write(piece); };
     const View view = options.command == Command::Ps ? View::Ps : View::PsTree;
     const TargetInfo target{options.pid};
     TreeOutput result;
@@ -43,10 +48,16 @@ int print_view(const Options& options, const Snapshot& snapshot) {
             result = render_dot(snapshot, to_stdout);
             break;
     }
-    std::fflush(stdout);
+    if (!writer.finish()) {
+        // Part of the view is lost: that outranks a cycle report, which would only describe it.
+        const std::string line = describe_write_error(writer.error());
+        std::fwrite(line.data(), 1, line.size(), err);
+        std::fflush(err);
+        return kExitWriteError;
+    }
     if (!result.err.empty()) {
-        std::fwrite(result.err.data(), 1, result.err.size(), stderr);
-        std::fflush(stderr);
+        std::fwrite(result.err.data(), 1, result.err.size(), err);
+        std::fflush(err);
     }
     return result.exit_code == 0 ? kExitOk : result.exit_code;
 }

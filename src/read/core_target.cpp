@@ -1,18 +1,15 @@
 // Opening a core file as a target: parse it, assemble its memory from the core and the files it
 // names, and find the debug offsets with the same locator as a live process; see aps/core.hpp.
 #include <elf.h>
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "aps/core.hpp"
 #include "read/core_file.hpp"
 #include "read/core_mapped_files.hpp"
 #include "read/core_memory.hpp"
 #include "read/dumped_memory.hpp"
+#include "read/regular_file.hpp"
 #include "read/runtime_locator.hpp"
 #include "read/unique_fd.hpp"
 
@@ -59,9 +56,13 @@ std::vector<read::MapEntry> maps_of(const CoreFile& core) {
 
 Result<void> check_lookup(const CoreOptions& options) {
     struct stat st;
-    if (!options.exe.empty() && ::stat(options.exe.c_str(), &st) != 0) {
-        return Error{Errc::FileMismatch,
-                     fmt::format("--exe {}: {}", options.exe, std::strerror(errno))};
+    if (!options.exe.empty()) {
+        // Named by the user: a link (a virtualenv's python) is followed; a FIFO is refused
+        // before anything would wait on it.
+        read::RegularFile exe = read::open_regular_file(options.exe, read::FollowLinks::Yes);
+        if (!exe.fd.valid()) {
+            return Error{Errc::FileMismatch, fmt::format("--exe {}: {}", options.exe, exe.refusal)};
+        }
     }
     if (!options.sysroot.empty() &&
         (::stat(options.sysroot.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))) {
@@ -98,7 +99,8 @@ Result<Target> CoreTarget::find_target(RemoteMemory& memory) {
     Parts& p = *parts_;
     read::FileAccess access{
         [&p](const read::MappedFile& f) {
-            return std::vector<std::string>{p.files->resolve(f.path)};
+            return std::vector<read::FilePath>{
+                {p.files->resolve(f.path), p.files->follow_links(f.path)}};
         },
         [&p](const read::MappedFile& f, const std::string& path, int fd, const read::Image& image) {
             return p.files->verify(f.path, path, fd, image);
@@ -137,11 +139,14 @@ Result<Target> CoreTarget::find_target(RemoteMemory& memory) {
 
 Result<CoreTarget> open_core(const CoreOptions& options) {
     auto parts = std::make_unique<CoreTarget::Parts>();
-    parts->fd = read::UniqueFd(::open(options.core.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!parts->fd.valid()) {
-        return Error{Errc::BadCore, fmt::format("cannot open core file {}: {}", options.core,
-                                                std::strerror(errno))};
+    read::RegularFile file = read::open_regular_file(options.core, read::FollowLinks::Yes);
+    if (!file.fd.valid()) {
+        return Error{Errc::BadCore,
+                     file.error != 0
+                         ? fmt::format("cannot open core file {}: {}", options.core, file.refusal)
+                         : fmt::format("core file {} is {}", options.core, file.refusal)};
     }
+    parts->fd = std::move(file.fd);
     auto core = read::parse_core_file(parts->fd.get(), options.core);
     if (!core) return std::move(core).error();
     if (auto ok = check_lookup(options); !ok) return std::move(ok).error();

@@ -2,12 +2,15 @@
 // provisioned 3.14 and 3.15: the sections are found in the files NT_FILE names, the table the core
 // left out is read from the file, and a wrong or absent python file is reported.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include "aps/core.hpp"
 #include "aps/offsets.hpp"
 #include "read_test_support.hpp"
+#include "support/child_process.hpp"
 #include "support/elf_builder.hpp"
 
 namespace aps {
@@ -140,6 +143,70 @@ TEST_P(CoreTargetTest, AMissingAsyncioFileIsNotTakenForNoAsyncio) {
     EXPECT_NE(target.error().message.find("cannot open"), std::string::npos)
         << target.error().message;
     EXPECT_NE(target.error().message.find("--sysroot DIR"), std::string::npos);
+}
+
+// The read of `options` (open_core, then find_target) ends within 10 s: checked in a child
+// first, as an open() waiting on a FIFO would never return. Then the same read, here.
+Result<Target> read_in_time(const CoreOptions& options) {
+    const auto read = [&options]() -> Result<Target> {
+        auto core = open_core(options);
+        if (!core) return std::move(core).error();
+        return core->find_target(core->memory());
+    };
+    const int status = test::run_in_child(
+        [&read] {
+            (void)read();
+            return 0;
+        },
+        std::chrono::seconds(10));
+    if (status != 0) return Error{Errc::ReadFailed, "the read blocked (or died)"};
+    return read();
+}
+
+void expect_refused(const Result<Target>& target, Errc code, const std::string& says) {
+    ASSERT_FALSE(target);
+    EXPECT_EQ(target.error().code, code) << target.error().message;
+    EXPECT_NE(target.error().message.find(says), std::string::npos) << target.error().message;
+}
+
+TEST_P(CoreTargetTest, FifosAreRefusedAtOnceWhereverTheyAre) {
+    Scenario s;
+    build(s, GetParam());
+    const std::string fifo = s.dir.path() + "/fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    // The core itself.
+    expect_refused(read_in_time({fifo, "", ""}), Errc::BadCore,
+                   "core file " + fifo + " is a FIFO, not a regular file");
+    // --exe.
+    expect_refused(read_in_time({s.core_path, "", fifo}), Errc::FileMismatch,
+                   "--exe " + fifo + ": a FIFO, not a regular file");
+    // The copy under --sysroot of the executable the core names.
+    const std::string root = s.dir.path() + "/root";
+    std::filesystem::create_directories(root +
+                                        std::filesystem::path(s.exe_path).parent_path().string());
+    ASSERT_EQ(::mkfifo((root + s.exe_path).c_str(), 0600), 0);
+    expect_refused(read_in_time({s.core_path, root, ""}), Errc::FileMismatch,
+                   "cannot open " + root + s.exe_path + ": a FIFO, not a regular file");
+    // The executable the core names, at its own path (a hostile core can name any path).
+    std::filesystem::remove(s.exe_path);
+    ASSERT_EQ(::mkfifo(s.exe_path.c_str(), 0600), 0);
+    expect_refused(read_in_time({s.core_path, "", ""}), Errc::FileMismatch,
+                   "cannot open " + s.exe_path + ": a FIFO, not a regular file");
+}
+
+TEST_P(CoreTargetTest, ALinkIsFollowedAtExeButNotWhereTheCoreNamesAFile) {
+    Scenario s;
+    build(s, GetParam());
+    // The kernel records resolved paths: a link there is not the file the process mapped.
+    const std::string real = s.dir.write("elsewhere/python", s.exe);
+    std::filesystem::remove(s.exe_path);
+    std::filesystem::create_symlink(real, s.exe_path);
+    expect_refused(read_in_time({s.core_path, "", ""}), Errc::FileMismatch,
+                   "cannot open " + s.exe_path + ": a symbolic link, not a regular file");
+    // --exe names it on purpose (a virtualenv's python is a link): followed.
+    auto target = read_in_time({s.core_path, "", s.exe_path});
+    ASSERT_TRUE(target) << target.error().message;
+    EXPECT_EQ(target->offsets.minor, GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(Pythons, CoreTargetTest, ::testing::Values(14, 15),
