@@ -92,8 +92,7 @@ Error explained(Error error, pid_t pid) {
     return error;
 }
 
-Result<Snapshot> read_live_snapshot_as_is(pid_t pid, const ReadPolicy& policy,
-                                          ReadReport& report) {
+Result<Snapshot> read_live_snapshot_as_is(pid_t pid, const ReadPolicy& policy, ReadReport& report) {
     std::unique_ptr<RemoteMemory> memory = open_live_memory(pid);
     const int attempts = policy.retries + 1;
     Error last{Errc::ReadFailed, "no attempt made"};
