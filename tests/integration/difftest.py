@@ -127,7 +127,7 @@ BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 
 def escape(name):
     """aps's escaping of names (README "Differences", row "control characters in names printed
-    raw"; docs/design.md, "The pstree forest")."""
+    raw"; docs/design.md, "Escaping")."""
     out = []
     for ch in name:
         cp = ord(ch)

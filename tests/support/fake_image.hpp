@@ -21,7 +21,8 @@ namespace aps::test {
 
 using Addr = uint64_t;
 
-// The Debian amd64 tables of internals §3.1 / §4 plus the frame knowledge, for minor 14 or 15.
+// The Debian amd64 tables (docs/design.md, "Debug offsets" and "Asyncio offsets") plus the
+// frame knowledge, for minor 14 or 15.
 DebugOffsets debian_offsets(int minor);
 AsyncioOffsets debian_asyncio_offsets(int minor);
 
