@@ -1,4 +1,5 @@
-// Maps typed errors to the contract's exit codes and one-line explanations with their fixes.
+// Maps typed errors to the exit codes (README, "Exit codes") and one-line explanations with
+// their fixes.
 #include "cli/exit_status.hpp"
 
 #include <fmt/format.h>

@@ -3,13 +3,13 @@
 #include <cstdlib>
 #include <string>
 
+#include "aps/target.hpp"
 #include "cli/exit_status.hpp"
 #include "cli/malloc_tuning.hpp"
 #include "cli/options.hpp"
 #include "cli/output_writer.hpp"
 #include "cli/problem_report.hpp"
-#include "cli/snapshot_reader.hpp"
-#include "cli/test_hooks.hpp"
+#include "cli/read_report.hpp"
 #include "cli/thread_target.hpp"
 #include "cli/view.hpp"
 #include "cli/watch_loop.hpp"
@@ -35,19 +35,14 @@ int main(int argc, char** argv) {
     }
     if (options.command == aps::Command::Watch) return aps::run_watch(options);
 
-    aps::ReadReport report;
-    aps::Result<aps::Snapshot> snapshot = [&options, &report] {
-        if (!options.core.empty()) {
-            return aps::read_core_snapshot({options.core, options.sysroot, options.exe},
-                                           aps::walk_limits_for(options));
-        }
-        aps::ReadPolicy policy;
-        policy.retries = options.retries;
-        policy.limits = aps::walk_limits_for(options);
-        policy.stop = options.stop;
-        policy.while_stopped = aps::hold_while_stopped_hook();
-        return aps::read_live_snapshot(options.pid, policy, report);
-    }();
+    // One target, a live process or a core, asked for one snapshot.
+    aps::Result<aps::Target> target =
+        options.core.empty()
+            ? aps::Target::open(options.pid, aps::read_options_for(options))
+            : aps::Target::open(aps::CoreOptions{options.core, options.sysroot, options.exe},
+                                aps::read_options_for(options));
+    aps::Result<aps::Snapshot> snapshot =
+        target ? target->snapshot() : aps::Result<aps::Snapshot>(std::move(target).error());
     if (!snapshot) {
         const std::string message = aps::describe_error(snapshot.error());
         std::fwrite(message.data(), 1, message.size(), stderr);
@@ -55,7 +50,7 @@ int main(int argc, char** argv) {
         return aps::exit_code_for(snapshot.error().code);
     }
     if (options.verbose && options.core.empty()) {
-        const std::string line = aps::describe_read(options.pid, report) + "\n";
+        const std::string line = aps::describe_read(options.pid, target->report()) + "\n";
         std::fwrite(line.data(), 1, line.size(), stderr);
         std::fflush(stderr);
     }

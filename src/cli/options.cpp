@@ -84,6 +84,7 @@ struct Given {
     std::string count;
     std::string interval;
     std::string format;
+    std::string jobs;
 };
 
 // `pid_help` says what else may stand for the pid (ps and pstree: --core).
@@ -96,6 +97,10 @@ void add_target_options(CLI::App& sub, Given& given, const std::string& pid_help
     sub.add_option("--retries", given.retries,
                    "Extra attempts when the target changes while being read; each one reads it "
                    "all again (0 to 1000, default 3)")
+        ->type_name("N");
+    sub.add_option("-j,--jobs", given.jobs,
+                   "Threads aps may use to read and render (default 2, the most that pays); 1 "
+                   "keeps aps on one core, e.g. on a busy production host. The output is the same")
         ->type_name("N");
 }
 
@@ -234,6 +239,15 @@ int convert_values(const CLI::App& command, std::string_view name, const Given& 
                                name);
         }
         options.retries = static_cast<int>(*retries);
+    }
+    if (was_given(command, "--jobs")) {
+        auto jobs = parse_decimal(given.jobs, 1, 1024);
+        if (!jobs) {
+            return usage_error(
+                fmt::format("--jobs: {} is not a decimal number from 1 to 1024", shown(given.jobs)),
+                name);
+        }
+        options.jobs = static_cast<unsigned>(*jobs);
     }
     if (was_given(command, "--count")) {
         auto count = parse_decimal(given.count, 1, std::numeric_limits<int>::max());

@@ -11,14 +11,6 @@
 
 namespace aps {
 
-WalkLimits walk_limits_for(const Options& options) {
-    WalkLimits limits;
-    if (options.format == Format::Json || options.format == Format::Ndjson) {
-        limits.task_name_code_points = limits.max_string_code_points;
-    }
-    return limits;
-}
-
 int print_view(const Options& options, const Snapshot& snapshot) {
     return print_view(options, snapshot, stdout, stderr);
 }
@@ -33,7 +25,7 @@ int print_view(const Options& options, const Snapshot& snapshot, std::FILE* out,
     switch (options.format) {
         case Format::Text:
             if (view == View::Ps) {
-                render_ps(snapshot, to_stdout);
+                render_ps(snapshot, to_stdout, options.jobs);
             } else {
                 result = render_pstree(snapshot, to_stdout);
             }

@@ -14,11 +14,12 @@
 #include <string>
 
 #include "aps/park_tracker.hpp"
+#include "aps/target.hpp"
 #include "aps/watch_view.hpp"
 #include "cli/exit_status.hpp"
 #include "cli/output_writer.hpp"
+#include "cli/read_report.hpp"
 #include "cli/signal_guard.hpp"
-#include "cli/snapshot_reader.hpp"
 #include "cli/terminal.hpp"
 
 namespace aps {
@@ -251,7 +252,14 @@ int run_watch(const Options& options) {
     io.full_screen = is_capable_terminal(STDOUT_FILENO, std::getenv("TERM"));
     io.keys_fd = io.full_screen && ::isatty(STDIN_FILENO) == 1 ? STDIN_FILENO : -1;
     io.colour = io.full_screen && colour_allowed(std::getenv("NO_COLOR"));
-    const Sampler sample = [&options] { return read_live_snapshot(options.pid, options.retries); };
+    // One target for every sample: each reads the process afresh (it may even exec meanwhile).
+    ReadOptions read = read_options_for(options);
+    read.stop = false;  // watch never stops the target
+    Result<Target> target = Target::open(options.pid, std::move(read));
+    const Sampler sample = [&target]() -> Result<Snapshot> {
+        if (!target) return target.error();
+        return target->snapshot();
+    };
     const WatchEnd end = watch(options, sample, io);
     if (end.signal != 0) {
         // Handlers and mask are restored: die of the signal, so a shell sees why aps stopped.

@@ -1,4 +1,4 @@
-// Awaited-by links (see awaited_by.hpp and internals §5.4).
+// Awaited-by links (see awaited_by.hpp and docs/design.md, "Awaited-by sets").
 //
 // Deleted set slots hold CPython's private dummy key, whose address is unknown remotely. A
 // non-NULL key is taken as an awaiter when its type is the type of a task seen in a task list;

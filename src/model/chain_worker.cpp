@@ -67,8 +67,9 @@ Result<TaskChains> read_task_chains(WalkContext& ctx, const TaskLinks& links, Ch
     return chains;
 }
 
-std::unique_ptr<ChainWorker> ChainWorker::start(const WalkContext& ctx) {
-    std::unique_ptr<RemoteMemory> memory = ctx.memory.open_another();
+std::unique_ptr<ChainWorker> ChainWorker::start(const WalkContext& ctx,
+                                                const ReaderFactory& second_reader) {
+    std::unique_ptr<RemoteMemory> memory = second_reader();
     if (!memory) return nullptr;
     // std::thread reports a failure to start by throwing: this boundary turns it into "no
     // worker", and the walk goes on alone.

@@ -51,9 +51,10 @@ Result<TaskChains> read_task_chains(WalkContext& ctx, const TaskLinks& links, Ch
 
 class ChainWorker {
   public:
-    // Null when ctx.memory cannot open a second reader or no thread can be started: the walk
-    // then reads the chains itself. The worker starts with ctx's task types.
-    static std::unique_ptr<ChainWorker> start(const WalkContext& ctx);
+    // Null when `second_reader` makes none or no thread can be started: the walk then reads the
+    // chains itself. The worker starts with ctx's task types.
+    static std::unique_ptr<ChainWorker> start(const WalkContext& ctx,
+                                              const ReaderFactory& second_reader);
     ~ChainWorker();  // stops the thread, dropping what it has not read
     ChainWorker(const ChainWorker&) = delete;
     ChainWorker& operator=(const ChainWorker&) = delete;

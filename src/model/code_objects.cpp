@@ -1,4 +1,4 @@
-// Code objects and frame lines (see code_objects.hpp and internals §5.7).
+// Code objects and frame lines (see code_objects.hpp and docs/design.md, "Code objects and lines").
 #include "model/code_objects.hpp"
 
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-// Task lists and tasks (see task_list.hpp and internals §5.8).
+// Task lists and tasks (see task_list.hpp and docs/design.md, "Task lists" and "Torn reads").
 #include "model/task_list.hpp"
 
 #include <fmt/format.h>
@@ -257,7 +257,7 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
     TornReadCheck log;
     CycleGuard guard;
     FreshMemory fresh(ctx.memory);
-    const uint64_t per_check = std::max<uint64_t>(ctx.limits.tasks_per_check, 1);
+    const uint64_t per_check = std::max<uint64_t>(ctx.tuning.tasks_per_check, 1);
     uint64_t count = 0;
     uint64_t prev = head_addr;  // the node whose link led to cur
     uint64_t prev_name = 0;     // its task's name pointer (tasks.back() is that task)
@@ -315,7 +315,7 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
                                       task_addr, t.size, "task");
         if (!obj) return std::move(obj).error();
         const uint64_t next = obj->get<uint64_t>(t.task_node + node.next);
-        const bool defer = worker != nullptr && tasks.size() >= ctx.limits.parallel_from;
+        const bool defer = worker != nullptr && tasks.size() >= ctx.tuning.parallel_from;
         Result<Task> task =
             next != 0
                 ? read_task(ctx, *obj, log, /*fresh_name=*/reread)

@@ -69,6 +69,7 @@ struct WalkContext {
     const WalkLimits& limits;
     Snapshot& snapshot;
     std::span<const AddressRange> runtime_image;  // see WalkInput::runtime_image
+    WalkTuning tuning;
     // Set for the last, fresh read of a task whose chains failed: a chain or an awaited-by set
     // that cannot be read whole keeps what was read, ends in a marker and is reported (see
     // coroutine_stack), instead of failing the task.

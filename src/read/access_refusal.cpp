@@ -1,4 +1,6 @@
-// Why the kernel refuses a read of a process that runs as aps's own user; see aps/target.hpp.
+// Why the kernel refuses a read of a process that runs as aps's own user; see access_refusal.hpp.
+#include "read/access_refusal.hpp"
+
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -6,9 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "aps/target.hpp"
-
-namespace aps {
+namespace aps::read {
 namespace {
 
 // Real, effective and saved ids from a "Uid:" or "Gid:" line of /proc/PID/status.
@@ -63,4 +63,4 @@ std::optional<std::string> explain_access_refusal(pid_t pid) {
         pid, me);
 }
 
-}  // namespace aps
+}  // namespace aps::read

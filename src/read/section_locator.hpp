@@ -24,7 +24,8 @@ namespace aps::read {
 struct MappedFile {
     std::string path;
     bool deleted = false;
-    uint64_t start = 0;  // start of the first mapping: the image's base in the rules of §2.2
+    uint64_t start = 0;  // start of the first mapping: the image's base (docs/design.md,
+                         // "Finding the runtime")
     uint64_t end = 0;
 };
 

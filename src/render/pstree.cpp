@@ -10,6 +10,7 @@
 #include "render/await_tree.hpp"
 #include "render/cycles.hpp"
 #include "render/escape.hpp"
+#include "render/name_cut.hpp"
 #include "render/py_format.hpp"
 #include "render/task_index.hpp"
 #include "render/tree_bounds.hpp"
@@ -141,7 +142,8 @@ class ForestPrinter {
 
     // The task's label as the reference prints it.
     void task_text(std::string& out, uint32_t n) {
-        render::append_escaped(out, index_.snapshot().name_of(index_.at(n)));
+        render::append_escaped(out,
+                               render::reference_name(index_.snapshot().name_of(index_.at(n))));
         // Where it hangs depends on its awaiters: say when they could not be read.
         if (index_.at(n).marks & kAwaitersUnreadable) out.append(kAwaitersMarker);
     }

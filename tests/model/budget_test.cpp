@@ -18,12 +18,11 @@ class Budget : public ::testing::TestWithParam<int> {
     test::FakeImage img{GetParam()};
     uint64_t list = img.tasks_of(img.add_thread(1000));
 
-    // Names uncut, as the data views read them; the walk on one thread or two.
+    // The walk on one thread or two.
     Result<Snapshot> walk(WalkLimits limits, bool threads = false) {
-        limits.task_name_code_points = limits.max_string_code_points;
-        limits.parallel_from = threads ? 1 : UINT64_MAX;
-        if (threads) img.memory().share_with_threads();
-        return walk_snapshot(img.memory(), img.input(), limits);
+        WalkInput input = threads ? img.threaded_input() : img.input();
+        if (!threads) input.tuning.parallel_from = UINT64_MAX;
+        return walk_snapshot(img.memory(), input, limits);
     }
 };
 

@@ -4,7 +4,7 @@
 
 #include <signal.h>
 
-namespace aps {
+namespace aps::read {
 
 // While alive, the job-control stop signals (SIGTSTP from Ctrl-Z, SIGTTIN, SIGTTOU) are blocked.
 // One that arrives meanwhile stays pending; the destructor unblocks them, and it then takes its
@@ -22,4 +22,4 @@ class JobControlHold {
     sigset_t old_mask_{};
 };
 
-}  // namespace aps
+}  // namespace aps::read

@@ -1,9 +1,9 @@
 // Blocking the job-control stop signals around a --stop pause; see job_control_hold.hpp.
-#include "cli/job_control_hold.hpp"
+#include "read/job_control_hold.hpp"
 
 #include <initializer_list>
 
-namespace aps {
+namespace aps::read {
 
 JobControlHold::JobControlHold() {
     sigset_t stops;
@@ -17,4 +17,4 @@ JobControlHold::~JobControlHold() {
     sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
 }
 
-}  // namespace aps
+}  // namespace aps::read
