@@ -7,6 +7,7 @@
 
 #include "cli/exit_status.hpp"
 #include "render/escape.hpp"
+#include "render/name_cut.hpp"
 
 namespace aps {
 namespace {
@@ -45,7 +46,8 @@ std::string describe_problems(const Snapshot& snapshot) {
         const Task* task = named[p.task];
         std::string who = fmt::format("task {:#x}", p.task);
         if (task != nullptr && !(task->marks & kNameUnreadable)) {
-            who += " (" + render::escape_text(snapshot.name_of(*task)) + ")";
+            who +=
+                " (" + render::escape_text(render::reference_name(snapshot.name_of(*task))) + ")";
         }
         out += fmt::format("aps: {}: {}: {}\n", who, part_text(p), render::escape_text(p.what));
     }
