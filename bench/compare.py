@@ -6,8 +6,8 @@
                      [--check-structure]
 
 For each N: starts bench/make_target.py with N tasks, waits for READY, then runs `aps ps`,
-`aps pstree` and (only where N <= 65,536, the reference's limit for one task list) the
-reference's ps and pstree, --runs times each, interleaved. Prints one markdown table: median
+`aps pstree`, `aps ps --format json` and (only where N <= 65,536, the reference's limit for one
+task list) the reference's ps and pstree (it has no JSON), --runs times each, interleaved. Prints one markdown table: median
 wall time of the whole process, ratio reference/aps, ns per task, peak RSS (GNU time), and,
 unless --no-strace, the syscall counts of one run of each (`strace -c -f`).
 --check-structure also checks aps's ps rows against the structure the generator wrote (as
@@ -159,10 +159,11 @@ def main():
     failed = False
     for n in [int(x) for x in args.tasks.split(",")]:
         with running_target(args.python, n, args) as (pid, structure):
-            with_ref = n <= REFERENCE_LIMIT
-            for command in ("ps", "pstree"):
-                aps_cmd = [args.aps, command, pid]
+            for command in ("ps", "pstree", "json"):
+                aps_cmd = ([args.aps, "ps", "--format", "json", pid] if command == "json"
+                           else [args.aps, command, pid])
                 ref_cmd = [args.python, "-m", "asyncio", command, pid]
+                with_ref = n <= REFERENCE_LIMIT and command != "json"
                 aps_t, ref_t, aps_rss, ref_rss = [], [], 0, 0
                 aps_out = ref_out = None
                 for _ in range(args.runs):
@@ -193,7 +194,7 @@ def main():
                 a, r = median(aps_t), median(ref_t)
                 fmt_sc = lambda s: f"{s[0]} ({s[1]})" if s else "–"
                 print(f"| {n:,} | {command} | {a:.3f} | "
-                      f"{f'{r:.3f}' if with_ref else 'fails (> 65,536)'} | "
+                      f"{f'{r:.3f}' if with_ref else ('–' if command == 'json' else 'fails (> 65,536)')} | "
                       f"{f'{r / a:.1f}x' if with_ref else '–'} | {a * 1e9 / n:,.0f} | "
                       f"{aps_rss / 1024:.0f} | {f'{ref_rss / 1024:.0f}' if with_ref else '–'} | "
                       f"{fmt_sc(sc_aps)} | {fmt_sc(sc_ref)} |", flush=True)

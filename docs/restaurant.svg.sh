@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates docs/restaurant.svg: the await graph of the demo program, as `aps pstree --format dot`
 # draws it, rendered by Graphviz. Run from the repository root after scripts/build.sh.
+# The committed file's tooltips have their paths shortened, as the README's samples do:
+# the checkout as /src/aps, the interpreter's files as /usr/lib/python3.14.
 set -euo pipefail
 bin=$HOME/.cache/aps/pythons/bin
 [[ -x $bin/python3.14 ]] || bin=$(bash scripts/provision-pythons.sh)

@@ -18,11 +18,14 @@ enum class Errc {
     CorruptData,         // a remote object failed validation: the target changed or is corrupt
     InvalidOffsets,      // the target's debug-offset tables fail their checks: static data,
                          // so no re-read can cure it (a build aps cannot read, or damage)
+    TooLarge,            // the snapshot would pass one of the walk's total budgets (a hostile or
+                         // garbage target): not retried
     BadImage,            // a local binary (ELF) file could not be parsed
     BadCore,             // a core file cannot be used: unreadable, not an ELF core, truncated
     FileMismatch,        // a file a core names is missing or is not the one the process mapped
-    StopRefused,         // --stop: ptrace refused (another tracer, seccomp); the message says
-                         // why and what to do
+    StopRefused,         // ptrace, or the ptrace access check of a read, refused for a reason
+                         // the message names with what to do (--stop: another tracer,
+                         // seccomp; any read: a target of aps's own user that is not dumpable)
     StopFailed,          // --stop: a thread did not stop in time, or ptrace failed otherwise
 };
 

@@ -46,11 +46,6 @@ class RemoteMemory {
         }
         return {};
     }
-
-    // A second reader of the same memory that another thread may use while this one is in use
-    // (it shares no state with this one), or null when this source cannot make one; the walker
-    // then reads everything on one thread.
-    virtual std::unique_ptr<RemoteMemory> open_another() { return nullptr; }
 };
 
 }  // namespace aps

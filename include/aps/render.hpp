@@ -19,9 +19,10 @@ namespace aps {
 using OutputSink = std::function<void(std::string_view)>;
 inline constexpr std::size_t kOutputChunk = std::size_t{1} << 20;
 
-// The `ps` table, byte-identical to `python -m asyncio ps` where the reference is right.
+// The `ps` table, byte-identical to `python -m asyncio ps` where the reference is right. A big
+// table is made on two threads unless `jobs` is 1 (the same bytes either way).
 std::string render_ps(const Snapshot& snapshot);
-void render_ps(const Snapshot& snapshot, const OutputSink& sink);
+void render_ps(const Snapshot& snapshot, const OutputSink& sink, unsigned jobs = 2);
 
 struct TreeOutput {
     std::string out;    // the forest, on success

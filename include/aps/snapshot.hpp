@@ -56,13 +56,18 @@ enum TaskMark : uint8_t {
 
 struct Task {
     static constexpr uint32_t kNoType = UINT32_MAX;
+    static constexpr uint32_t kShortName = UINT32_MAX;
     uint64_t id = 0;   // address of the task object
-    std::string name;  // at most 255 code points, as the reference cuts them
+    std::string name;  // at most 255 code points, as the reference cuts them (Snapshot::name_of)
     Slice frames;      // of Snapshot::frames: the coroutine stack, innermost first
     Slice awaited_by;  // of Snapshot::awaiters
     // The type of the task's coroutine object (index into Snapshot::type_names): "coroutine",
     // "async_generator_asend", or a class implementing the protocol, whose stack aps cannot read.
     uint32_t coro_type = kNoType;
+    // A name of more than Snapshot::kLongName bytes (only the data views read names uncut) is
+    // kept once per str object, however many tasks share it: its index in Snapshot::long_names,
+    // `name` then empty.
+    uint32_t long_name = kShortName;
     uint8_t marks = 0;  // TaskMark bits
 };
 
@@ -91,6 +96,7 @@ struct Snapshot {
     static constexpr const char* kCut = "<frames cut>";
     // Problems kept with their text; past this many only problems_left_out counts them.
     static constexpr std::size_t kMaxProblems = 10000;
+    static constexpr std::size_t kLongName = 4096;
 
     int major = 0;
     int minor = 0;
@@ -99,6 +105,7 @@ struct Snapshot {
     std::vector<Frame> frames;              // every stack, each a Slice of this
     std::vector<Awaiter> awaiters;          // every task's awaiters, each task's a Slice of this
     std::vector<std::string> type_names;    // Task::coro_type indexes this
+    std::vector<std::string> long_names;    // Task::long_name indexes this
     // What could not be read, one entry per task and part, in the order met. Empty for a whole
     // snapshot; otherwise the views print the rest and say so.
     std::vector<Problem> problems;
@@ -109,6 +116,9 @@ struct Snapshot {
     std::span<const Frame> frames_of(const Task& task) const { return frames_of(task.frames); }
     std::span<const Frame> frames_of(const Awaiter& awaiter) const {
         return frames_of(awaiter.frames);
+    }
+    const std::string& name_of(const Task& task) const {
+        return task.long_name == Task::kShortName ? task.name : long_names[task.long_name];
     }
     std::span<const Awaiter> awaiters_of(const Task& task) const {
         return {awaiters.data() + task.awaited_by.at, task.awaited_by.n};

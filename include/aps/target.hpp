@@ -1,35 +1,82 @@
-// Opening a live target: the process's memory (process_vm_readv) and the location and contents of
-// its debug offsets, found through the ELF sections of the files it has mapped.
+// The read layer's front door: a target (a live process, or a core file) opened once, that hands
+// out snapshots. It owns the memory, the caches, the maps, the located runtime and the policy of
+// a read (retries, --stop, how many threads); the CLI asks it for a snapshot and renders that.
 #pragma once
 
 #include <sys/types.h>
 
-#include <cstdint>
+#include <chrono>
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "aps/error.hpp"
-#include "aps/memory.hpp"
-#include "aps/offsets.hpp"
+#include "aps/snapshot.hpp"
+#include "aps/walker.hpp"
 
 namespace aps {
 
-// Reads a live process with process_vm_readv (falling back to /proc/PID/mem). Never writes and
-// never stops the target.
-std::unique_ptr<RemoteMemory> open_live_memory(pid_t pid);
-
-struct Target {
-    uint64_t runtime_addr = 0;
-    DebugOffsets offsets;
-    std::optional<AsyncioOffsets> asyncio;    // empty when asyncio was never imported
-    std::string runtime_file;                 // the mapped file that holds .PyRuntime
-    std::vector<AddressRange> runtime_image;  // where runtime_file is mapped
+// A core file, and where to find the files its process had mapped.
+struct CoreOptions {
+    std::string core;     // the core file
+    std::string sysroot;  // look for every mapped file under this folder (--sysroot)
+    std::string exe;      // the main executable, wherever it is (--exe)
 };
 
-// Finds .PyRuntime and .AsyncioDebug in the target's mapped files, reads and validates both
-// tables. Errors: NoSuchProcess, PermissionDenied, NotPython, UnsupportedVersion, CorruptData.
-Result<Target> open_target(pid_t pid, RemoteMemory& memory);
+inline constexpr unsigned kDefaultJobs = 2;
+
+struct ReadOptions {
+    int retries = 3;               // extra attempts after a read that saw a change (live targets)
+    bool stop = false;             // --stop: hold a live target stopped while it is walked
+    unsigned jobs = kDefaultJobs;  // threads a read may use (at most 2 pay); 1: this one alone
+    WalkLimits limits;             // the walk's safety bounds
+    std::function<void()> while_stopped;  // runs while --stop holds the target (a test hook)
+};
+
+// How the last read went, for --verbose.
+struct ReadReport {
+    int attempts = 0;
+    int stops = 0;
+    std::size_t threads = 0;  // threads held by the last stop
+    std::chrono::nanoseconds longest_pause{0};
+    std::chrono::nanoseconds total_pause{0};
+};
+
+class Target {
+  public:
+    // A live process: nothing is read until snapshot().
+    static Result<Target> open(pid_t pid, ReadOptions options);
+    // A core file, parsed now. BadCore when it cannot be read or is not an ELF core of this
+    // machine; FileMismatch when --exe or --sysroot name something that does not exist.
+    static Result<Target> open(const CoreOptions& core, ReadOptions options);
+
+    Target(Target&&) noexcept;
+    Target& operator=(Target&&) noexcept;
+    ~Target();
+
+    // One snapshot. A live target is read afresh each time (maps, runtime, tasks), a read that
+    // saw it change is retried, and one that could not read some tasks whole is settled (see
+    // docs/design.md, "Broken tasks"); a core is read once. Errors: NoSuchProcess,
+    // PermissionDenied, NotPython, UnsupportedVersion, InvalidOffsets, CorruptData and
+    // ReadFailed (kept changing, or a core's memory inconsistent), TooLarge, StopRefused,
+    // StopFailed, BadCore, FileMismatch.
+    Result<Snapshot> snapshot();
+
+    // How the last snapshot() went (attempts, pauses).
+    const ReadReport& report() const;
+
+    // The reading of one kind of target (src/read).
+    class Source;
+
+  private:
+    explicit Target(std::unique_ptr<Source> source);
+    std::unique_ptr<Source> source_;
+};
+
+// The process (thread group) that thread `id` belongs to: `id` itself for a process, its
+// process's id for any other thread. Empty when /proc does not say (no such id, no /proc).
+std::optional<pid_t> process_of(pid_t id);
 
 }  // namespace aps

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include "aps/error.hpp"
@@ -22,15 +24,29 @@ struct WalkLimits {
     uint64_t max_awaiters_per_task = 1u << 20;  // slots of an awaited-by set
     uint64_t max_string_code_points = 1u << 20;
     uint64_t max_linetable_bytes = 1u << 24;
-    uint64_t task_name_code_points = 255;  // the reference's cut, kept for drop-in output
-    // Tasks whose names are re-checked by one fresh re-read (see README, "A target that changes
-    // while it is read"). Batches cost few syscalls; 1 reads each task fresh and re-checks it
-    // before going on, a narrow window that a fast-changing target needs.
+    // Totals over the whole snapshot, against a target whose objects are shared many times over
+    // (one huge awaited-by set or name under thousands of tasks): what aps holds stays bounded
+    // whatever the target claims (512 MiB of frames, 256 MiB of awaiters, 1 GiB of text at most).
+    // Past one, the walk stops (Errc::TooLarge). Real programs stay far below them.
+    uint64_t max_total_frames = uint64_t{1} << 26;
+    uint64_t max_total_awaiters = uint64_t{1} << 24;
+    uint64_t max_total_string_bytes = uint64_t{1} << 30;
+};
+
+// How a walk goes about its reads: for speed, chosen by the read layer for each attempt; the
+// snapshot is the same whatever they are.
+struct WalkTuning {
+    // Tasks whose names are re-checked by one fresh re-read (see docs/design.md, "Torn reads").
+    // Batches cost few syscalls; 1 reads each task fresh and re-checks it before going on, a
+    // narrow window that a fast-changing target needs.
     uint64_t tasks_per_check = 256;
-    // Tasks of a list read on one thread before a second thread (when the memory can open a
-    // second reader) reads the coroutine stacks and awaiters of the rest; UINT64_MAX: never.
+    // Tasks of a list read on one thread before a second thread (given a second reader) reads
+    // the coroutine stacks and awaiters of the rest; UINT64_MAX: never.
     uint64_t parallel_from = 512;
 };
+
+// Makes a second reader of the walk's memory for another thread, or null when there is none.
+using ReaderFactory = std::function<std::unique_ptr<RemoteMemory>()>;
 
 struct WalkInput {
     uint64_t runtime_addr = 0;  // address of _PyRuntime (start of .PyRuntime)
@@ -41,6 +57,8 @@ struct WalkInput {
     // Cython module's, a Python class) is another kind of object. Empty: not known, the name
     // alone decides.
     std::vector<AddressRange> runtime_image;
+    WalkTuning tuning;
+    ReaderFactory second_reader;  // empty: the walk reads on one thread
 };
 
 Result<Snapshot> walk_snapshot(RemoteMemory& memory, const WalkInput& input,

@@ -1,4 +1,5 @@
-// Maps typed errors to the contract's exit codes and one-line explanations with their fixes.
+// Maps typed errors to the exit codes (README, "Exit codes") and one-line explanations with
+// their fixes.
 #include "cli/exit_status.hpp"
 
 #include <fmt/format.h>
@@ -19,6 +20,7 @@ int exit_code_for(Errc code) {
             return kExitNotSupported;
         case Errc::ReadFailed:
         case Errc::CorruptData:
+        case Errc::TooLarge:
         case Errc::StopFailed:  // --stop could not hold the target still: no consistent read
             return kExitInconsistent;
         case Errc::BadCore:

@@ -17,7 +17,8 @@ enum ExitCode : int {
     kExitInconsistent = 6,
     kExitBadCore = 7,
     kExitFileMismatch = 8,
-    kExitPartial = 9,  // some tasks could not be read whole: named on stderr, the rest printed
+    kExitPartial = 9,      // some tasks could not be read whole: named on stderr, the rest printed
+    kExitWriteError = 10,  // the output could not be written (cli/output_writer.hpp)
 };
 
 int exit_code_for(Errc code);

@@ -3,34 +3,46 @@
 #include <cstdlib>
 #include <string>
 
+#include "aps/target.hpp"
 #include "cli/exit_status.hpp"
 #include "cli/malloc_tuning.hpp"
 #include "cli/options.hpp"
+#include "cli/output_writer.hpp"
 #include "cli/problem_report.hpp"
-#include "cli/snapshot_reader.hpp"
-#include "cli/test_hooks.hpp"
+#include "cli/read_report.hpp"
+#include "cli/thread_target.hpp"
 #include "cli/view.hpp"
 #include "cli/watch_loop.hpp"
 
 int main(int argc, char** argv) {
+    aps::hold_closed_standard_fds();
     aps::keep_freed_memory_for_reuse();
     aps::Options options;
-    if (int stop = aps::parse_options(argc, argv, options); stop >= 0) return stop;
+    if (int stop = aps::parse_options(argc, argv, options); stop >= 0) {
+        // --help and --version print to stdout, which may be full or closed too.
+        aps::OutputWriter help(stdout);
+        if (stop == 0 && !help.finish()) {
+            const std::string line = aps::describe_write_error(help.error());
+            std::fwrite(line.data(), 1, line.size(), stderr);
+            return aps::kExitWriteError;
+        }
+        return stop;
+    }
+    // The whole process is read (and named in the JSON's target.pid), not the thread given.
+    if (const std::string notice = aps::follow_thread_to_process(options); !notice.empty()) {
+        std::fwrite(notice.data(), 1, notice.size(), stderr);
+        std::fflush(stderr);
+    }
     if (options.command == aps::Command::Watch) return aps::run_watch(options);
 
-    aps::ReadReport report;
-    aps::Result<aps::Snapshot> snapshot = [&options, &report] {
-        if (!options.core.empty()) {
-            return aps::read_core_snapshot({options.core, options.sysroot, options.exe},
-                                           aps::walk_limits_for(options));
-        }
-        aps::ReadPolicy policy;
-        policy.retries = options.retries;
-        policy.limits = aps::walk_limits_for(options);
-        policy.stop = options.stop;
-        policy.while_stopped = aps::hold_while_stopped_hook();
-        return aps::read_live_snapshot(options.pid, policy, report);
-    }();
+    // One target, a live process or a core, asked for one snapshot.
+    aps::Result<aps::Target> target =
+        options.core.empty()
+            ? aps::Target::open(options.pid, aps::read_options_for(options))
+            : aps::Target::open(aps::CoreOptions{options.core, options.sysroot, options.exe},
+                                aps::read_options_for(options));
+    aps::Result<aps::Snapshot> snapshot =
+        target ? target->snapshot() : aps::Result<aps::Snapshot>(std::move(target).error());
     if (!snapshot) {
         const std::string message = aps::describe_error(snapshot.error());
         std::fwrite(message.data(), 1, message.size(), stderr);
@@ -38,7 +50,7 @@ int main(int argc, char** argv) {
         return aps::exit_code_for(snapshot.error().code);
     }
     if (options.verbose && options.core.empty()) {
-        const std::string line = aps::describe_read(options.pid, report) + "\n";
+        const std::string line = aps::describe_read(options.pid, target->report()) + "\n";
         std::fwrite(line.data(), 1, line.size(), stderr);
         std::fflush(stderr);
     }

@@ -1,15 +1,21 @@
 // CLI11 set-up for `aps ps`, `aps pstree` and `aps watch`; accepts the reference's command line as
-// is.
+// is. CLI11 sorts the words; aps converts the values and words every usage error itself: one
+// line, what the user typed escaped.
 #include "cli/options.hpp"
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <cstdio>
 #include <limits>
-#include <map>
+#include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "aps/version.hpp"
+#include "cli/number_args.hpp"
+#include "render/escape.hpp"
 
 namespace aps {
 
@@ -26,13 +32,19 @@ constexpr const char* kFooter =
     "of a live process; memory the core left out is read from the files the process had mapped,\n"
     "found at their recorded paths, under --sysroot DIR, or (the executable) at --exe PATH.\n"
     "\n"
+    "PID and every N are decimal: 010 is 10 (never octal); 0x10 or 1e3 are bad command lines.\n"
+    "A thread's id as PID reads its whole process (one line on stderr says so).\n"
+    "\n"
     "Exit codes: 0 success, 1 pstree found an await cycle, 2 bad command line, 3 no such\n"
-    "process (or it exited while being read), 4 permission denied (with --stop: also ptrace\n"
-    "refused), 5 not a Python process or an unsupported Python version, 6 the target kept\n"
-    "changing while being read (or the core's memory is inconsistent; with --stop: a thread\n"
-    "did not stop), 7 the core file cannot be read (not an ELF core, truncated), 8 a file the\n"
-    "core names is missing or is not the one the process had mapped, 9 some task could not be\n"
-    "read whole: the rest was printed, and one stderr line names each such task.\n"
+    "process (or it exited while being read), 4 permission denied (also for a process of your\n"
+    "own user that is not dumpable: only root or CAP_SYS_PTRACE read it; with --stop: also\n"
+    "ptrace refused), 5 not a Python process or an unsupported Python version, 6 the target\n"
+    "kept changing while being read (or the core's memory is inconsistent; with --stop: a\n"
+    "thread did not stop), 7 the core file cannot be read (not a regular file, not an ELF\n"
+    "core, truncated), 8 a file the core names, or --exe, is missing, not a regular file, or\n"
+    "not the one the process had mapped, 9 some task could not be read whole (the rest was\n"
+    "printed; one stderr line names each such task), 10 the output could not be written (a\n"
+    "full disk, a closed stdout, a broken pipe with SIGPIPE ignored).\n"
     "watch: 0 after q or --count, 3 when the target exits; after Ctrl-C, SIGTERM or SIGHUP it\n"
     "restores the terminal and ends by that signal.\n"
     "Retries: a read that sees the target change (a torn list, a freed object) starts over at\n"
@@ -51,81 +63,259 @@ constexpr const char* kWatchFooter =
     "Exit codes as for ps (aps --help); watch also exits 0 after q or --count, 3 when the\n"
     "target exits, and ends by the signal after Ctrl-C, SIGTERM or SIGHUP. See aps(1).\n";
 
-// A pid is a positive decimal number that fits pid_t; anything else is a usage error.
-const CLI::Validator kPid(
-    [](std::string& text) -> std::string {
-        long long value = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (ec != std::errc() || end != text.data() + text.size() || value <= 0 ||
-            value > std::numeric_limits<pid_t>::max()) {
-            return "invalid pid '" + text + "' (expected a positive process id)";
-        }
-        return {};
-    },
-    "PID");
-
 // --format's words: ps knows table, pstree knows tree and dot; both know json and ndjson.
-const std::map<std::string, Format> kPsFormats = {
+struct FormatWord {
+    const char* word;
+    Format format;
+};
+constexpr FormatWord kPsFormats[] = {
     {"table", Format::Text}, {"json", Format::Json}, {"ndjson", Format::Ndjson}};
-const std::map<std::string, Format> kPsTreeFormats = {{"tree", Format::Text},
-                                                      {"json", Format::Json},
-                                                      {"ndjson", Format::Ndjson},
-                                                      {"dot", Format::Dot}};
+constexpr FormatWord kPsTreeFormats[] = {{"tree", Format::Text},
+                                         {"json", Format::Json},
+                                         {"ndjson", Format::Ndjson},
+                                         {"dot", Format::Dot}};
 
-void add_format_option(CLI::App& sub, Options& options, const std::map<std::string, Format>& words,
-                       const std::string& help) {
-    sub.add_option("--format", options.format, help)
-        ->transform(CLI::CheckedTransformer(words, CLI::ignore_case).description(""))
-        ->option_text("FORMAT");
-}
+// Every value as typed. CLI11 would read "010" as octal, "0x10" as hex, a format by its enum
+// number, and word its errors in its own terms; aps converts and checks the values itself once
+// the words are sorted out (number_args.hpp), and says what is wrong in one line.
+struct Given {
+    std::string pid;
+    std::string retries;
+    std::string count;
+    std::string interval;
+    std::string format;
+    std::string jobs;
+};
 
-void add_target_options(CLI::App& sub, Options& options) {
-    sub.add_option("pid", options.pid, "Process id of the Python program to inspect (or --core)")
-        ->check(kPid);
-    sub.add_option("--retries", options.retries,
+// `pid_help` says what else may stand for the pid (ps and pstree: --core).
+void add_target_options(CLI::App& sub, Given& given, const std::string& pid_help) {
+    sub.add_option("pid", given.pid,
+                   "Process id of the Python program" + pid_help +
+                       "; a thread's id reads its "
+                       "process")
+        ->type_name("PID");
+    sub.add_option("--retries", given.retries,
                    "Extra attempts when the target changes while being read; each one reads it "
-                   "all again")
-        ->default_val(3)
-        ->check(CLI::Range(0, 1000));
+                   "all again (0 to 1000, default 3)")
+        ->type_name("N");
+    sub.add_option("-j,--jobs", given.jobs,
+                   "Threads aps may use to read and render (default 2, the most that pays); 1 "
+                   "keeps aps on one core, e.g. on a busy production host. The output is the same")
+        ->type_name("N");
 }
 
-// ps and pstree also read core files.
+// ps and pstree also read core files. --sysroot and --exe without --core, and --stop with it, are
+// refused after parsing, in aps's words.
 void add_core_options(CLI::App& sub, Options& options) {
-    CLI::Option* core =
-        sub.add_option("--core", options.core,
-                       "Read this ELF core file (gcore, or a crash) instead of a live process")
-            ->type_name("FILE");
+    sub.add_option("--core", options.core,
+                   "Read this ELF core file (gcore, or a crash) instead of a live process")
+        ->type_name("FILE");
     sub.add_option("--sysroot", options.sysroot,
                    "With --core: the process's files are under DIR (a copy of its root)")
-        ->type_name("DIR")
-        ->needs(core);
+        ->type_name("DIR");
     sub.add_option("--exe", options.exe, "With --core: the process's main executable")
-        ->type_name("PATH")
-        ->needs(core);
+        ->type_name("PATH");
 }
 
 // ps and pstree only, for live targets: watch samples over and over and never stops the target.
+// Flags take no value: "--stop=yes" is a usage error, not a CLI11 truth value.
 void add_snapshot_options(CLI::App& sub, Options& options) {
     sub.add_flag("--stop", options.stop,
                  "Stop every thread of the target (ptrace) while reading it, for a consistent "
-                 "snapshot; it resumes right after, even if aps is killed")
-        ->excludes(sub.get_option("--core"));
+                 "snapshot; it resumes right after, even if aps is killed or suspended (not with "
+                 "--core)")
+        ->disable_flag_override();
     sub.add_flag("-v,--verbose", options.verbose,
                  "Print one line on stderr after a live read: read attempts and, with --stop, "
-                 "how long the target was stopped");
+                 "how long the target was stopped")
+        ->disable_flag_override();
 }
 
 // ps and pstree: one snapshot of a live process or a core, in the formats each knows.
-CLI::App* add_snapshot_command(CLI::App& app, Options& options, const std::string& name,
-                               const std::string& description,
-                               const std::map<std::string, Format>& formats,
+CLI::App* add_snapshot_command(CLI::App& app, Options& options, Given& given,
+                               const std::string& name, const std::string& description,
                                const std::string& format_help) {
     CLI::App* sub = app.add_subcommand(name, description);
-    add_target_options(*sub, options);
-    add_format_option(*sub, options, formats, format_help);
+    add_target_options(*sub, given, " to inspect (or --core)");
+    sub->add_option("--format", given.format, format_help)->type_name("FORMAT");
     add_core_options(*sub, options);
     add_snapshot_options(*sub, options);
     return sub;
+}
+
+// What the user typed, quoted, with control characters (ESC, newline ...) escaped as the
+// renderers escape names: an error message never restyles the terminal or takes two lines.
+std::string shown(std::string_view text) {
+    return "'" + render::escape_text(text) + "'";
+}
+
+// The one line of a usage error; `command` names the subcommand whose help to see, if known.
+int usage_error(const std::string& message, std::string_view command = {}) {
+    const std::string help = command.empty() ? "aps --help" : fmt::format("aps {} --help", command);
+    const std::string line = fmt::format("aps: {}; see '{}'\n", message, help);
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fflush(stderr);
+    return 2;
+}
+
+bool was_given(const CLI::App& command, const std::string& name) {
+    const CLI::Option* option = command.get_option_no_throw(name);
+    return option != nullptr && option->count() > 0;
+}
+
+// The option of `command` that CLI11 calls `name` in its errors ("--core", "-v" or "stop"), as
+// the user writes it; empty when it is none of them.
+std::string option_named(const CLI::App& command, std::string_view name) {
+    for (const CLI::Option* option : command.get_options()) {
+        for (const std::string& long_name : option->get_lnames()) {
+            if (name == "--" + long_name || name == long_name) return "--" + long_name;
+        }
+        for (const std::string& short_name : option->get_snames()) {
+            if (name == "-" + short_name || name == short_name) return "-" + short_name;
+        }
+    }
+    return {};
+}
+
+// CLI11's parse errors in aps's words. Only the option's name is taken from CLI11's text, and
+// only when it is one of the command's own options: nothing of CLI11's wording reaches the user.
+std::string describe_parse_error(const CLI::ParseError& error, const CLI::App& command) {
+    const std::string what = error.what();
+    const std::string name = option_named(command, what.substr(0, what.find_first_of(": ")));
+    if (name.empty()) return "the command line cannot be parsed";
+    if (what.find("flag override") != std::string::npos) {
+        return fmt::format("{} takes no value", name);
+    }
+    if (what.find("missing") != std::string::npos) {
+        return fmt::format("{} needs a value", name);
+    }
+    return fmt::format("{} is given more than once or with too many values", name);
+}
+
+// Words CLI11 could not place, in order, without the "--" that ends the options (CLI11 keeps it
+// among them).
+std::vector<std::string> unplaced(const CLI::App& command) {
+    std::vector<std::string> words = command.remaining();
+    std::erase(words, std::string("--"));
+    return words;
+}
+
+bool is_option_word(const std::string& word) {
+    return word.size() > 1 && word.starts_with('-');
+}
+
+// A word before the command: not a command, or an option aps does not have.
+int not_a_command(const std::string& word) {
+    if (is_option_word(word)) return usage_error("unknown option " + shown(word));
+    return usage_error(
+        fmt::format("unknown command {} (aps knows ps, pstree and watch)", shown(word)));
+}
+
+// An option the command does not have ("--format" for watch), shown as far as its '='.
+int unknown_option(const std::string& word, std::string_view name) {
+    std::string option = word.substr(0, word.find('='));
+    if (option == "-" || option == "--") option = word;
+    return usage_error(fmt::format("{} has no option {}", name, shown(option)), name);
+}
+
+// Converts the values given to `command`; a usage error's exit code, or -1 when all are good.
+int convert_values(const CLI::App& command, std::string_view name, const Given& given,
+                   Options& options) {
+    if (was_given(command, "pid")) {
+        auto pid = parse_decimal(given.pid, 1, std::numeric_limits<pid_t>::max());
+        if (!pid) {
+            return usage_error(
+                fmt::format("invalid pid {} (expected a positive decimal process id)",
+                            shown(given.pid)),
+                name);
+        }
+        options.pid = static_cast<pid_t>(*pid);
+    }
+    if (was_given(command, "--retries")) {
+        auto retries = parse_decimal(given.retries, 0, 1000);
+        if (!retries) {
+            return usage_error(fmt::format("--retries: {} is not a decimal number from 0 to 1000",
+                                           shown(given.retries)),
+                               name);
+        }
+        options.retries = static_cast<int>(*retries);
+    }
+    if (was_given(command, "--jobs")) {
+        auto jobs = parse_decimal(given.jobs, 1, 1024);
+        if (!jobs) {
+            return usage_error(
+                fmt::format("--jobs: {} is not a decimal number from 1 to 1024", shown(given.jobs)),
+                name);
+        }
+        options.jobs = static_cast<unsigned>(*jobs);
+    }
+    if (was_given(command, "--count")) {
+        auto count = parse_decimal(given.count, 1, std::numeric_limits<int>::max());
+        if (!count) {
+            return usage_error(fmt::format("--count: {} is not a decimal number from 1 to {}",
+                                           shown(given.count), std::numeric_limits<int>::max()),
+                               name);
+        }
+        options.count = static_cast<int>(*count);
+    }
+    if (was_given(command, "--interval")) {
+        auto interval = parse_decimal_fraction(given.interval, 0.1, 86400.0);
+        if (!interval) {
+            return usage_error(
+                fmt::format("--interval: {} is not a decimal number of seconds from 0.1 to 86400",
+                            shown(given.interval)),
+                name);
+        }
+        options.interval = *interval;
+    }
+    if (was_given(command, "--format")) {
+        const std::span<const FormatWord> words = options.command == Command::PsTree
+                                                      ? std::span<const FormatWord>(kPsTreeFormats)
+                                                      : std::span<const FormatWord>(kPsFormats);
+        const FormatWord* found = nullptr;
+        std::string known;
+        for (const FormatWord& w : words) {
+            if (CLI::detail::to_lower(given.format) == w.word) found = &w;
+            known += known.empty() ? "" : w.word == words.back().word ? " or " : ", ";
+            known += w.word;
+        }
+        if (found == nullptr) {
+            return usage_error(fmt::format("--format: {} is not a format of {} ({})",
+                                           shown(given.format), name, known),
+                               name);
+        }
+        options.format = found->format;
+    }
+    return -1;
+}
+
+// What goes with what: a PID or --core, not both; --sysroot and --exe only with --core; --stop
+// only without it; no empty file names.
+int check_combination(const CLI::App& command, std::string_view name, const Options& options) {
+    const bool core = was_given(command, "--core");
+    for (const char* option : {"--core", "--sysroot", "--exe"}) {
+        const CLI::Option* o = command.get_option_no_throw(option);
+        if (o != nullptr && o->count() > 0 && o->as<std::string>().empty()) {
+            return usage_error(fmt::format("{} needs a non-empty value", option), name);
+        }
+    }
+    if (!core && (was_given(command, "--sysroot") || was_given(command, "--exe"))) {
+        return usage_error(fmt::format("{} is for core files: it needs --core FILE",
+                                       was_given(command, "--sysroot") ? "--sysroot" : "--exe"),
+                           name);
+    }
+    if (core && options.stop) {
+        return usage_error("--stop is for live processes: a core file does not change", name);
+    }
+    if (options.pid == 0 && !core) {
+        return usage_error(fmt::format("{} needs a PID{}", name,
+                                       options.command == Command::Watch ? "" : " or --core FILE"),
+                           name);
+    }
+    if (options.pid != 0 && core) {
+        return usage_error(fmt::format("{} takes a PID or --core FILE, not both", name), name);
+    }
+    return -1;
 }
 
 }  // namespace
@@ -136,27 +326,35 @@ int parse_options(int argc, char** argv, Options& options) {
     app.set_version_flag("-V,--version", std::string("aps ") + APS_VERSION +
                                              " (reads CPython 3.14 and 3.15 targets)");
     app.require_subcommand(1);
+    // Words CLI11 cannot place are kept (remaining()) and reported by aps, set before the
+    // subcommands are added so that they inherit it.
+    app.allow_extras();
+    Given given;
 
-    add_snapshot_command(app, options, "ps",
-                         "List every asyncio task: thread, id, name, coroutine stack and awaiter",
-                         kPsFormats,
-                         "table (default: the reference's table), json (one document, "
-                         "docs/json-schema.md) or ndjson (one task per line, streamed)");
+    CLI::App* ps = add_snapshot_command(
+        app, options, given, "ps",
+        "List every asyncio task: thread, id, name, coroutine stack and awaiter",
+        "table (default: the reference's table), json (one document, "
+        "docs/json-schema.md) or ndjson (one task per line, streamed)");
     CLI::App* pstree = add_snapshot_command(
-        app, options, "pstree", "Show the await graph as a tree of tasks and coroutine frames",
-        kPsTreeFormats,
+        app, options, given, "pstree",
+        "Show the await graph as a tree of tasks and coroutine frames",
         "tree (default: the reference's tree), json, ndjson, or dot (the await "
         "graph for Graphviz: aps pstree --format dot PID | dot -Tsvg > graph.svg)");
     CLI::App* watch = app.add_subcommand(
         "watch", "Live view, like top: how long each task has been parked at the same await");
     watch->footer(kWatchFooter);
-    add_target_options(*watch, options);
-    watch->add_option("--interval", options.interval, "Seconds between samples (0.1 to 86400)")
-        ->default_val(1.0)
-        ->check(CLI::Range(0.1, 86400.0));
-    watch->add_option("--count", options.count, "Stop after N samples (default: until quit)")
-        ->check(CLI::Range(1, std::numeric_limits<int>::max()));
+    add_target_options(*watch, given, " to watch");
+    watch
+        ->add_option("--interval", given.interval,
+                     "Seconds between samples, a decimal number from 0.1 to 86400 (default 1)")
+        ->type_name("SECONDS");
+    watch->add_option("--count", given.count, "Stop after N samples (default: until quit)")
+        ->type_name("N");
 
+    const auto used = [&]() -> CLI::App* {
+        return watch->parsed() ? watch : pstree->parsed() ? pstree : ps->parsed() ? ps : nullptr;
+    };
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -165,20 +363,38 @@ int parse_options(int argc, char** argv, Options& options) {
         return app.exit(e);
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
+    } catch (const CLI::RequiredError&) {
+        // No subcommand: the first word was not one (or there was none).
+        const std::vector<std::string> words = unplaced(app);
+        if (!words.empty()) return not_a_command(words.front());
+        return usage_error("no command given: aps ps, aps pstree or aps watch");
     } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "aps: %s\nRun 'aps --help' for usage.\n", e.what());
-        return 2;
+        const CLI::App* command = used();
+        const std::string name = command != nullptr ? command->get_name() : std::string();
+        return usage_error(describe_parse_error(e, command != nullptr ? *command : app), name);
     }
-    options.command = watch->parsed()    ? Command::Watch
-                      : pstree->parsed() ? Command::PsTree
-                                         : Command::Ps;
-    if ((options.pid == 0) == options.core.empty()) {
-        const char* name = watch->parsed() ? "watch" : pstree->parsed() ? "pstree" : "ps";
-        std::fprintf(stderr, "aps: %s needs a PID%s%s\nRun 'aps --help' for usage.\n", name,
-                     watch->parsed() ? "" : " or --core FILE",
-                     options.pid == 0 ? "" : ", not both");
-        return 2;
+    CLI::App* command = used();
+    if (command == nullptr) return usage_error("no command given: aps ps, aps pstree or aps watch");
+    const std::string name = command->get_name();
+    if (const std::vector<std::string> words = unplaced(app); !words.empty()) {
+        return not_a_command(words.front());
     }
+    // Unknown options first (watch --format json 5 is about --format, not about a pid 'json'),
+    // then the values, then arguments too many.
+    const std::vector<std::string> extra = unplaced(*command);
+    for (const std::string& word : extra) {
+        if (is_option_word(word)) return unknown_option(word, name);
+    }
+    options.command = command == watch    ? Command::Watch
+                      : command == pstree ? Command::PsTree
+                                          : Command::Ps;
+    if (int stop = convert_values(*command, name, given, options); stop >= 0) return stop;
+    if (!extra.empty()) {
+        return usage_error(
+            fmt::format("unexpected argument {} ({} takes one PID)", shown(extra.front()), name),
+            name);
+    }
+    if (int stop = check_combination(*command, name, options); stop >= 0) return stop;
     return -1;
 }
 

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "aps/target.hpp"
+
 namespace aps {
 
 enum class Command { Ps, PsTree, Watch };
@@ -16,11 +18,12 @@ enum class Format { Text, Json, Ndjson, Dot };
 struct Options {
     Command command = Command::Ps;
     pid_t pid = 0;
-    int retries = 3;    // extra attempts after a read that saw the target change (3.15's --retries)
-    bool stop = false;  // --stop: hold the target stopped (ptrace) while reading it
-    bool verbose = false;   // -v: one line on stderr about the read (attempts, pause)
-    double interval = 1.0;  // watch: seconds between samples
-    int count = 0;          // watch: stop after this many samples; 0 = until quit
+    int retries = 3;  // extra attempts after a read that saw the target change (3.15's --retries)
+    unsigned jobs = kDefaultJobs;  // -j: threads aps may use to read and render (1: one core)
+    bool stop = false;             // --stop: hold the target stopped (ptrace) while reading it
+    bool verbose = false;          // -v: one line on stderr about the read (attempts, pause)
+    double interval = 1.0;         // watch: seconds between samples
+    int count = 0;                 // watch: stop after this many samples; 0 = until quit
     Format format = Format::Text;
     std::string core;     // --core FILE: read this core file instead of a live process (pid 0)
     std::string sysroot;  // --sysroot DIR: the core's mapped files are under DIR

@@ -7,6 +7,7 @@
 
 #include "cli/exit_status.hpp"
 #include "render/escape.hpp"
+#include "render/name_cut.hpp"
 
 namespace aps {
 namespace {
@@ -45,7 +46,8 @@ std::string describe_problems(const Snapshot& snapshot) {
         const Task* task = named[p.task];
         std::string who = fmt::format("task {:#x}", p.task);
         if (task != nullptr && !(task->marks & kNameUnreadable)) {
-            who += " (" + render::escape_text(task->name) + ")";
+            who +=
+                " (" + render::escape_text(render::reference_name(snapshot.name_of(*task))) + ")";
         }
         out += fmt::format("aps: {}: {}: {}\n", who, part_text(p), render::escape_text(p.what));
     }
@@ -58,6 +60,8 @@ std::string describe_problems(const Snapshot& snapshot) {
 }
 
 int status_with_problems(const Snapshot& snapshot, int status) {
+    // Output that could not be written at all says more than what it would have held.
+    if (status == kExitWriteError) return status;
     return snapshot.problems.empty() && snapshot.problems_left_out == 0 ? status : kExitPartial;
 }
 

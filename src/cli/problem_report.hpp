@@ -14,7 +14,8 @@ inline constexpr std::size_t kProblemLines = 10;
 std::string describe_problems(const Snapshot& snapshot);
 
 // The exit status after printing `snapshot` with `status`: kExitPartial when some task could not
-// be read whole (the output is incomplete, which matters more than what the view found in it).
+// be read whole (the output is incomplete, which matters more than a cycle the view found in
+// it), unless the output could not be written (kExitWriteError stays).
 int status_with_problems(const Snapshot& snapshot, int status);
 
 }  // namespace aps

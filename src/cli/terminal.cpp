@@ -41,6 +41,7 @@ bool write_fully(int fd, const std::string& bytes) {
     while (done < bytes.size()) {
         const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
         if (n < 0 && errno == EINTR) continue;
+        if (n == 0) errno = EIO;
         if (n <= 0) return false;
         done += static_cast<std::size_t>(n);
     }
@@ -80,7 +81,10 @@ void Terminal::draw(const std::vector<std::string>& lines) {
 }
 
 void Terminal::write_all(const std::string& bytes) {
-    if (ok_ && !write_fully(out_fd_, bytes)) ok_ = false;
+    if (ok_ && !write_fully(out_fd_, bytes)) {
+        ok_ = false;
+        error_ = errno;
+    }
 }
 
 }  // namespace aps

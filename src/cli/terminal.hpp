@@ -37,8 +37,9 @@ class Terminal {
 
     ScreenSize size() const;  // TIOCGWINSZ; 24x80 if the terminal does not say
     void draw(const std::vector<std::string>& lines);
-    // False once a write failed (the terminal is gone).
+    // False once a write failed (the terminal is gone); error() is that write's errno.
     bool ok() const { return ok_; }
+    int error() const { return error_; }
 
   private:
     void write_all(const std::string& bytes);
@@ -48,10 +49,12 @@ class Terminal {
     bool entered_ = false;
     bool saved_ = false;
     bool ok_ = true;
+    int error_ = 0;
     termios saved_modes_{};
 };
 
-// Writes all of `bytes` to `fd`, retrying short writes and EINTR. False on any other failure.
+// Writes all of `bytes` to `fd`, retrying short writes and EINTR. False on any other failure,
+// with errno saying why (EIO for a write that wrote nothing).
 bool write_fully(int fd, const std::string& bytes);
 
 }  // namespace aps

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -13,10 +14,12 @@
 #include <string>
 
 #include "aps/park_tracker.hpp"
+#include "aps/target.hpp"
 #include "aps/watch_view.hpp"
 #include "cli/exit_status.hpp"
+#include "cli/output_writer.hpp"
+#include "cli/read_report.hpp"
 #include "cli/signal_guard.hpp"
-#include "cli/snapshot_reader.hpp"
 #include "cli/terminal.hpp"
 
 namespace aps {
@@ -34,14 +37,32 @@ struct Stop {
     std::string final_line;  // written to err_fd after the terminal is given back
 };
 
+// The parser allows 0.1 to 86400 s; anything else (NaN, zero, negative, huge) would make the loop
+// spin without ever waiting, deaf to signals, so it is brought back into that range here too.
+std::chrono::milliseconds interval_of(double seconds) {
+    if (!std::isfinite(seconds)) seconds = 1.0;
+    seconds = std::clamp(seconds, 0.1, 86400.0);
+    return std::chrono::milliseconds(std::llround(seconds * 1000.0));
+}
+
+// On a screen, the signals that end or suspend aps are caught and handled between samples, so
+// that the terminal is given back by ordinary code. A log has no terminal to give back: there
+// Ctrl-C, SIGTERM, SIGHUP and Ctrl-Z keep their usual effect, at once, even in the middle of a
+// sample.
+SignalGuard guard_for(bool full_screen) {
+    if (!full_screen) return SignalGuard(std::initializer_list<int>{});
+    return SignalGuard{SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT};
+}
+
 class Watch {
   public:
     Watch(const Options& options, const Sampler& sampler, const WatchIo& io)
         : options_(options),
           sampler_(sampler),
           io_(io),
-          interval_(std::chrono::milliseconds(std::llround(options.interval * 1000.0))),
-          keys_(io.full_screen && io.keys_fd >= 0) {
+          interval_(interval_of(options.interval)),
+          keys_(io.full_screen && io.keys_fd >= 0),
+          signals_(guard_for(io.full_screen)) {
         if (io.full_screen) terminal_.emplace(io.keys_fd, io.out_fd);
     }
 
@@ -53,7 +74,7 @@ class Watch {
         info_.time = first_time;
         info_.sample = 1;
         if (terminal_) terminal_->enter();
-        if (!show_sample()) return {};
+        if (!show_sample()) return write_failed();
         std::size_t taken = 1;
         SteadyClock::time_point deadline = first_steady + interval_;
         for (;;) {
@@ -66,8 +87,9 @@ class Watch {
             if (last) return {};
             ++taken;
             if (std::optional<Stop> stop = sample(taken)) return *stop;
+            // The next tick after now: samples that took longer than an interval are not made up.
             const SteadyClock::time_point now = SteadyClock::now();
-            while (deadline <= now) deadline += interval_;
+            if (deadline <= now) deadline += ((now - deadline) / interval_ + 1) * interval_;
         }
     }
 
@@ -87,7 +109,7 @@ class Watch {
             info_.time = when;
             info_.sample = number;
             info_.notice.clear();
-            if (!show_sample()) return Stop{};
+            if (!show_sample()) return write_failed();
             return std::nullopt;
         }
         const Error& error = snapshot.error();
@@ -105,13 +127,13 @@ class Watch {
             info_.notice =
                 fmt::format("sample {} skipped (retried next interval): {}", number, error.message);
             draw();
-            return terminal_->ok() ? std::nullopt : std::optional<Stop>(Stop{});
+            return terminal_->ok() ? std::nullopt : std::optional<Stop>(write_failed());
         }
         WatchInfo skipped = info_;
         skipped.time = when;
         skipped.sample = number;
         skipped.notice = error.message;
-        if (!write_fully(io_.out_fd, render_watch_log_skip(skipped))) return Stop{};
+        if (!write_log(render_watch_log_skip(skipped))) return write_failed();
         return std::nullopt;
     }
 
@@ -120,8 +142,20 @@ class Watch {
             draw();
             return terminal_->ok();
         }
-        return write_fully(io_.out_fd,
-                           render_watch_log(tracker_.snapshot(), tracker_.times(), info_));
+        return write_log(render_watch_log(tracker_.snapshot(), tracker_.times(), info_));
+    }
+
+    bool write_log(const std::string& bytes) {
+        if (write_fully(io_.out_fd, bytes)) return true;
+        log_error_ = errno;
+        return false;
+    }
+
+    // The screen or the log could not be written (a full disk, a closed stdout, a reader gone
+    // with SIGPIPE ignored, a terminal gone): exit 10, saying why.
+    Stop write_failed() const {
+        const int err = terminal_ ? terminal_->error() : log_error_;
+        return Stop{{kExitWriteError, 0}, describe_write_error(err)};
     }
 
     void draw() {
@@ -138,7 +172,7 @@ class Watch {
             if (ready > 0 && keys_) {
                 if (std::optional<Stop> stop = handle_keys(fd.revents)) return stop;
             }
-            if (terminal_ && !terminal_->ok()) return Stop{};
+            if (terminal_ && !terminal_->ok()) return write_failed();
             if (SteadyClock::now() >= deadline) return std::nullopt;
         }
     }
@@ -183,10 +217,11 @@ class Watch {
     bool keys_;
     // Declared before the terminal: destroyed after it, so a signal still pending when the
     // handlers go takes effect on a terminal already given back.
-    SignalGuard signals_{SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT};
+    SignalGuard signals_;
     std::optional<Terminal> terminal_;
     ParkTracker tracker_;
     WatchInfo info_;
+    int log_error_ = 0;  // errno of the failed write to the log
 };
 
 }  // namespace
@@ -217,7 +252,14 @@ int run_watch(const Options& options) {
     io.full_screen = is_capable_terminal(STDOUT_FILENO, std::getenv("TERM"));
     io.keys_fd = io.full_screen && ::isatty(STDIN_FILENO) == 1 ? STDIN_FILENO : -1;
     io.colour = io.full_screen && colour_allowed(std::getenv("NO_COLOR"));
-    const Sampler sample = [&options] { return read_live_snapshot(options.pid, options.retries); };
+    // One target for every sample: each reads the process afresh (it may even exec meanwhile).
+    ReadOptions read = read_options_for(options);
+    read.stop = false;  // watch never stops the target
+    Result<Target> target = Target::open(options.pid, std::move(read));
+    const Sampler sample = [&target]() -> Result<Snapshot> {
+        if (!target) return target.error();
+        return target->snapshot();
+    };
     const WatchEnd end = watch(options, sample, io);
     if (end.signal != 0) {
         // Handlers and mask are restored: die of the signal, so a shell sees why aps stopped.

@@ -1,4 +1,4 @@
-// Awaited-by links (see awaited_by.hpp and internals §5.4).
+// Awaited-by links (see awaited_by.hpp and docs/design.md, "Awaited-by sets").
 //
 // Deleted set slots hold CPython's private dummy key, whose address is unknown remotely. A
 // non-NULL key is taken as an awaiter when its type is the type of a task seen in a task list;
@@ -90,14 +90,33 @@ Result<Slice> awaiter_from(WalkContext& ctx, uint64_t addr, uint8_t is_task, uin
     return slice_from(out.awaiters, start, "awaiters");
 }
 
+// A set already read for another task (a target's tasks share none, a hostile one may share one
+// among thousands): the snapshot's arrays share its awaiters too; other arrays (a worker's
+// batch) get a copy of the entries, which refer to the same frames.
+Result<Slice> set_read_before(WalkContext& ctx, Slice known, ChainArrays out) {
+    if (&out.awaiters == &ctx.snapshot.awaiters) return known;
+    const std::size_t start = out.awaiters.size();
+    out.awaiters.reserve(start + known.n);
+    for (uint32_t i = 0; i < known.n; ++i) out.awaiters.push_back(out.awaiters[known.at + i]);
+    return slice_from(out.awaiters, start, "awaiters");
+}
+
 Result<Awaiters> read_awaited_by(WalkContext& ctx, uint64_t task, uint64_t awaited_by, bool is_set,
                                  ChainArrays out) {
     const std::size_t start = out.awaiters.size();
     if (awaited_by == 0) return Awaiters{};
+    if (is_set) {
+        if (auto known = ctx.sets.find(awaited_by); known != ctx.sets.end()) {
+            auto again = set_read_before(ctx, known->second, out);
+            if (!again) return std::move(again).error();
+            return Awaiters{*again, 0};
+        }
+    }
     Result<Slice> read =
         is_set ? read_set(ctx, awaited_by, out) : read_awaiter(ctx, awaited_by, out);
+    if (read && is_set) ctx.sets.emplace(awaited_by, *read);
     if (read) return Awaiters{*read, 0};
-    if (!ctx.keep_partial) return std::move(read).error();
+    if (!ctx.keep_partial || read.error().code == Errc::TooLarge) return std::move(read).error();
     auto kept = slice_from(out.awaiters, start, "awaiters");
     if (!kept) return std::move(kept).error();
     record_problem(ctx, task, Problem::Part::Awaiters, false, read.error().message);

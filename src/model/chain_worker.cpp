@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "model/awaited_by.hpp"
+#include "model/budget.hpp"
 #include "model/coro_chain.hpp"
 #include "model/remote_object.hpp"
 
@@ -49,6 +50,14 @@ Result<TaskChains> read_task_chains(WalkContext& ctx, const TaskLinks& links, Ch
             chains.awaited_by = awaiters->slice;
             chains.marks |= awaiters->marks;
         }
+        // The arrays read into stay within the budgets: a task whose chains would pass one
+        // (a hostile target's huge set under many tasks) stops here, before the next one grows
+        // them further.
+        if (auto r = check_arrays(ctx, out.frames.size(), ctx.awaiter_links + chains.awaited_by.n);
+            !r) {
+            return std::move(r).error();
+        }
+        ctx.awaiter_links += chains.awaited_by.n;
         return chains;
     }();
     if (!chains) {
@@ -58,8 +67,9 @@ Result<TaskChains> read_task_chains(WalkContext& ctx, const TaskLinks& links, Ch
     return chains;
 }
 
-std::unique_ptr<ChainWorker> ChainWorker::start(const WalkContext& ctx) {
-    std::unique_ptr<RemoteMemory> memory = ctx.memory.open_another();
+std::unique_ptr<ChainWorker> ChainWorker::start(const WalkContext& ctx,
+                                                const ReaderFactory& second_reader) {
+    std::unique_ptr<RemoteMemory> memory = second_reader();
     if (!memory) return nullptr;
     // std::thread reports a failure to start by throwing: this boundary turns it into "no
     // worker", and the walk goes on alone.
@@ -70,9 +80,18 @@ std::unique_ptr<ChainWorker> ChainWorker::start(const WalkContext& ctx) {
     }
 }
 
+// The worker's batches in flight share the snapshot's budgets (see read_task_chains).
+WalkLimits ChainWorker::batch_limits(const WalkLimits& walk) {
+    WalkLimits out = walk;
+    out.max_total_frames = walk.max_total_frames / (kMaxPending + 1);
+    out.max_total_awaiters = walk.max_total_awaiters / (kMaxPending + 1);
+    return out;
+}
+
 ChainWorker::ChainWorker(std::unique_ptr<RemoteMemory> memory, const WalkContext& ctx)
     : memory_(std::move(memory)),
-      wctx_(*memory_, ctx.off, ctx.aio, ctx.limits, codes_, ctx.runtime_image) {
+      limits_(batch_limits(ctx.limits)),
+      wctx_(*memory_, ctx.off, ctx.aio, limits_, codes_, ctx.runtime_image) {
     wctx_.task_types = ctx.task_types;
     thread_ = std::thread([this] { run(); });
 }
@@ -156,6 +175,9 @@ void ChainWorker::run() {
             queue_.pop_front();
             out = reused(spare_);
         }
+        // What the sets and links count refer to is in the batch just handed over.
+        wctx_.sets.clear();
+        wctx_.awaiter_links = 0;
         for (const TaskLinks& l : work.links) {
             out.append(read_task_chains(wctx_, l, {out.frames, out.awaiters}));
             wctx_.task_types.insert(l.type);
@@ -184,6 +206,7 @@ Result<void> ChainWorker::unpack(WalkContext& ctx, Batch& batch,
     for (Batch::NewCode& nc : batch.codes) {
         auto it = ctx.codes.find(nc.addr);
         if (it == ctx.codes.end()) {
+            ctx.string_bytes += nc.code.function.size() + nc.code.file.size();
             nc.info.index = static_cast<uint32_t>(ctx.snapshot.codes.size());
             ctx.snapshot.codes.push_back(std::move(nc.code));
             it = ctx.codes.emplace(nc.addr, std::move(nc.info)).first;
@@ -212,6 +235,7 @@ Result<void> ChainWorker::unpack(WalkContext& ctx, Batch& batch,
         TaskChains chains = t.chains;
         chains.frames.at += frames_at;
         chains.awaited_by.at += awaiters_at;
+        ctx.awaiter_links += chains.awaited_by.n;
         out.push_back(chains);
     }
     return {};

@@ -51,9 +51,10 @@ Result<TaskChains> read_task_chains(WalkContext& ctx, const TaskLinks& links, Ch
 
 class ChainWorker {
   public:
-    // Null when ctx.memory cannot open a second reader or no thread can be started: the walk
-    // then reads the chains itself. The worker starts with ctx's task types.
-    static std::unique_ptr<ChainWorker> start(const WalkContext& ctx);
+    // Null when `second_reader` makes none or no thread can be started: the walk then reads the
+    // chains itself. The worker starts with ctx's task types.
+    static std::unique_ptr<ChainWorker> start(const WalkContext& ctx,
+                                              const ReaderFactory& second_reader);
     ~ChainWorker();  // stops the thread, dropping what it has not read
     ChainWorker(const ChainWorker&) = delete;
     ChainWorker& operator=(const ChainWorker&) = delete;
@@ -109,12 +110,14 @@ class ChainWorker {
     };
 
     ChainWorker(std::unique_ptr<RemoteMemory> memory, const WalkContext& ctx);
+    static WalkLimits batch_limits(const WalkLimits& walk);
     void run();
     void flush_batch();  // hands the batch being filled to the thread
     void new_codes(Batch& out);
     Result<void> unpack(WalkContext& ctx, Batch& batch, std::vector<Result<TaskChains>>& out);
 
     std::unique_ptr<RemoteMemory> memory_;
+    const WalkLimits limits_;         // the walk's, with its share of the budgets
     Snapshot codes_;                  // the worker's own code table (only `codes` is used)
     WalkContext wctx_;                // the worker thread's walk state
     std::size_t codes_sent_ = 0;      // the thread's codes already put in a batch

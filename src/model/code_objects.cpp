@@ -1,4 +1,4 @@
-// Code objects and frame lines (see code_objects.hpp and internals §5.7).
+// Code objects and frame lines (see code_objects.hpp and docs/design.md, "Code objects and lines").
 #include "model/code_objects.hpp"
 
 #include <fmt/format.h>
@@ -38,6 +38,7 @@ Result<CodeInfo*> intern_code(WalkContext& ctx, uint64_t code_addr) {
         }
     }
     info.index = static_cast<uint32_t>(ctx.snapshot.codes.size());
+    ctx.string_bytes += entry.function.size() + entry.file.size();
     ctx.snapshot.codes.push_back(std::move(entry));
     return &ctx.codes.emplace(code_addr, std::move(info)).first->second;
 }

@@ -1,4 +1,4 @@
-// Pure decoder of co_linetable (see linetable.hpp and internals §6).
+// Pure decoder of co_linetable (see linetable.hpp and docs/design.md, "Code objects and lines").
 //
 // It reads the table as CPython does, one entry after the other, for every line an `int` can hold:
 // lines are 32-bit and wrap around (CPython adds the deltas to an int and is built with -fwrapv),

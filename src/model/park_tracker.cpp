@@ -73,7 +73,7 @@ void ParkTracker::update(Snapshot snapshot, Clock::time_point now) {
         const auto it = positions_.find(task.id);
         if (it != positions_.end()) {
             const Task& before = *it->second.task;
-            if (before.name == task.name &&
+            if (snapshot_.name_of(before) == snapshot.name_of(task) &&
                 same_frames(snapshot_.frames_of(before), snapshot_.codes.size(),
                             snapshot.frames_of(task), code_map)) {
                 pos.since = it->second.since;

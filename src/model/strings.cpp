@@ -1,4 +1,4 @@
-// Decoding of remote str and bytes objects (see strings.hpp and internals §5.1).
+// Decoding of remote str and bytes objects (see strings.hpp and docs/design.md, "Strings").
 #include "model/strings.hpp"
 
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-// Task lists and tasks (see task_list.hpp and internals §5.8).
+// Task lists and tasks (see task_list.hpp and docs/design.md, "Task lists" and "Torn reads").
 #include "model/task_list.hpp"
 
 #include <fmt/format.h>
@@ -8,8 +8,10 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "model/budget.hpp"
 #include "model/chain_worker.hpp"
 #include "model/cycle_guard.hpp"
 #include "model/problems.hpp"
@@ -52,20 +54,47 @@ TaskLinks links_for_worker(WalkContext& ctx, const RemoteObject& obj) {
     return links;
 }
 
+// The length field of the str at addr, read through `memory` (and so, for the check, recorded).
+Result<uint64_t> str_length(WalkContext& ctx, RemoteMemory& memory, uint64_t addr) {
+    return read_value<uint64_t>(memory, addr + ctx.off.unicode_object.length, "task name length");
+}
+
 // The task's name, read uncached with fresh_name (a block cached earlier may hold what its memory
 // held before). Its chains are read apart (read_task_chains, or the chain worker).
+// A long name (only the data views read names uncut) is decoded once per str object: a task that
+// shares one read already has its length re-read for the check instead of all its text.
 Result<Task> read_task(WalkContext& ctx, const RemoteObject& obj, TornReadCheck& log,
                        bool fresh_name) {
     const auto& t = ctx.aio.task_object;
+    const uint64_t name_ptr = obj.ptr(t.task_name);
     Task task;
     task.id = obj.address();
     log.begin_task();
     FreshMemory fresh(ctx.memory);
     RecordingMemory recording(fresh_name ? static_cast<RemoteMemory&>(fresh) : ctx.memory, log);
-    auto name = read_task_name(ctx, recording, obj.ptr(t.task_name));
-    if (!name) return std::move(name).error();
-    task.name = std::move(*name);
-    log.end_task(obj.address(), obj.ptr(t.task_name),
+    auto known = ctx.long_names.find(name_ptr);
+    if (known != ctx.long_names.end()) {
+        auto length = str_length(ctx, recording, name_ptr);
+        if (!length) return std::move(length).error();
+        if (*length != known->second.first) known = ctx.long_names.end();  // another str now
+    }
+    if (known != ctx.long_names.end()) {
+        task.long_name = known->second.second;
+    } else {
+        auto name = read_task_name(ctx, recording, name_ptr);
+        if (!name) return std::move(name).error();
+        ctx.string_bytes += name->size();
+        if (name->size() <= Snapshot::kLongName) {
+            task.name = std::move(*name);
+        } else {
+            auto length = str_length(ctx, recording, name_ptr);
+            if (!length) return std::move(length).error();
+            task.long_name = static_cast<uint32_t>(ctx.snapshot.long_names.size());
+            ctx.snapshot.long_names.push_back(std::move(*name));
+            ctx.long_names[name_ptr] = {*length, task.long_name};
+        }
+    }
+    log.end_task(obj.address(), name_ptr,
                  obj.get<uint64_t>(t.task_node + ctx.off.llist_node.next) != 0);
     return task;
 }
@@ -131,12 +160,16 @@ Result<std::optional<TaskChains>> chains_again(WalkContext& ctx, const Task& tas
         fresh_ctx.codes.swap(ctx.codes);
         fresh_ctx.task_types.swap(ctx.task_types);
         fresh_ctx.problem_keys.swap(ctx.problem_keys);
+        fresh_ctx.sets.swap(ctx.sets);  // they hold the snapshot's arrays, read into here too
+        std::swap(fresh_ctx.awaiter_links, ctx.awaiter_links);
+        std::swap(fresh_ctx.string_bytes, ctx.string_bytes);
     };
     lend();
     Result<std::optional<TaskChains>> out = std::optional<TaskChains>{};
-    auto name = (task.marks & kNameUnreadable) ? Result<std::string>(task.name)
+    const std::string& known_name = ctx.snapshot.name_of(task);
+    auto name = (task.marks & kNameUnreadable) ? Result<std::string>(known_name)
                                                : read_task_name(fresh_ctx, obj->ptr(t.task_name));
-    if (name && *name == task.name) {
+    if (name && *name == known_name) {
         auto chains = read_task_chains(fresh_ctx, links_of(ctx, *obj),
                                        {ctx.snapshot.frames, ctx.snapshot.awaiters});
         if (chains) {
@@ -224,7 +257,7 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
     TornReadCheck log;
     CycleGuard guard;
     FreshMemory fresh(ctx.memory);
-    const uint64_t per_check = std::max<uint64_t>(ctx.limits.tasks_per_check, 1);
+    const uint64_t per_check = std::max<uint64_t>(ctx.tuning.tasks_per_check, 1);
     uint64_t count = 0;
     uint64_t prev = head_addr;  // the node whose link led to cur
     uint64_t prev_name = 0;     // its task's name pointer (tasks.back() is that task)
@@ -247,8 +280,9 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
             log.abandon_task();
             const bool transient = e.code == Errc::CorruptData || e.code == Errc::ReadFailed;
             if (!transient || skips >= kMaxSkipsPerList) return e;
-            auto link = fresh_link(ctx, head_addr, prev, prev_name,
-                                   tasks.empty() ? std::string() : tasks.back().name);
+            auto link =
+                fresh_link(ctx, head_addr, prev, prev_name,
+                           tasks.empty() ? std::string() : ctx.snapshot.name_of(tasks.back()));
             if (!link || *link == 0) return e;
             if (reread && *link == cur) {
                 if (stuck != nullptr) *stuck = true;
@@ -281,7 +315,7 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
                                       task_addr, t.size, "task");
         if (!obj) return std::move(obj).error();
         const uint64_t next = obj->get<uint64_t>(t.task_node + node.next);
-        const bool defer = worker != nullptr && tasks.size() >= ctx.limits.parallel_from;
+        const bool defer = worker != nullptr && tasks.size() >= ctx.tuning.parallel_from;
         Result<Task> task =
             next != 0
                 ? read_task(ctx, *obj, log, /*fresh_name=*/reread)
@@ -330,6 +364,7 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
             worker->submit(links_for_worker(ctx, *obj));
         }
         tasks.push_back(std::move(*task));
+        if (auto r = check_budget(ctx); !r) return std::move(r).error();
         // Taking what the worker has read as it goes keeps its memory small (see take).
         if (defer && (tasks.size() - deferred.from) % kTakeEvery == 0) {
             if (auto r = deferred.take(ctx, *worker, tasks, /*wait=*/false); !r) {
@@ -356,6 +391,7 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
         if (auto r = finish_deferred(ctx, *worker, tasks, deferred, skips); !r) {
             return std::move(r).error();
         }
+        if (auto r = check_budget(ctx); !r) return std::move(r).error();
     }
     return tasks;
 }

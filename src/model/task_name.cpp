@@ -1,4 +1,4 @@
-// Task names: str or int (see task_name.hpp and internals §5.2–5.3).
+// Task names: str or int (see task_name.hpp and docs/design.md, "Task names").
 #include "model/task_name.hpp"
 
 #include <fmt/format.h>
@@ -69,7 +69,7 @@ Result<std::string> read_task_name(WalkContext& ctx, RemoteMemory& memory, uint6
         return "Task-" + *number;
     }
     if ((*info)->flags & kTpFlagsUnicodeSubclass) {
-        auto s = read_str(memory, ctx.off, name_addr, ctx.limits.task_name_code_points);
+        auto s = read_str(memory, ctx.off, name_addr, ctx.limits.max_string_code_points);
         if (!s) return with_context(std::move(s).error(), "reading task name");
         return std::move(*s);
     }

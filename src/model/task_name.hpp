@@ -20,7 +20,7 @@ std::string long_to_decimal(std::span<const uint32_t> digits, bool negative);
 // counts or an invalid sign.
 Result<std::string> read_long_decimal(const WalkContext& ctx, RemoteMemory& memory, uint64_t addr);
 
-// The task's name: `Task-N` for an int, the string cut at limits.task_name_code_points for a str,
+// The task's name: `Task-N` for an int, the string (up to limits.max_string_code_points) for a str,
 // CorruptData ("invalid task name object") for anything else. The name object is read through
 // `memory` (the walk reads it fresh, or records it for the torn-read check); its type through
 // ctx's cache.

@@ -69,6 +69,7 @@ struct WalkContext {
     const WalkLimits& limits;
     Snapshot& snapshot;
     std::span<const AddressRange> runtime_image;  // see WalkInput::runtime_image
+    WalkTuning tuning;
     // Set for the last, fresh read of a task whose chains failed: a chain or an awaited-by set
     // that cannot be read whole keeps what was read, ends in a marker and is reported (see
     // coroutine_stack), instead of failing the task.
@@ -80,6 +81,16 @@ struct WalkContext {
     std::vector<Frame> chain_frames;                            // ... in chain_frames
     std::unordered_set<uint64_t> task_types;                    // types of listed tasks
     std::set<std::pair<uint64_t, Problem::Part>> problem_keys;  // problems already recorded
+    // Long task names already read: str address → (its length, its index in
+    // Snapshot::long_names).
+    std::unordered_map<uint64_t, std::pair<uint64_t, uint32_t>> long_names;
+    uint64_t string_bytes = 0;  // of names, functions and files in the snapshot
+    // Awaited-by sets already read, in the arrays this context reads into: set address → its
+    // awaiters (a chain worker clears it with each batch).
+    std::unordered_map<uint64_t, Slice> sets;
+    // Awaiter links read (a set shared by several tasks counts for each): what the views print a
+    // row or edge for, whatever the arrays hold.
+    uint64_t awaiter_links = 0;
     ChainWorker* worker = nullptr;  // the walk's second thread, if it has one (not owned)
 };
 

@@ -88,10 +88,12 @@ Result<Snapshot> walk_snapshot(RemoteMemory& memory, const WalkInput& input,
 
     model::WalkContext ctx(memory, input.offsets, *input.asyncio, limits, snapshot,
                            input.runtime_image);
+    ctx.tuning = input.tuning;
     // A retry checks task by task and reads alone (see read_task_list).
     std::unique_ptr<model::ChainWorker> worker;
-    if (limits.tasks_per_check > 1 && limits.parallel_from != UINT64_MAX) {
-        worker = model::ChainWorker::start(ctx);
+    if (input.second_reader && input.tuning.tasks_per_check > 1 &&
+        input.tuning.parallel_from != UINT64_MAX) {
+        worker = model::ChainWorker::start(ctx, input.second_reader);
         ctx.worker = worker.get();
     }
     auto head = read_ptr(memory, input.runtime_addr + input.offsets.runtime_state.interpreters_head,

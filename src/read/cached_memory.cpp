@@ -1,16 +1,14 @@
 // CachedMemory: aligned blocks of the wrapped memory, fetched in runs, bounded by an LRU cap (see
-// include/aps/cached_memory.hpp). A block that cannot be read whole is read page by page; a
+// cached_memory.hpp). A block that cannot be read whole is read page by page; a
 // request touching a page that could not be read is re-read exactly, so errors are unchanged.
-#include "aps/cached_memory.hpp"
+#include "read/cached_memory.hpp"
 
 #include <algorithm>
 #include <bit>
 #include <cstring>
 #include <mutex>
 
-#include "read/proc_maps.hpp"
-
-namespace aps {
+namespace aps::read {
 namespace {
 
 constexpr uint64_t kPage = 4096;
@@ -81,8 +79,7 @@ CachedMemory::CachedMemory(RemoteMemory& inner, CacheOptions options)
 CachedMemory::CachedMemory(std::unique_ptr<RemoteMemory> inner, CacheOptions options)
     : owned_inner_(std::move(inner)), inner_(*owned_inner_), options_(sanitized(options)) {}
 
-std::unique_ptr<RemoteMemory> CachedMemory::open_another() {
-    std::unique_ptr<RemoteMemory> inner = inner_.open_another();
+std::unique_ptr<CachedMemory> CachedMemory::linked(std::unique_ptr<RemoteMemory> inner) {
     if (!inner) return nullptr;
     auto other = std::make_unique<CachedMemory>(std::move(inner), options_);
     other->ranges_ = ranges_;  // already sorted and merged
@@ -101,11 +98,11 @@ void CachedMemory::clear() {
     recent_.fill(nullptr);
 }
 
-void CachedMemory::set_readable_ranges(std::vector<ReadableRange> ranges) {
+void CachedMemory::set_readable_ranges(std::vector<AddressRange> ranges) {
     clear();
-    std::erase_if(ranges, [](const ReadableRange& r) { return r.end <= r.start; });
+    std::erase_if(ranges, [](const AddressRange& r) { return r.end <= r.start; });
     std::sort(ranges.begin(), ranges.end(),
-              [](const ReadableRange& a, const ReadableRange& b) { return a.start < b.start; });
+              [](const AddressRange& a, const AddressRange& b) { return a.start < b.start; });
     ranges_.clear();
     for (const auto& r : ranges) {
         if (!ranges_.empty() && r.start <= ranges_.back().end) {
@@ -128,7 +125,7 @@ bool CachedMemory::bounds_for(uint64_t addr, uint64_t& lo, uint64_t& hi) const {
     hi = lo + size < lo ? ~uint64_t{0} : lo + size;
     if (ranges_.empty()) return true;
     auto it = std::upper_bound(ranges_.begin(), ranges_.end(), addr,
-                               [](uint64_t a, const ReadableRange& r) { return a < r.start; });
+                               [](uint64_t a, const AddressRange& r) { return a < r.start; });
     if (it == ranges_.begin()) return false;
     --it;
     if (addr >= it->end) return false;
@@ -291,16 +288,4 @@ Result<void> CachedMemory::read(uint64_t addr, std::span<std::byte> out) {
     return {};
 }
 
-Result<std::vector<ReadableRange>> readable_ranges(pid_t pid) {
-    auto maps = read::read_proc_maps(pid);
-    if (!maps) return std::move(maps).error();
-    std::vector<ReadableRange> out;
-    for (const auto& m : *maps) {
-        if (m.readable() && m.path != "[vvar]" && m.path != "[vvar_vclock]") {
-            out.push_back({m.start, m.end});
-        }
-    }
-    return out;
-}
-
-}  // namespace aps
+}  // namespace aps::read

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "read/elf_notes.hpp"
+#include "read/regular_file.hpp"
 #include "read/unique_fd.hpp"
 
 namespace aps::read {
@@ -112,6 +113,36 @@ void read_prpsinfo(std::span<const std::byte> desc, CoreFile& core) {
     core.command.assign(fname, strnlen(fname, kPrpsinfoFnameSize));
 }
 
+Error truncated(std::string_view name, std::string_view what) {
+    return {Errc::BadCore, fmt::format("core file {} is truncated: {}", name, what)};
+}
+
+// An ELF file cut short of its own header: libelf would only call it "invalid data".
+Result<void> check_header_length(int fd, uint64_t size, std::string_view name) {
+    if (size >= sizeof(Elf64_Ehdr) || size < SELFMAG) return {};
+    char magic[SELFMAG];
+    if (::pread(fd, magic, SELFMAG, 0) != SELFMAG || std::memcmp(magic, ELFMAG, SELFMAG) != 0) {
+        return {};
+    }
+    return truncated(name, fmt::format("{} bytes, shorter than an ELF header ({} bytes)", size,
+                                       sizeof(Elf64_Ehdr)));
+}
+
+// The program header table within the file: libelf reads past the end of a cut core as zeros,
+// and a core without headers would then look like one without Python.
+Result<void> check_phdr_table(Elf* elf, uint64_t size, std::string_view name) {
+    GElf_Ehdr eh;
+    if (gelf_getehdr(elf, &eh) == nullptr || eh.e_phnum == PN_XNUM) return {};
+    const uint64_t table = uint64_t{eh.e_phnum} * eh.e_phentsize;
+    if (eh.e_phoff > size || size - eh.e_phoff < table) {
+        return truncated(name,
+                         fmt::format("its {} program headers at offset {:#x} run past its end "
+                                     "({} bytes)",
+                                     eh.e_phnum, eh.e_phoff, size));
+    }
+    return {};
+}
+
 Result<void> check_header(Elf* elf, std::string_view name) {
     if (elf_kind(elf) != ELF_K_ELF) return bad(name, "not an ELF file");
     GElf_Ehdr eh;
@@ -131,7 +162,7 @@ Result<void> check_header(Elf* elf, std::string_view name) {
 }
 
 Result<void> read_notes(Elf* elf, const GElf_Phdr& ph, const CoreLimits& limits,
-                        uint64_t& note_bytes, CoreFile& core) {
+                        uint64_t& note_bytes, size_t& core_notes, CoreFile& core) {
     if (ph.p_filesz > limits.max_note_bytes - note_bytes) {
         return bad(core.name, fmt::format("note segments exceed {} bytes", limits.max_note_bytes));
     }
@@ -147,6 +178,7 @@ Result<void> read_notes(Elf* elf, const GElf_Phdr& ph, const CoreLimits& limits,
     auto walked = for_each_note(
         elf, ph, [&](uint32_t type, std::string_view owner, std::span<const std::byte> desc) {
             if (owner != "CORE") return true;
+            ++core_notes;
             if (type == NT_FILE && !have_files) {
                 auto files = parse_nt_file(desc, core.name, limits, core.page_size);
                 if (!files) {
@@ -217,28 +249,37 @@ Result<CoreFile> parse_core_file(int fd, std::string_view name, const CoreLimits
     struct stat st;
     if (::fstat(fd, &st) != 0) return bad(name, std::strerror(errno));
     if (!S_ISREG(st.st_mode)) return bad(name, "not a regular file");
+    const auto size = static_cast<uint64_t>(st.st_size);
+    if (auto ok = check_header_length(fd, size, name); !ok) return std::move(ok).error();
     if (elf_version(EV_CURRENT) == EV_NONE) return bad(name, "libelf initialisation failed");
     ElfHandle elf(elf_begin(fd, ELF_C_READ_MMAP, nullptr));
     if (!elf) return bad(name, fmt::format("not readable as ELF: {}", elf_errmsg(-1)));
     if (auto ok = check_header(elf.get(), name); !ok) return std::move(ok).error();
+    if (auto ok = check_phdr_table(elf.get(), size, name); !ok) return std::move(ok).error();
 
     CoreFile core;
     core.name = std::string(name);
-    core.size = static_cast<uint64_t>(st.st_size);
+    core.size = size;
     size_t count = 0;
     if (elf_getphdrnum(elf.get(), &count) != 0)
         return bad(name, fmt::format("unreadable program headers: {}", elf_errmsg(-1)));
     if (count > limits.max_segments + 64)
         return bad(name, fmt::format("{} program headers is implausible", count));
     uint64_t note_bytes = 0;
+    size_t core_notes = 0;  // notes of owner CORE: every core has some (registers, at least)
+    bool notes = false;
+    bool all_zero = true;
     for (size_t i = 0; i < count; ++i) {
         GElf_Phdr ph;
         if (gelf_getphdr(elf.get(), static_cast<int>(i), &ph) == nullptr) {
             return bad(name, fmt::format("program header {} is unreadable (truncated?): {}", i,
                                          elf_errmsg(-1)));
         }
+        all_zero = all_zero && ph.p_type == 0 && ph.p_flags == 0 && ph.p_offset == 0 &&
+                   ph.p_vaddr == 0 && ph.p_filesz == 0 && ph.p_memsz == 0;
         if (ph.p_type == PT_NOTE) {
-            if (auto ok = read_notes(elf.get(), ph, limits, note_bytes, core); !ok)
+            notes = true;
+            if (auto ok = read_notes(elf.get(), ph, limits, note_bytes, core_notes, core); !ok)
                 return std::move(ok).error();
         } else if (ph.p_type == PT_LOAD && ph.p_memsz > 0) {
             if (ph.p_filesz > ph.p_memsz || ph.p_vaddr + ph.p_memsz < ph.p_vaddr ||
@@ -250,14 +291,32 @@ Result<CoreFile> parse_core_file(int fd, std::string_view name, const CoreLimits
             core.segments.push_back({ph.p_vaddr, ph.p_memsz, ph.p_offset, ph.p_filesz, ph.p_flags});
         }
     }
+    // Kernel and gdb cores always have notes (the threads' registers, at least). Without any,
+    // the rest of the core cannot be trusted: saying "no Python here" would be a guess.
+    if (!notes && all_zero) {
+        return truncated(name, fmt::format("its {} program headers are all zero bytes (a sparse or "
+                                           "partial copy?)",
+                                           count));
+    }
+    if (!notes) {
+        return bad(name, "it has no note segment, which every core has: truncated or damaged");
+    }
+    if (core_notes == 0) {
+        return truncated(name,
+                         "its note segment holds no core notes (zero bytes where they should "
+                         "be: a sparse or partial copy?)");
+    }
     if (auto ok = check_segments(core.segments, name); !ok) return std::move(ok).error();
     return core;
 }
 
 Result<CoreFile> parse_core_file(const std::string& path, const CoreLimits& limits) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) return bad(path, fmt::format("cannot open: {}", std::strerror(errno)));
-    return parse_core_file(fd.get(), path, limits);
+    RegularFile file = open_regular_file(path, FollowLinks::Yes);
+    if (!file.fd.valid()) {
+        return bad(path,
+                   file.error != 0 ? fmt::format("cannot open: {}", file.refusal) : file.refusal);
+    }
+    return parse_core_file(file.fd.get(), path, limits);
 }
 
 }  // namespace aps::read

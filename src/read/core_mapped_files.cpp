@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "read/elf_notes.hpp"
+#include "read/regular_file.hpp"
 
 namespace aps::read {
 namespace {
@@ -56,6 +57,11 @@ bool file_has(int fd, std::span<const std::byte> expected, uint64_t offset) {
 
 CoreMappedFiles::CoreMappedFiles(const CoreFile& core, DumpedMemory& dumped, FileLookup lookup)
     : core_(core), dumped_(dumped), lookup_(std::move(lookup)) {}
+
+FollowLinks CoreMappedFiles::follow_links(const std::string& recorded) const {
+    const bool named_by_user = !lookup_.exe.empty() && recorded == core_.executable();
+    return named_by_user ? FollowLinks::Yes : FollowLinks::No;
+}
 
 std::string CoreMappedFiles::resolve(const std::string& recorded) const {
     if (!lookup_.exe.empty() && recorded == core_.executable()) return lookup_.exe;
@@ -146,17 +152,15 @@ Result<void> CoreMappedFiles::verify(const std::string& recorded, const std::str
 CoreMappedFiles::Opened CoreMappedFiles::open_checked(const std::string& recorded) const {
     Opened out;
     std::string path = resolve(recorded);
-    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer; a regular file
-    // reads the same with it.
-    out.fd = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-    if (!out.fd.valid()) {
-        int err = errno;
+    RegularFile file = open_regular_file(path, follow_links(recorded));
+    if (!file.fd.valid()) {
         std::string shown = path == recorded ? path : fmt::format("{} (for {})", path, recorded);
         out.error = Error{Errc::FileMismatch, fmt::format("cannot open {}, mapped by the process: "
                                                           "{}; {}",
-                                                          shown, std::strerror(err), kFileHint)};
+                                                          shown, file.refusal, kFileHint)};
         return out;
     }
+    out.fd = std::move(file.fd);
     if (auto ok = check_size(recorded, path, out.fd.get()); !ok) {
         out.error = std::move(ok).error();
         return out;

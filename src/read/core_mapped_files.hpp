@@ -13,6 +13,7 @@
 #include "read/core_file.hpp"
 #include "read/dumped_memory.hpp"
 #include "read/image.hpp"
+#include "read/regular_file.hpp"
 #include "read/unique_fd.hpp"
 
 namespace aps::read {
@@ -29,6 +30,8 @@ class CoreMappedFiles {
 
     // Where aps opens the file the process mapped as `recorded`.
     std::string resolve(const std::string& recorded) const;
+    // Whether a link there is followed: only at --exe, which the user named (regular_file.hpp).
+    FollowLinks follow_links(const std::string& recorded) const;
 
     // Whether the file open on `fd`, found at `path`, is the one the process mapped as
     // `recorded`: large enough for every mapping of it, and, where the core holds the first page

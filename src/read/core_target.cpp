@@ -1,49 +1,44 @@
 // Opening a core file as a target: parse it, assemble its memory from the core and the files it
-// names, and find the debug offsets with the same locator as a live process; see aps/core.hpp.
+// names, and find the debug offsets with the same locator as a live process; see
+// core_target.hpp.
+#include "read/core_target.hpp"
+
 #include <elf.h>
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 
-#include <cerrno>
-#include <cstring>
-
-#include "aps/core.hpp"
 #include "read/core_file.hpp"
 #include "read/core_mapped_files.hpp"
 #include "read/core_memory.hpp"
 #include "read/dumped_memory.hpp"
+#include "read/regular_file.hpp"
 #include "read/runtime_locator.hpp"
 #include "read/unique_fd.hpp"
 
-namespace aps {
-
-using read::CoreFile;
-using read::CoreMapping;
-using read::CoreSegment;
+namespace aps::read {
 
 struct CoreTarget::Parts {
     CoreFile core;
-    read::UniqueFd fd;
-    std::unique_ptr<read::DumpedMemory> dumped;
-    std::unique_ptr<read::CoreMappedFiles> files;
-    std::unique_ptr<read::CoreMemory> memory;
-    std::vector<read::MapEntry> maps;      // NT_FILE as maps lines
-    std::vector<read::MappedFile> images;  // the images among them
+    UniqueFd fd;
+    std::unique_ptr<DumpedMemory> dumped;
+    std::unique_ptr<CoreMappedFiles> files;
+    std::unique_ptr<CoreMemory> memory;
+    std::vector<MapEntry> maps;      // NT_FILE as maps lines
+    std::vector<MappedFile> images;  // the images among them
 };
 
 namespace {
 
 Error with_hint(Error e) {
-    if (e.code == Errc::FileMismatch && e.message.find(read::kFileHint) == std::string::npos)
-        e.message = fmt::format("{}; {}", e.message, read::kFileHint);
+    if (e.code == Errc::FileMismatch && e.message.find(kFileHint) == std::string::npos)
+        e.message = fmt::format("{}; {}", e.message, kFileHint);
     return e;
 }
 
 // NT_FILE entries as maps lines, with the permissions of the segment that holds them (a mapping
 // the core left out entirely is read-only). NT_FILE has no inodes: 1 marks a file mapping.
-std::vector<read::MapEntry> maps_of(const CoreFile& core) {
-    std::vector<read::MapEntry> maps;
+std::vector<MapEntry> maps_of(const CoreFile& core) {
+    std::vector<MapEntry> maps;
     maps.reserve(core.mappings.size());
     for (const CoreMapping& m : core.mappings) {
         std::string perms = "r--p";
@@ -59,9 +54,13 @@ std::vector<read::MapEntry> maps_of(const CoreFile& core) {
 
 Result<void> check_lookup(const CoreOptions& options) {
     struct stat st;
-    if (!options.exe.empty() && ::stat(options.exe.c_str(), &st) != 0) {
-        return Error{Errc::FileMismatch,
-                     fmt::format("--exe {}: {}", options.exe, std::strerror(errno))};
+    if (!options.exe.empty()) {
+        // Named by the user: a link (a virtualenv's python) is followed; a FIFO is refused
+        // before anything would wait on it.
+        RegularFile exe = open_regular_file(options.exe, FollowLinks::Yes);
+        if (!exe.fd.valid()) {
+            return Error{Errc::FileMismatch, fmt::format("--exe {}: {}", options.exe, exe.refusal)};
+        }
     }
     if (!options.sysroot.empty() &&
         (::stat(options.sysroot.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))) {
@@ -86,27 +85,27 @@ std::string CoreTarget::describe() const {
     return parts_->core.describe();
 }
 
-std::vector<ReadableRange> CoreTarget::readable_ranges() const {
-    std::vector<ReadableRange> ranges;
+std::vector<AddressRange> CoreTarget::readable_ranges() const {
+    std::vector<AddressRange> ranges;
     for (const CoreSegment& s : parts_->core.segments)
         ranges.push_back({s.vaddr, s.vaddr + s.memsz});
     for (const CoreMapping& m : parts_->core.mappings) ranges.push_back({m.start, m.end});
     return ranges;
 }
 
-Result<Target> CoreTarget::find_target(RemoteMemory& memory) {
+Result<Runtime> CoreTarget::find_runtime(RemoteMemory& memory) {
     Parts& p = *parts_;
-    read::FileAccess access{
-        [&p](const read::MappedFile& f) {
-            return std::vector<std::string>{p.files->resolve(f.path)};
+    FileAccess access{
+        [&p](const MappedFile& f) {
+            return std::vector<FilePath>{{p.files->resolve(f.path), p.files->follow_links(f.path)}};
         },
-        [&p](const read::MappedFile& f, const std::string& path, int fd, const read::Image& image) {
+        [&p](const MappedFile& f, const std::string& path, int fd, const Image& image) {
             return p.files->verify(f.path, path, fd, image);
         }};
     std::string exe = p.core.executable();
-    read::MappedTarget mapped{p.maps, p.images, access, exe};
+    MappedTarget mapped{p.maps, p.images, access, exe};
 
-    auto search = read::locate_runtime(mapped, memory);
+    auto search = locate_runtime(mapped, memory);
     if (!search) return with_hint(std::move(search).error());
     if (!search->found) {
         if (search->log.unusable) return with_hint(*search->log.unusable);
@@ -127,8 +126,8 @@ Result<Target> CoreTarget::find_target(RemoteMemory& memory) {
                                  "files it had mapped)",
                                  describe())};
     }
-    read::SearchLog asyncio_log;
-    auto target = read::read_target(mapped, *search->found, memory, asyncio_log);
+    SearchLog asyncio_log;
+    auto target = read_runtime(mapped, *search->found, memory, asyncio_log);
     if (!target) return with_hint(std::move(target).error());
     // No .AsyncioDebug anywhere is "asyncio never imported" only if every candidate was seen.
     if (!target->asyncio && asyncio_log.unusable) return with_hint(*asyncio_log.unusable);
@@ -137,23 +136,26 @@ Result<Target> CoreTarget::find_target(RemoteMemory& memory) {
 
 Result<CoreTarget> open_core(const CoreOptions& options) {
     auto parts = std::make_unique<CoreTarget::Parts>();
-    parts->fd = read::UniqueFd(::open(options.core.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!parts->fd.valid()) {
-        return Error{Errc::BadCore, fmt::format("cannot open core file {}: {}", options.core,
-                                                std::strerror(errno))};
+    RegularFile file = open_regular_file(options.core, FollowLinks::Yes);
+    if (!file.fd.valid()) {
+        return Error{Errc::BadCore,
+                     file.error != 0
+                         ? fmt::format("cannot open core file {}: {}", options.core, file.refusal)
+                         : fmt::format("core file {} is {}", options.core, file.refusal)};
     }
-    auto core = read::parse_core_file(parts->fd.get(), options.core);
+    parts->fd = std::move(file.fd);
+    auto core = parse_core_file(parts->fd.get(), options.core);
     if (!core) return std::move(core).error();
     if (auto ok = check_lookup(options); !ok) return std::move(ok).error();
 
     parts->core = std::move(*core);
-    parts->dumped = std::make_unique<read::DumpedMemory>(parts->core, parts->fd.get());
-    parts->files = std::make_unique<read::CoreMappedFiles>(
-        parts->core, *parts->dumped, read::FileLookup{options.sysroot, options.exe});
-    parts->memory = std::make_unique<read::CoreMemory>(parts->core, *parts->dumped, *parts->files);
+    parts->dumped = std::make_unique<DumpedMemory>(parts->core, parts->fd.get());
+    parts->files = std::make_unique<CoreMappedFiles>(parts->core, *parts->dumped,
+                                                     FileLookup{options.sysroot, options.exe});
+    parts->memory = std::make_unique<CoreMemory>(parts->core, *parts->dumped, *parts->files);
     parts->maps = maps_of(parts->core);
-    parts->images = read::mapped_files(parts->maps);
+    parts->images = mapped_files(parts->maps);
     return CoreTarget(std::move(parts));
 }
 
-}  // namespace aps
+}  // namespace aps::read

@@ -2,17 +2,13 @@
 // matches, and the first that claims the file wins.
 #include "read/image.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #ifndef APS_NO_ELF
 #include "read/elf_image.hpp"
 #endif
 #include "read/macho_image.hpp"
+#include "read/regular_file.hpp"
 
 namespace aps::read {
 
@@ -39,14 +35,11 @@ Result<std::unique_ptr<Image>> open_image(int fd, std::string_view name, CpuArch
 }
 
 Result<std::unique_ptr<Image>> open_image_file(const std::string& path, CpuArch arch) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return Error{Errc::BadImage,
-                     fmt::format("cannot open '{}': {}", path, std::strerror(errno))};
+    RegularFile file = open_regular_file(path, FollowLinks::Yes);
+    if (!file.fd.valid()) {
+        return Error{Errc::BadImage, fmt::format("cannot open '{}': {}", path, file.refusal)};
     }
-    auto image = open_image(fd, path, arch);
-    ::close(fd);
-    return image;
+    return open_image(file.fd.get(), path, arch);
 }
 
 }  // namespace aps::read

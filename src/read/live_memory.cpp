@@ -13,7 +13,7 @@
 #include <memory>
 #include <vector>
 
-#include "aps/target.hpp"
+#include "read/live_platform.hpp"
 
 namespace aps::read {
 
@@ -131,17 +131,18 @@ Result<void> LiveMemory::read_fresh_batch(std::span<const ReadRequest> requests)
     return {};
 }
 
-std::unique_ptr<RemoteMemory> LiveMemory::open_another() {
+std::unique_ptr<LiveMemory> LiveMemory::another() const {
     if (mode_ != Mode::VmReadv) return nullptr;
     return std::make_unique<LiveMemory>(pid_);
 }
 
-}  // namespace aps::read
-
-namespace aps {
-
 std::unique_ptr<RemoteMemory> open_live_memory(pid_t pid) {
-    return std::make_unique<read::LiveMemory>(pid);
+    return std::make_unique<LiveMemory>(pid);
 }
 
-}  // namespace aps
+std::unique_ptr<RemoteMemory> another_live_reader(RemoteMemory& live) {
+    // open_live_memory makes nothing else on Linux.
+    return static_cast<LiveMemory&>(live).another();
+}
+
+}  // namespace aps::read

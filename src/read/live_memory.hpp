@@ -20,9 +20,10 @@ class LiveMemory final : public RemoteMemory {
 
     Result<void> read(uint64_t addr, std::span<std::byte> out) override;
     Result<void> read_fresh_batch(std::span<const ReadRequest> requests) override;
-    // Another reader of the same process; none once reads fell back to /proc/PID/mem (that mode
-    // is rare and slow, and one thread is enough for it).
-    std::unique_ptr<RemoteMemory> open_another() override;
+    // Another reader of the same process, for another thread (it shares no state with this
+    // one); none once reads fell back to /proc/PID/mem (that mode is rare and slow, and one
+    // thread is enough for it).
+    std::unique_ptr<LiveMemory> another() const;
 
   private:
     enum class Mode { VmReadv, ProcMem };

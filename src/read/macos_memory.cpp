@@ -13,9 +13,9 @@
 #include <memory>
 
 #include "aps/memory.hpp"
-#include "aps/target.hpp"
+#include "read/live_platform.hpp"
 
-namespace aps {
+namespace aps::read {
 namespace {
 
 class MachMemory final : public RemoteMemory {
@@ -71,6 +71,10 @@ std::unique_ptr<RemoteMemory> open_live_memory(pid_t pid) {
     return std::make_unique<MachMemory>(pid);
 }
 
-}  // namespace aps
+std::unique_ptr<RemoteMemory> another_live_reader(RemoteMemory&) {
+    return nullptr;  // one thread until the macOS reader is used for real
+}
+
+}  // namespace aps::read
 
 #endif  // __APPLE__

@@ -131,4 +131,14 @@ Result<std::vector<MapEntry>> read_proc_maps(pid_t pid) {
     return parse_proc_maps(text);
 }
 
+std::vector<AddressRange> readable_ranges(std::span<const MapEntry> maps) {
+    std::vector<AddressRange> out;
+    for (const MapEntry& m : maps) {
+        if (m.readable() && m.path != "[vvar]" && m.path != "[vvar_vclock]") {
+            out.push_back({m.start, m.end});
+        }
+    }
+    return out;
+}
+
 }  // namespace aps::read

@@ -5,11 +5,13 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "aps/error.hpp"
+#include "aps/memory.hpp"
 
 namespace aps::read {
 
@@ -32,6 +34,10 @@ std::string_view basename_of(std::string_view path);
 
 // Parses the text of a maps file. A malformed line is CorruptData naming its line number.
 Result<std::vector<MapEntry>> parse_proc_maps(std::string_view text);
+
+// The ranges a target has mapped readable, for a cache to bound its blocks by (the kernel's
+// [vvar] pages, readable in maps, cannot be read through process_vm_readv).
+std::vector<AddressRange> readable_ranges(std::span<const MapEntry> maps);
 
 // Reads and parses /proc/PID/maps. NoSuchProcess when the pid does not exist, PermissionDenied
 // when the kernel refuses.

@@ -1,6 +1,6 @@
 // --stop: seize, interrupt and wait for every thread of the target (ptrace), then detach them all,
 // on every path; and the one-line reasons when the kernel will not let aps do it.
-#include "aps/process_freezer.hpp"
+#include "read/process_freezer.hpp"
 
 #include <dirent.h>
 #include <fmt/format.h>
@@ -18,7 +18,7 @@
 #include <thread>
 #include <unordered_set>
 
-namespace aps {
+namespace aps::read {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -298,4 +298,4 @@ std::chrono::nanoseconds ProcessFreezer::thaw() {
     return pause_;
 }
 
-}  // namespace aps
+}  // namespace aps::read

@@ -135,8 +135,8 @@ Result<RuntimeSearch> locate_runtime(const MappedTarget& target, RemoteMemory& m
     return search;
 }
 
-Result<Target> read_target(const MappedTarget& target, const FoundSection& runtime,
-                           RemoteMemory& memory, SearchLog& asyncio_log) {
+Result<Runtime> read_runtime(const MappedTarget& target, const FoundSection& runtime,
+                             RemoteMemory& memory, SearchLog& asyncio_log) {
     std::vector<std::byte> table(kDebugOffsetsReadSize);
     if (auto ok = memory.read(runtime.addr, table); !ok) {
         return with_context(ok.error(), fmt::format("reading the debug offsets at {:#x} in {}",
@@ -152,7 +152,7 @@ Result<Target> read_target(const MappedTarget& target, const FoundSection& runti
     auto asyncio = locate_asyncio(target, runtime.file, *offsets, memory, asyncio_log);
     if (!asyncio) return std::move(asyncio).error();
 
-    Target out;
+    Runtime out;
     out.runtime_addr = runtime.addr;
     out.offsets = *offsets;
     out.asyncio = *asyncio;
@@ -161,6 +161,15 @@ Result<Target> read_target(const MappedTarget& target, const FoundSection& runti
         if (e.path == runtime.file) out.runtime_image.push_back({e.start, e.end});
     }
     return out;
+}
+
+WalkInput walk_input(const Runtime& runtime) {
+    WalkInput input;
+    input.runtime_addr = runtime.runtime_addr;
+    input.offsets = runtime.offsets;
+    input.asyncio = runtime.asyncio ? &*runtime.asyncio : nullptr;
+    input.runtime_image = runtime.runtime_image;
+    return input;
 }
 
 }  // namespace aps::read

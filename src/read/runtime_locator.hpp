@@ -5,15 +5,31 @@
 
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "aps/error.hpp"
 #include "aps/memory.hpp"
-#include "aps/target.hpp"
+#include "aps/offsets.hpp"
+#include "aps/walker.hpp"
 #include "read/proc_maps.hpp"
 #include "read/section_locator.hpp"
 
 namespace aps::read {
+
+// The runtime found in a target: where _PyRuntime is, its validated debug-offset tables, and where
+// the file that holds it is mapped.
+struct Runtime {
+    uint64_t runtime_addr = 0;
+    DebugOffsets offsets;
+    std::optional<AsyncioOffsets> asyncio;    // empty when asyncio was never imported
+    std::string runtime_file;                 // the mapped file that holds .PyRuntime
+    std::vector<AddressRange> runtime_image;  // where runtime_file is mapped
+};
+
+// What the walk is given of a runtime (tuning and second reader left to the caller).
+WalkInput walk_input(const Runtime& runtime);
 
 struct MappedTarget {
     std::span<const MapEntry> maps;     // every mapping; the cookie scan reads the python ones
@@ -35,8 +51,8 @@ struct RuntimeSearch {
 Result<RuntimeSearch> locate_runtime(const MappedTarget& target, RemoteMemory& memory);
 
 // Reads and validates the runtime's debug offsets, then finds and validates .AsyncioDebug (the
-// Target has no asyncio table when no mapped file holds one; `asyncio_log` says what was tried).
-Result<Target> read_target(const MappedTarget& target, const FoundSection& runtime,
-                           RemoteMemory& memory, SearchLog& asyncio_log);
+// Runtime has no asyncio table when no mapped file holds one; `asyncio_log` says what was tried).
+Result<Runtime> read_runtime(const MappedTarget& target, const FoundSection& runtime,
+                             RemoteMemory& memory, SearchLog& asyncio_log);
 
 }  // namespace aps::read

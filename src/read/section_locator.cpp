@@ -1,26 +1,29 @@
 // Locating a section in a target's mapped files; see section_locator.hpp.
 #include "read/section_locator.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
+#include "read/regular_file.hpp"
 #include "read/unique_fd.hpp"
 
 namespace aps::read {
 namespace {
 
 // The ways to open a mapped file, best first. A deleted file's path may name a new file now, so
-// only the exact mapped inode (map_files) is used for it.
-std::vector<std::string> open_paths(pid_t pid, const MappedFile& file) {
-    std::vector<std::string> paths;
+// only the exact mapped inode (map_files) is used for it. The maps path is resolved already: a
+// link there (planted by the target's owner, say) is not followed; a map_files entry is a link
+// to the mapped file itself.
+std::vector<FilePath> open_paths(pid_t pid, const MappedFile& file) {
+    std::vector<FilePath> paths;
     bool absolute = file.path.starts_with('/');
-    if (absolute && !file.deleted) paths.push_back(fmt::format("/proc/{}/root{}", pid, file.path));
-    paths.push_back(fmt::format("/proc/{}/map_files/{:x}-{:x}", pid, file.start, file.end));
-    if (absolute && !file.deleted) paths.push_back(file.path);
+    if (absolute && !file.deleted) {
+        paths.push_back({fmt::format("/proc/{}/root{}", pid, file.path), FollowLinks::No});
+    }
+    paths.push_back(
+        {fmt::format("/proc/{}/map_files/{:x}-{:x}", pid, file.start, file.end), FollowLinks::Yes});
+    if (absolute && !file.deleted) paths.push_back({file.path, FollowLinks::No});
     return paths;
 }
 
@@ -57,14 +60,13 @@ Result<std::optional<FoundSection>> find_mapped_section(std::span<const MappedFi
                                                         std::string_view section,
                                                         const SectionCheck& check, SearchLog& log) {
     for (const MappedFile& file : files) {
-        for (const std::string& path : access.paths(file)) {
-            // O_NONBLOCK: a FIFO now at the mapped path would otherwise block the open until a
-            // writer comes; it then fails as no image. A regular file reads the same with it.
-            UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+        for (const auto& [path, links] : access.paths(file)) {
+            RegularFile opened = open_regular_file(path, links);
+            const UniqueFd& fd = opened.fd;
             if (!fd.valid()) {
-                int err = errno;
+                int err = opened.error;
                 if (err == EACCES || err == EPERM) log.access_refused = true;
-                std::string note = fmt::format("cannot open {}: {}", path, std::strerror(err));
+                std::string note = fmt::format("cannot open {}: {}", path, opened.refusal);
                 if (!log.unusable) log.unusable = Error{Errc::FileMismatch, note};
                 log.notes.push_back(std::move(note));
                 continue;

@@ -16,6 +16,7 @@
 #include "aps/error.hpp"
 #include "read/image.hpp"
 #include "read/proc_maps.hpp"
+#include "read/regular_file.hpp"
 
 namespace aps::read {
 
@@ -23,7 +24,8 @@ namespace aps::read {
 struct MappedFile {
     std::string path;
     bool deleted = false;
-    uint64_t start = 0;  // start of the first mapping: the image's base in the rules of §2.2
+    uint64_t start = 0;  // start of the first mapping: the image's base (docs/design.md,
+                         // "Finding the runtime")
     uint64_t end = 0;
 };
 
@@ -43,10 +45,16 @@ struct SearchLog {
     std::optional<Error> unusable;  // the first file that could not be opened
 };
 
+// One place to open a mapped file, and whether a link there is followed (regular_file.hpp).
+struct FilePath {
+    std::string path;
+    FollowLinks links = FollowLinks::No;
+};
+
 // How the locator reaches the files a target has mapped.
 struct FileAccess {
     // The paths to try for a mapped file, best first.
-    std::function<std::vector<std::string>(const MappedFile&)> paths;
+    std::function<std::vector<FilePath>(const MappedFile&)> paths;
     // Whether an opened file is the one the target mapped (empty: every file is). A file that
     // fails it, or (with a verify) is not an image at all, stops the search with FileMismatch.
     std::function<Result<void>(const MappedFile&, const std::string& path, int fd, const Image&)>

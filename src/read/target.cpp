@@ -1,124 +1,52 @@
-// Opening a live target: find .PyRuntime and .AsyncioDebug in the files it has mapped, then read
-// and validate both debug-offset tables.
+// aps::Target, the read layer's front door (see aps/target.hpp): a source of snapshots, live or
+// from a core, and the walk that each attempt of either runs.
 #include "aps/target.hpp"
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <unistd.h>
-
-#include <array>
-#include <cstdio>
-#include <cstring>
-#include <vector>
-
-#include "read/proc_maps.hpp"
 #include "read/runtime_locator.hpp"
-#include "read/section_locator.hpp"
+#include "read/target_source.hpp"
 
 namespace aps {
-namespace {
 
-using read::MappedFile;
-using read::SearchLog;
+Target::Target(std::unique_ptr<Source> source) : source_(std::move(source)) {}
+Target::Target(Target&&) noexcept = default;
+Target& Target::operator=(Target&&) noexcept = default;
+Target::~Target() = default;
 
-// How messages name the runtime's section (the ELF spelling); look-ups use CPython's names,
-// read::kPyRuntimeSection and read::kAsyncioDebugSection, which each image format spells its way.
-constexpr std::string_view kRuntimeSection = ".PyRuntime";
-
-std::string exe_of(pid_t pid) {
-    std::array<char, 4096> buf{};
-    std::string link = fmt::format("/proc/{}/exe", pid);
-    ssize_t n = ::readlink(link.c_str(), buf.data(), buf.size() - 1);
-    return n > 0 ? std::string(buf.data(), static_cast<size_t>(n)) : std::string();
+Result<Target> Target::open(pid_t pid, ReadOptions options) {
+    return Target(read::live_source(pid, std::move(options)));
 }
 
-// Why a process has no mappings, from /proc/PID/stat (fields after the last ')', the command
-// name may hold anything): a kernel thread (PF_KTHREAD in flags), a zombie (state Z/X), or a
-// process in the middle of exiting (its memory is already gone).
-enum class NoMappings { KernelThread, Zombie, Exiting };
-
-NoMappings why_no_mappings(pid_t pid) {
-    constexpr unsigned long kPfKthread = 0x00200000;
-    std::array<char, 1024> buf{};
-    std::string path = fmt::format("/proc/{}/stat", pid);
-    FILE* f = std::fopen(path.c_str(), "re");
-    if (f == nullptr) return NoMappings::Exiting;  // gone altogether
-    size_t n = std::fread(buf.data(), 1, buf.size() - 1, f);
-    std::fclose(f);
-    const char* paren = std::strrchr(buf.data(), ')');
-    char state = 0;
-    unsigned long flags = 0;
-    if (paren == nullptr || n == 0 ||
-        std::sscanf(paren + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2) {
-        return NoMappings::Exiting;
-    }
-    if (state == 'Z' || state == 'X') return NoMappings::Zombie;
-    return (flags & kPfKthread) ? NoMappings::KernelThread : NoMappings::Exiting;
+Result<Target> Target::open(const CoreOptions& core, ReadOptions options) {
+    auto source = read::core_source(core, std::move(options));
+    if (!source) return std::move(source).error();
+    return Target(std::move(*source));
 }
 
-Error runtime_not_found(pid_t pid, const SearchLog& log, bool python_files) {
-    std::string exe = exe_of(pid);
-    if (python_files && log.notes.empty()) {
-        // Python files without the section at all: 3.9 and older (or 2.x) have none.
-        return {Errc::UnsupportedVersion,
-                fmt::format("process {} runs {}, but none of its python files has a {} section: "
-                            "a Python older than 3.10? (aps reads 3.14 and 3.15)",
-                            pid, exe, kRuntimeSection)};
-    }
-    if (read::basename_of(exe).find("python") == std::string_view::npos || log.notes.empty()) {
-        return {Errc::NotPython,
-                fmt::format("process {} is not a Python process (no {} section in its mapped "
-                            "files)",
-                            pid, kRuntimeSection)};
-    }
-    return {log.access_refused ? Errc::PermissionDenied : Errc::NotPython,
-            fmt::format("process {} runs {} but its {} section could not be located: {}", pid, exe,
-                        kRuntimeSection, fmt::join(log.notes, "; "))};
+Result<Snapshot> Target::snapshot() {
+    source_->report = ReadReport{};
+    return source_->snapshot(source_->report);
 }
 
-}  // namespace
-
-Result<Target> open_target(pid_t pid, RemoteMemory& memory) {
-    auto maps = read::read_proc_maps(pid);
-    if (!maps) return std::move(maps).error();
-    if (maps->empty()) {
-        // A process that calls exec while its maps are read shows the address space it left,
-        // already torn down; read again before taking it for gone.
-        maps = read::read_proc_maps(pid);
-        if (!maps) return std::move(maps).error();
-    }
-    if (maps->empty()) {
-        switch (why_no_mappings(pid)) {
-            case NoMappings::KernelThread:
-                return Error{
-                    Errc::NotPython,
-                    fmt::format("process {} is a kernel thread (no memory mappings)", pid)};
-            case NoMappings::Zombie:
-                return Error{Errc::NoSuchProcess,
-                             fmt::format("process {} has exited (a zombie its parent has not "
-                                         "reaped)",
-                                         pid)};
-            case NoMappings::Exiting:
-                break;
-        }
-        return Error{Errc::NoSuchProcess, fmt::format("process {} has exited", pid)};
-    }
-    std::vector<MappedFile> files = read::mapped_files(*maps);
-    std::string exe = exe_of(pid);
-    read::FileAccess access = read::live_file_access(pid);
-    read::MappedTarget mapped{*maps, files, access, exe};
-
-    auto search = read::locate_runtime(mapped, memory);
-    if (!search) return std::move(search).error();
-    if (!search->found && search->cookieless) {
-        return Error{Errc::UnsupportedVersion,
-                     fmt::format("process {} runs {}, a Python older than 3.13: its {} section "
-                                 "has no debug offsets (aps reads 3.14 and 3.15)",
-                                 pid, exe, kRuntimeSection)};
-    }
-    if (!search->found) return runtime_not_found(pid, search->log, search->python_files);
-    SearchLog asyncio_log;
-    return read::read_target(mapped, *search->found, memory, asyncio_log);
+const ReadReport& Target::report() const {
+    return source_->report;
 }
 
+namespace read {
+
+Result<Snapshot> walk_runtime(const Runtime& runtime, CachedMemory& cached,
+                              const ReadOptions& options, WalkTuning tuning,
+                              const std::function<std::unique_ptr<RemoteMemory>()>& another) {
+    WalkInput input = walk_input(runtime);
+    input.tuning = tuning;
+    if (options.jobs > 1 && another) {
+        // The second thread's cache takes the blocks this one has just loaded (tasks and their
+        // coroutines share pages).
+        input.second_reader = [&cached, &another]() -> std::unique_ptr<RemoteMemory> {
+            return cached.linked(another());
+        };
+    }
+    return walk_snapshot(cached, input, options.limits);
+}
+
+}  // namespace read
 }  // namespace aps

@@ -3,6 +3,7 @@
 
 #include "render/escape.hpp"
 #include "render/id_map.hpp"
+#include "render/name_cut.hpp"
 #include "render/py_format.hpp"
 #include "render/py_set_order.hpp"
 
@@ -210,7 +211,7 @@ std::string format_cycle_report(const std::vector<Cycle>& cycles, const TaskInde
             if (!first) out.append(" \u2192 ");
             first = false;
             if (const Task* task = index.find(id)) {
-                append_escaped(out, task->name);
+                append_escaped(out, reference_name(index.snapshot().name_of(*task)));
             } else {
                 append_py_hex(out, id);
             }

@@ -139,10 +139,10 @@ class DotWriter {
             text.append("\\n(not a task)\", style=\"dashed\"");
         } else {
             const std::span<const Frame> frames = snapshot_.frames_of(*task);
-            append_dot_text(text, task->name, kLabelCodePoints);
+            append_dot_text(text, snapshot_.name_of(*task), kLabelCodePoints);
             frames_label(text, frames);
             text.append("\", tooltip=\"");
-            append_dot_text(text, task->name, kTooltipCodePoints);
+            append_dot_text(text, snapshot_.name_of(*task), kTooltipCodePoints);
             std::size_t shown = 0;
             for (auto f = frames.rbegin(); f != frames.rend(); ++f) {
                 text.append("\\n");

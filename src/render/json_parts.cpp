@@ -54,7 +54,7 @@ void JsonParts::task(std::string& out, const Interpreter& interp, const Thread& 
     out.append(",\"address\":");
     append_json_uint(out, task.id);
     out.append(",\"name\":");
-    append_json_string(out, task.name);
+    append_json_string(out, snapshot_.name_of(task));
     out.append(",\"interpreter_id\":");
     append_json_int(out, interp.id);
     out.append(",\"thread_id\":");
@@ -92,7 +92,7 @@ void JsonParts::task(std::string& out, const Interpreter& interp, const Thread& 
         append_json_uint(out, awaiter.id);
         out.append(",\"name\":");
         if (const Task* parent = index_.find(awaiter.id)) {
-            append_json_string(out, parent->name);
+            append_json_string(out, snapshot_.name_of(*parent));
         } else {
             out.append("null");
         }

@@ -70,7 +70,8 @@ struct Joiner {
 
 }  // namespace
 
-void make_blocks_in_order(std::size_t blocks, const MakeBlock& make, const OutputSink& sink) {
+void make_blocks_in_order(std::size_t blocks, const MakeBlock& make, const OutputSink& sink,
+                          unsigned jobs) {
     std::string mine;
     auto make_here = [&](std::size_t i) {
         mine.clear();
@@ -79,7 +80,7 @@ void make_blocks_in_order(std::size_t blocks, const MakeBlock& make, const Outpu
     };
     Handoff handoff;
     std::thread second;
-    if (blocks >= 2) {
+    if (blocks >= 2 && jobs > 1) {
         // std::thread reports a failure to start by throwing: then this thread makes them all.
         try {
             second = std::thread([&handoff, &make, blocks] {

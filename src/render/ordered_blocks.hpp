@@ -15,8 +15,9 @@ namespace aps::render {
 using MakeBlock = std::function<void(std::size_t index, std::string& out)>;
 
 // Makes blocks [0, blocks): the even ones on this thread, the odd ones on a second thread (all
-// on this thread when there are fewer than two, or no thread can be started), and gives each
-// block's text to `sink` from this thread, in order.
-void make_blocks_in_order(std::size_t blocks, const MakeBlock& make, const OutputSink& sink);
+// on this thread with jobs 1, when there are fewer than two, or when no thread can be started),
+// and gives each block's text to `sink` from this thread, in order.
+void make_blocks_in_order(std::size_t blocks, const MakeBlock& make, const OutputSink& sink,
+                          unsigned jobs);
 
 }  // namespace aps::render

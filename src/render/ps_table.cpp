@@ -8,6 +8,7 @@
 #include "aps/render.hpp"
 #include "render/escape.hpp"
 #include "render/frame_text.hpp"
+#include "render/name_cut.hpp"
 #include "render/ordered_blocks.hpp"
 #include "render/py_format.hpp"
 #include "render/task_index.hpp"
@@ -99,8 +100,8 @@ std::vector<Block> plan_blocks(const Snapshot& snapshot, const FunctionNames& fu
             std::size_t bytes = 0;
             for (std::size_t t = 0; t < thread.tasks.size(); ++t) {
                 const Task& task = thread.tasks[t];
-                const std::size_t task_bytes =
-                    kRowBytes + task.name.size() + functions.chain_bytes(snapshot.frames_of(task));
+                const std::size_t task_bytes = kRowBytes + snapshot.name_of(task).size() +
+                                               functions.chain_bytes(snapshot.frames_of(task));
                 const std::span<const Awaiter> awaiters = snapshot.awaiters_of(task);
                 const std::size_t rows = rows_of(task, awaiters);
                 for (std::size_t a = 0; a < rows; ++a) {
@@ -150,7 +151,7 @@ void append_rows(std::string& out, const Block& block, const FunctionNames& func
             task_id.clear();
             render::append_py_hex(task_id, task.id);
             task_name.clear();
-            render::append_escaped(task_name, task.name);
+            render::append_escaped(task_name, render::reference_name(snapshot.name_of(task)));
             functions.set_chain(stack, snapshot.frames_of(task), stack_of);
             cells_of = &task;
         }
@@ -177,7 +178,8 @@ void append_rows(std::string& out, const Block& block, const FunctionNames& func
             if (!have_awaiter || awaiter.id != last_awaiter) {
                 awaiter_name.clear();
                 if (parent != render::TaskIndex::kUnknown) {
-                    render::append_escaped(awaiter_name, index.at(parent).name);
+                    render::append_escaped(
+                        awaiter_name, render::reference_name(snapshot.name_of(index.at(parent))));
                 } else {
                     awaiter_name = "Unknown";
                 }
@@ -205,7 +207,7 @@ std::string render_ps(const Snapshot& snapshot) {
     return out;
 }
 
-void render_ps(const Snapshot& snapshot, const OutputSink& sink) {
+void render_ps(const Snapshot& snapshot, const OutputSink& sink, unsigned jobs) {
     const render::TaskIndex index(snapshot);
     const FunctionNames functions(snapshot);
     {
@@ -222,7 +224,7 @@ void render_ps(const Snapshot& snapshot, const OutputSink& sink) {
     render::make_blocks_in_order(
         blocks.size(),
         [&](std::size_t i, std::string& out) { append_rows(out, blocks[i], functions, index); },
-        sink);
+        sink, jobs);
 }
 
 }  // namespace aps

@@ -10,6 +10,7 @@
 
 #include "render/display_width.hpp"
 #include "render/escape.hpp"
+#include "render/name_cut.hpp"
 #include "render/py_format.hpp"
 #include "render/watch_rows.hpp"
 
@@ -158,7 +159,7 @@ Table make_table(const Snapshot& snapshot, const std::vector<WatchRow>& rows, st
         Table::Row row;
         row.time = rows[i].time;
         render::append_py_hex(row.id, rows[i].task->id);
-        row.name = render::escape_text(rows[i].task->name);
+        row.name = render::escape_text(render::reference_name(snapshot.name_of(*rows[i].task)));
         row.frame = render::current_frame_text(snapshot, *rows[i].task, screen);
         row.stack = render::stack_text(snapshot, *rows[i].task);
         table.name_width = std::max(table.name_width, render::display_width(row.name));

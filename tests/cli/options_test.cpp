@@ -14,6 +14,28 @@ int parse(std::vector<std::string> words, aps::Options& options) {
     return aps::parse_options(static_cast<int>(argv.size()), argv.data(), options);
 }
 
+// Parses a command line that must be a usage error: exit 2 and one line on stderr, "aps: ...",
+// with no control character and none of CLI11's own wording. Returns the line.
+std::string expect_usage_error(const std::vector<std::string>& words) {
+    std::string shown;
+    for (const std::string& w : words) shown += w + " ";
+    aps::Options options;
+    testing::internal::CaptureStderr();
+    EXPECT_EQ(parse(words, options), 2) << shown;
+    const std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(err.rfind("aps: ", 0), 0u) << shown << ": " << err;
+    EXPECT_EQ(err.find('\n'), err.size() - 1) << shown << ": " << err;
+    for (char c : err.substr(0, err.size() - 1)) {
+        const auto b = static_cast<unsigned char>(c);
+        EXPECT_TRUE(b >= 0x20 && b != 0x7f) << shown << ": control byte in " << err;
+    }
+    for (const char* cli11 : {"Check", "FAILED", "->", "The following", "required", "Expected",
+                              "excludes", "requires", "Run 'aps", "flag override", "At Most"}) {
+        EXPECT_EQ(err.find(cli11), std::string::npos) << shown << ": " << err;
+    }
+    return err;
+}
+
 TEST(Options, PsWithPid) {
     aps::Options options;
     EXPECT_EQ(parse({"aps", "ps", "1234"}, options), -1);
@@ -49,6 +71,53 @@ TEST(Options, WatchIntervalCountAndRetries) {
     EXPECT_EQ(options.interval, 0.5);
     EXPECT_EQ(options.count, 3);
     EXPECT_EQ(options.retries, 1);
+}
+
+TEST(Options, NumbersAreDecimalWhateverTheirLeadingZeros) {
+    // kill, ps and /proc write pids in decimal: "010" is pid 10, not octal 8.
+    aps::Options options;
+    EXPECT_EQ(parse({"aps", "ps", "--retries", "010", "010"}, options), -1);
+    EXPECT_EQ(options.pid, 10);
+    EXPECT_EQ(options.retries, 10);
+    aps::Options watch;
+    EXPECT_EQ(parse({"aps", "watch", "--count", "010", "--retries", "08", "0000123"}, watch), -1);
+    EXPECT_EQ(watch.pid, 123);
+    EXPECT_EQ(watch.count, 10);
+    EXPECT_EQ(watch.retries, 8);
+}
+
+TEST(Options, HexAndOtherNumberFormsAreUsageErrors) {
+    for (std::vector<std::string> words : std::vector<std::vector<std::string>>{
+             {"aps", "ps", "0x10"},
+             {"aps", "ps", "0b101"},
+             {"aps", "ps", "+5"},
+             {"aps", "ps", "1e3"},
+             {"aps", "ps", "5.0"},
+             {"aps", "ps", "--retries", "0x10", "5"},
+             {"aps", "ps", "--retries", "1e2", "5"},
+             {"aps", "ps", "--retries", "3.0", "5"},
+             {"aps", "watch", "--count", "0x10", "5"},
+             {"aps", "watch", "--count", "2.5", "5"},
+             {"aps", "watch", "0x10"},
+         }) {
+        expect_usage_error(words);
+    }
+}
+
+TEST(Options, IntervalIsAFiniteDecimalNumberOfSeconds) {
+    aps::Options options;
+    EXPECT_EQ(parse({"aps", "watch", "--interval", "010.5", "1"}, options), -1);
+    EXPECT_EQ(options.interval, 10.5);
+    EXPECT_EQ(parse({"aps", "watch", "--interval", ".25", "1"}, options), -1);
+    EXPECT_EQ(options.interval, 0.25);
+    EXPECT_EQ(parse({"aps", "watch", "--interval", "86400", "1"}, options), -1);
+    EXPECT_EQ(options.interval, 86400.0);
+    // A non-finite interval made the watch loop spin at 100% CPU, deaf to SIGTERM.
+    for (const char* text : {"nan", "NaN", "-nan", "inf", "-inf", "infinity", "+inf", "1e1",
+                             "0x1p-3", "1.5.5", ".", "-1", "+1", "1 ", "86400.001", "0.09"}) {
+        const std::string err = expect_usage_error({"aps", "watch", "--interval", text, "1"});
+        EXPECT_EQ(err.rfind("aps: --interval: ", 0), 0u) << err;
+    }
 }
 
 TEST(Options, FormatsPerCommand) {
@@ -119,6 +188,8 @@ TEST(Options, HelpDescribesStopAndTheRetryPolicy) {
     EXPECT_EQ(parse({"aps", "--help"}, options), 0);
     help = testing::internal::GetCapturedStdout();
     EXPECT_NE(help.find("--retries times (default 3)"), std::string::npos) << help;
+    EXPECT_NE(help.find("10 the output could not be written"), std::string::npos) << help;
+    EXPECT_NE(help.find("not dumpable"), std::string::npos) << help;
 }
 
 TEST(Options, BadCommandLinesExitTwo) {
@@ -153,11 +224,53 @@ TEST(Options, BadCommandLinesExitTwo) {
              {"aps", "watch", "--stop", "5"},
              {"aps", "ps", "--stop", "--core", "core"},
          }) {
-        aps::Options options;
-        testing::internal::CaptureStderr();
-        EXPECT_EQ(parse(words, options), 2) << words.back();
-        std::string err = testing::internal::GetCapturedStderr();
-        EXPECT_EQ(err.rfind("aps: ", 0), 0u) << err;
+        expect_usage_error(words);
+    }
+}
+
+TEST(Options, UsageErrorsSayWhatIsWrongInApsWords) {
+    struct Case {
+        std::vector<std::string> words;
+        std::string says;
+    };
+    for (const Case& c : std::vector<Case>{
+             {{"aps"}, "aps: no command given"},
+             {{"aps", "top", "1"}, "aps: unknown command 'top'"},
+             {{"aps", "--foo", "ps", "1"}, "aps: unknown option '--foo'"},
+             {{"aps", "ps"}, "aps: ps needs a PID or --core FILE"},
+             {{"aps", "watch"}, "aps: watch needs a PID;"},
+             {{"aps", "ps", "1", "2"}, "aps: unexpected argument '2' (ps takes one PID)"},
+             {{"aps", "ps", "--format", "xml", "5"},
+              "aps: --format: 'xml' is not a format of ps (table, json or ndjson)"},
+             {{"aps", "pstree", "--format", "table", "5"},
+              "aps: --format: 'table' is not a format of pstree (tree, json, ndjson or dot)"},
+             {{"aps", "pstree", "--format"}, "aps: --format needs a value"},
+             // Formats were also accepted by their enum number.
+             {{"aps", "ps", "--format", "1", "5"}, "aps: --format: '1' is not a format of ps"},
+             {{"aps", "pstree", "--format", "3", "5"}, "aps: --format: '3' is not a format"},
+             // watch has no --format: that is the error, not a pid 'json'.
+             {{"aps", "watch", "--format", "json", "5"}, "aps: watch has no option '--format'"},
+             {{"aps", "watch", "--stop", "5"}, "aps: watch has no option '--stop'"},
+             {{"aps", "ps", "--stop=1", "5"}, "aps: --stop takes no value"},
+             {{"aps", "ps", "-v", "--verbose=yes", "5"}, "aps: --verbose takes no value"},
+             {{"aps", "ps", "--core", "a", "--core", "b"}, "aps: --core is given more than once"},
+             {{"aps", "ps", "42", "--core", "core"},
+              "aps: ps takes a PID or --core FILE, not both"},
+             {{"aps", "ps", "--exe", "/x/py", "42"}, "aps: --exe is for core files"},
+             {{"aps", "ps", "--stop", "--core", "core"}, "aps: --stop is for live processes"},
+             {{"aps", "ps", "--core", ""}, "aps: --core needs a non-empty value"},
+             {{"aps", "ps", "--retries", "0x10", "5"},
+              "aps: --retries: '0x10' is not a decimal number from 0 to 1000"},
+             {{"aps", "ps", "json"}, "aps: invalid pid 'json' (expected a positive decimal"},
+             // Control characters are escaped as the renderers escape names.
+             {{"aps", "ps", "\x1b[31mred\nx"}, "aps: invalid pid '\\x1b[31mred\\nx'"},
+             {{"aps", "pstree", "--format", "\xff\x07", "1"}, "aps: --format: '\\xff\\x07'"},
+             {{"aps", "ps", "1", "\xe2\x80\xae"}, "aps: unexpected argument '\\u202e'"},
+             {{"aps", "ps", "--bad\x1b]0;t\x07=1", "1"},
+              "aps: ps has no option '--bad\\x1b]0;t\\x07'"},
+         }) {
+        const std::string err = expect_usage_error(c.words);
+        EXPECT_EQ(err.rfind(c.says, 0), 0u) << "expected " << c.says << "\ngot " << err;
     }
 }
 

@@ -43,6 +43,7 @@ TEST(ProblemReport, OneLinePerProblemNamingTheTask) {
               "aps: task 0x101 (t1\\n): its coroutine stack is cut: deeper than 4 frames\n");
     EXPECT_EQ(aps::status_with_problems(s, 0), aps::kExitPartial);
     EXPECT_EQ(aps::status_with_problems(s, 1), aps::kExitPartial);
+    EXPECT_EQ(aps::status_with_problems(s, aps::kExitWriteError), aps::kExitWriteError);
 }
 
 TEST(ProblemReport, AtMostTenLinesThenACount) {

@@ -7,14 +7,21 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cmath>
 #include <cstring>
 #include <deque>
+#include <functional>
+#include <limits>
 #include <string>
+#include <thread>
 
 #include "render/snapshot_builder.hpp"
+#include "support/child_process.hpp"
 
 namespace aps {
 namespace {
@@ -88,6 +95,35 @@ std::size_t count_of(const std::string& text, const std::string& what) {
     return n;
 }
 
+int in_child(const std::function<int()>& body, std::chrono::milliseconds limit,
+             std::chrono::milliseconds& elapsed) {
+    return test::run_in_child(body, limit, &elapsed);
+}
+
+TEST(WatchLoop, ALogEndsAtOnceOnSigtermEvenInTheMiddleOfASample) {
+    // A log has no terminal to give back: SIGTERM keeps its usual effect, without waiting for a
+    // sample that may take long (here 5 s) to end.
+    Pipes pipes;
+    std::chrono::milliseconds elapsed{0};
+    const int status = in_child(
+        [&pipes] {
+            int calls = 0;
+            const Sampler sampler = [&calls]() -> Result<Snapshot> {
+                if (++calls == 2) {
+                    ::kill(::getpid(), SIGTERM);
+                    std::this_thread::sleep_for(std::chrono::seconds(5));
+                }
+                return one_task();
+            };
+            watch(fast(), sampler, pipes.io());
+            return 42;
+        },
+        std::chrono::seconds(20), elapsed);
+    ASSERT_NE(status, -1) << "the watch did not end";
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) << "wait status " << status;
+    EXPECT_LT(elapsed, std::chrono::milliseconds(4000));
+}
+
 TEST(WatchLoop, LogSkipsATornSampleAndEndsWhenTheTargetExits) {
     Pipes pipes;
     FakeSampler sampler({one_task(), Error{Errc::CorruptData, "the list changed"}, one_task(),
@@ -115,6 +151,21 @@ TEST(WatchLoop, CountStopsTheLogRightAfterTheLastSample) {
     EXPECT_EQ(count_of(out, "  sample "), 3u);
     EXPECT_EQ(count_of(out, "\n\n"), 3u);
     EXPECT_EQ(read_all(pipes.err[0]), "");
+}
+
+TEST(WatchLoop, ALogThatCannotBeWrittenEndsWithExit10AndOneLine) {
+    Pipes pipes;
+    const int full = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+    ASSERT_GE(full, 0);
+    WatchIo io = pipes.io();
+    io.out_fd = full;
+    FakeSampler sampler({one_task()});
+    const WatchEnd end = watch(fast(3), std::ref(sampler), io);
+    ::close(full);
+    EXPECT_EQ(end.exit_code, 10);
+    EXPECT_EQ(end.signal, 0);
+    EXPECT_EQ(sampler.calls, 1);  // no more samples for a log that goes nowhere
+    EXPECT_EQ(read_all(pipes.err[0]), "aps: write error: No space left on device\n");
 }
 
 TEST(WatchLoop, AFirstSampleErrorIsReportedAsPsWould) {
@@ -202,6 +253,30 @@ TEST_F(WatchOnPty, SigtermEndsTheWatchAfterTheTerminalIsGivenBack) {
     struct sigaction now {};
     sigaction(SIGTERM, nullptr, &now);
     EXPECT_EQ(now.sa_handler, SIG_DFL);
+}
+
+TEST_F(WatchOnPty, AnIntervalOutsideTheParsersRangeStillWaitsAndHearsSigterm) {
+    // The parser refuses these; the loop must not spin deaf to signals if one ever gets through.
+    for (double interval : {std::numeric_limits<double>::quiet_NaN(), 0.0, -1.0,
+                            std::numeric_limits<double>::infinity(), 1e-9}) {
+        std::chrono::milliseconds elapsed{0};
+        const WatchIo screen = io();
+        const int status = in_child(
+            [&screen, interval] {
+                Options options = fast();
+                options.interval = interval;
+                int calls = 0;
+                const Sampler sampler = [&calls]() -> Result<Snapshot> {
+                    if (++calls == 3) ::kill(::getpid(), SIGTERM);
+                    return one_task();
+                };
+                const WatchEnd end = watch(options, sampler, screen);
+                return end.signal == SIGTERM && calls == 3 ? 0 : 1;
+            },
+            std::chrono::seconds(20), elapsed);
+        EXPECT_EQ(status, 0) << "interval " << interval << ": wait status " << status;
+        read_all(master_);
+    }
 }
 
 TEST_F(WatchOnPty, ATornSampleIsANoticeOnTheScreen) {

@@ -628,17 +628,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     fuzz::Mutator(in, img, scenario, off, aio).run();
     if (!validate_debug_offsets(off) || !validate_asyncio_offsets(aio, off)) __builtin_trap();
 
-    WalkInput input{img.runtime(), off, (head & 0x0E) == 0x0E ? nullptr : &aio, {}};
-    WalkLimits limits;  // the first attempt's batched check, or a retry's task-by-task one
-    if (head & 0x10) limits.tasks_per_check = 1;
     // The chain worker: a second thread reads the chains of every task after the first.
-    if (head & 0x20) {
-        img.memory().share_with_threads();
-        limits.parallel_from = 1;
-    } else {
-        limits.parallel_from = UINT64_MAX;
-    }
-    auto snapshot = walk_snapshot(img.memory(), input, limits);
+    WalkInput input = head & 0x20 ? img.threaded_input() : img.input();
+    if (!(head & 0x20)) input.tuning.parallel_from = UINT64_MAX;
+    input.offsets = off;
+    input.asyncio = (head & 0x0E) == 0x0E ? nullptr : &aio;
+    // The first attempt's batched check, or a retry's task-by-task one.
+    if (head & 0x10) input.tuning.tasks_per_check = 1;
+    auto snapshot = walk_snapshot(img.memory(), input);
     if (!snapshot) {
         if (snapshot.error().message.empty()) __builtin_trap();  // every error says what failed
         return 0;

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Core-file tests: `aps ps|pstree --core FILE` against the live output of the same process.
 
-    corefiles.py --aps PATH --python PATH --case gcore|kernel|mismatch|sysroot [--target NAME]
+    corefiles.py --aps PATH --python PATH --case gcore|kernel|mismatch|sysroot|fifo
+                 [--target NAME]
 
   gcore     start targets/NAME.py, take `aps ps` and `aps pstree` live, write a core with gdb's
             gcore (the target keeps running), and require `aps --core` to print the same bytes
@@ -13,9 +14,14 @@
             lock file), and skips (77) with the reason when the machine does not allow that.
   mismatch  a gcore core read with --exe naming a python of the other version and a different
             program: exit 8 and one line that names the file and what differs; a truncated core
-            gives exit 7; a core of a process that is not Python gives exit 5.
+            (cut in its memory, at 100 bytes, or a sparse copy of its ELF header) gives exit 7
+            saying so; a core of a process that is not Python gives exit 5.
   sysroot   the mapped files copied under a folder (--sysroot) and the executable elsewhere
             (--exe): same output as live.
+  fifo      FIFOs where aps expects files: as the core, as --exe, as the --sysroot copy of the
+            executable, and named by the core itself (its NT_FILE note patched to name one):
+            exit 7 (the core) or 8 at once with one line, and the FIFO never opened (a writer
+            waiting on it stays waiting).
 
 Only processes this driver started are killed (by pid).  Exit 0 pass, 1 fail, 77 skip.
 """
@@ -24,7 +30,9 @@ import os
 import resource
 import shutil
 import signal
+import subprocess
 import sys
+import time
 
 from hardlib import (TARGETS, Fail, difftest, driver_parser, exit_on_signals, run, run_main,
                      skip)
@@ -212,6 +220,17 @@ def case_mismatch(args, tmp):
         dst.write(src.read(os.path.getsize(core) * 3 // 5))
     rc, out, err = run([args.aps, "ps", "--core", cut])
     check_one_line(rc, err, 7, "aps: core file %s is truncated" % cut)
+    # Cut inside its headers (100 bytes), or a sparse copy holding only its ELF header: truncated
+    # too, not "not a Python process".
+    with open(core, "rb") as src, open(cut, "wb") as dst:
+        dst.write(src.read(100))
+    rc, out, err = run([args.aps, "ps", "--core", cut])
+    check_one_line(rc, err, 7, "aps: core file %s is truncated: " % cut, "run past its end")
+    with open(core, "rb") as src, open(cut, "wb") as dst:
+        dst.write(src.read(64))
+        dst.truncate(os.path.getsize(core))
+    rc, out, err = run([args.aps, "pstree", "--core", cut])
+    check_one_line(rc, err, 7, "aps: core file %s is truncated: " % cut, "all zero bytes")
     # Not a core at all.
     rc, out, err = run([args.aps, "pstree", "--core", exe])
     check_one_line(rc, err, 7, "not a core file")
@@ -247,8 +266,102 @@ def case_sysroot(args, tmp):
     check_one_line(rc, err, 8, "aps: cannot open %s" % root, "--sysroot DIR")
 
 
+class WaitingWriter:
+    """A process blocked opening `fifo` for writing until a reader opens it: still waiting
+    afterwards means nobody opened the FIFO."""
+
+    def __init__(self, python, fifo):
+        self.proc = subprocess.Popen([python, "-c", "open(%r, 'wb')" % fifo],
+                                     preexec_fn=difftest._pdeathsig)
+        time.sleep(0.2)
+
+    def still_waiting(self):
+        return self.proc.poll() is None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+
+def patch_nt_file(core, old_path, new_path, out):
+    """Copies `core` to `out` with `old_path` replaced by `new_path` (same length) inside its note
+    segments only: the core's NT_FILE note then names new_path."""
+    import struct
+    with open(core, "rb") as f:
+        data = bytearray(f.read())
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    old, new = old_path.encode() + b"\0", new_path.encode() + b"\0"
+    replaced = 0
+    for i in range(phnum):
+        p_type, _, p_offset, _, _, p_filesz = struct.unpack_from("<IIQQQQ", data,
+                                                                   phoff + i * phentsize)
+        if p_type != 4:       # PT_NOTE
+            continue
+        notes = bytes(data[p_offset:p_offset + p_filesz])
+        replaced += notes.count(old)
+        data[p_offset:p_offset + p_filesz] = notes.replace(old, new)
+    if not replaced:
+        raise Fail("%s is not named in the notes of %s" % (old_path, core))
+    with open(out, "wb") as f:
+        f.write(data)
+
+
+def run_fifo_case(args, argv, fifo, want_rc, *needles):
+    """aps on a FIFO: first with nobody at the other end (an open() would wait forever), then
+    with a writer waiting (which must stay waiting: aps never opened the FIFO)."""
+    rc, out, err = run(argv, timeout=30)
+    check_one_line(rc, err, want_rc, *needles)
+    writer = WaitingWriter(args.python, fifo)
+    try:
+        again = run(argv, timeout=30)
+        if not writer.still_waiting():
+            raise Fail("aps opened the FIFO %s (the writer waiting on it went on)" % fifo)
+    finally:
+        writer.stop()
+    if again != (rc, out, err):
+        raise Fail("with a writer waiting: %r, before %r" % (again, (rc, out, err)))
+
+
+def case_fifo(args, tmp):
+    target = start(args.python, args.target, tmp)
+    try:
+        exe = os.path.realpath("/proc/%d/exe" % target.pid)
+        core = gcore(target.pid, tmp)
+    finally:
+        target.stop()
+    fifo = os.path.join(tmp, "fifo")
+    os.mkfifo(fifo)
+    print("the core is a FIFO:")
+    run_fifo_case(args, [args.aps, "ps", "--core", fifo], fifo, 7,
+                  "aps: core file %s is a FIFO, not a regular file" % fifo)
+    print("--exe is a FIFO:")
+    run_fifo_case(args, [args.aps, "pstree", "--core", core, "--exe", fifo], fifo, 8,
+                  "aps: --exe %s: a FIFO, not a regular file" % fifo)
+    print("the --sysroot copy of the executable is a FIFO:")
+    root = os.path.join(tmp, "sysroot")
+    os.makedirs(os.path.dirname(root + exe))
+    os.mkfifo(root + exe)
+    run_fifo_case(args, [args.aps, "ps", "--core", core, "--sysroot", root], root + exe, 8,
+                  "aps: cannot open %s: a FIFO, not a regular file" % (root + exe))
+    print("the core names a FIFO:")
+    named = "/tmp/aps-fifo-%d-" % os.getpid()
+    if len(named) >= len(exe):
+        skip("the executable's path %s is too short to be patched into a FIFO's" % exe)
+    named += "x" * (len(exe) - len(named))
+    os.mkfifo(named)
+    try:
+        hostile = os.path.join(tmp, "hostile.core")
+        patch_nt_file(core, exe, named, hostile)
+        run_fifo_case(args, [args.aps, "ps", "--core", hostile], named, 8,
+                      "aps: cannot open %s: a FIFO, not a regular file" % named)
+    finally:
+        os.unlink(named)
+
+
 CASES = {"gcore": case_gcore, "kernel": case_kernel, "mismatch": case_mismatch,
-         "sysroot": case_sysroot}
+         "sysroot": case_sysroot, "fifo": case_fifo}
 
 
 def main():

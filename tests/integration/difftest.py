@@ -6,9 +6,10 @@
 Starts tests/integration/targets/NAME.py with PYTHON, waits for it to print
 READY (its tasks are then parked for good), runs the reference and aps on the
 same live process and compares stdout bytes and exit codes (Rule 1 of
-/work/shared/docs/behaviour.md).  Where the contract's Rule 2 says aps differs
-from the reference for that case and version, aps's documented output is
-asserted instead (see RULE2 below).  Error cases (names starting with `err_`)
+docs/design.md, "The output contract").  Where Rule 2 says aps differs from the
+reference for that case and version (a row of the README table "Differences
+from `python -m asyncio`"), aps's documented output is asserted instead (see
+RULE2 below).  Error cases (names starting with `err_`)
 check aps's exit code and its one-line `aps: ...` message.
 
 The target describes itself in a JSON "oracle" file ($APS_TEST_ORACLE), written
@@ -47,7 +48,7 @@ CASES = [
 ]
 ERROR_CASES = ["err_no_such_pid", "err_not_python", "err_python313", "err_permission"]
 
-# Where aps deliberately differs from the reference (behaviour.md, Rule 2), keyed by
+# Where aps deliberately differs from the reference (Rule 2: a README "Differences" row), keyed by
 # (case, version); the value names the checker below.  Every other (case, version) is Rule 1:
 # same stdout bytes and exit code as the reference.
 RULE2 = {
@@ -55,14 +56,14 @@ RULE2 = {
     # first, then tid 0.  (exited_thread on 3.14 has only the main thread and tid 0, which the
     # 3.14 reference reads correctly, so it stays Rule 1: byte-identical.)
     ("threads", "3.14"): "all_threads",
-    # Rule 2, row "3.14: a process that never imported asyncio": ps prints the header only,
+    # Rule 2, row "3.14: no asyncio imported → error, exit 1": ps prints the header only,
     # pstree nothing, exit 0 — exactly what the 3.15 reference prints.
     ("no_asyncio", "3.14"): "no_asyncio",
-    # Rule 2, row "3.14 reads non-ASCII strings as if they were ASCII" (names <= 16 code points
+    # Rule 2, row "3.14 reads non-ASCII names as ASCII" (names <= 16 code points
     # come out as NULs/garbage, longer ones crash the reference with UnicodeDecodeError): aps
     # decodes every string kind.  Asserted against the target's own view (oracle).
     ("non_ascii", "3.14"): "oracle",
-    # Rule 2, row "control characters in names ... printed raw": aps writes \n \t \r \xNN
+    # Rule 2, row "control characters in names printed raw": aps writes \n \t \r \xNN
     # \uXXXX escapes and pads counting the escaped form.  On 3.15 the expected output is the
     # reference's with each name replaced by its escaped form; on 3.14 the reference also
     # mangles the non-ASCII names (U+0085, U+202E), so the oracle is used.
@@ -113,7 +114,7 @@ REFERENCE_ENV = {"odd_names": {"PYTHONIOENCODING": "utf-8:surrogateescape"}}
 COMPARE_STDERR = {("cycle", "pstree")}
 
 # ---------------------------------------------------------------------------------------------
-# Output model of the reference (internals.md §7.2-7.4)
+# Output model of the reference (docs/design.md, "The ps table" and "The pstree forest")
 # ---------------------------------------------------------------------------------------------
 
 WIDTHS = (10, 20, 20, 50, 50, 15, 15)
@@ -125,7 +126,8 @@ BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 
 
 def escape(name):
-    """aps's escaping of names (behaviour.md Rule 2, control characters row)."""
+    """aps's escaping of names (README "Differences", row "control characters in names printed
+    raw"; docs/design.md, "Escaping")."""
     out = []
     for ch in name:
         cp = ord(ch)
@@ -319,8 +321,8 @@ def check_no_raw_controls(text):
 
 
 def shown(name, esc):
-    """A task name as ps/pstree show it: cut to 255 code points (kept on purpose, behaviour.md),
-    then escaped."""
+    """A task name as ps/pstree show it: cut to 255 code points (kept on purpose: docs/design.md,
+    "The output contract"), then escaped."""
     return esc(name[:255])
 
 
@@ -341,8 +343,8 @@ def expected_ps_rows(oracle, esc):
 
 
 def canonical_tree(oracle, esc):
-    """The pstree forest the oracle implies (internals.md §7.3), children sorted: a nested
-    tuple (label, (children...)) per root, roots sorted."""
+    """The pstree forest the oracle implies (docs/design.md, "The pstree forest"), children
+    sorted: a nested tuple (label, (children...)) per root, roots sorted."""
     tasks = {t["id"]: t for t in oracle["tasks"]}
     children = {}                   # node key -> list of child keys
     labels = {}

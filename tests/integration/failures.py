@@ -4,7 +4,8 @@
     failures.py --aps PATH --python PATH --case NAME
 
 Cases (see CASES): exit_midread, kernel_thread, zombie, deleted_exe, replaced_exe, mount_ns,
-future_version, free_threaded, invalid_offsets, old_pythons.
+future_version, free_threaded, invalid_offsets, old_pythons, decimal_pid, write_error,
+thread_id, not_dumpable.
 old_pythons runs every interpreter older than 3.14 found on the machine (--python, a 3.13, and
 OLD_PYTHONS: pyenv's 2.7 and 3.6-3.13 here): aps names it as too old, exit 5.
 future_version and free_threaded run a copy of the interpreter whose _Py_DebugOffsets (the
@@ -24,11 +25,12 @@ import subprocess
 import sys
 import time
 
-from hardlib import (TARGETS, Fail, check_error, check_unharmed, difftest, driver_parser, run,
-                     run_main, skip, target_env)
+from hardlib import (TARGETS, Fail, check_error, check_unharmed, difftest, driver_parser,
+                     open_root_argv, run, run_main, skip, target_env)
 
 CASES = ["exit_midread", "kernel_thread", "zombie", "deleted_exe", "replaced_exe", "mount_ns",
-         "future_version", "free_threaded", "invalid_offsets", "old_pythons"]
+         "future_version", "free_threaded", "invalid_offsets", "old_pythons", "decimal_pid",
+         "write_error", "thread_id", "not_dumpable"]
 OLD_PYTHONS = "~/.pyenv/versions/*/bin/python[23].*"   # what this machine kind has besides 3.13
 
 
@@ -260,6 +262,172 @@ def case_old_pythons(args, tmp):
     print("%d interpreters older than 3.14 rejected" % len(pythons))
 
 
+def case_decimal_pid(args, tmp):
+    """The pid with leading zeros is still that pid (decimal, as kill and ps read it, not
+    octal); in hex it is a bad command line."""
+    import json
+    target = difftest.Target([args.python, os.path.join(TARGETS, "restaurant.py")],
+                             env=target_env(tmp))
+    try:
+        plain = run([args.aps, "ps", str(target.pid)])
+        zeros = run([args.aps, "ps", "00" + str(target.pid)])
+        doc = run([args.aps, "ps", "--format", "json", "0" + str(target.pid)])
+        hexa = run([args.aps, "ps", hex(target.pid)])
+        check_unharmed(target)
+    finally:
+        target.stop()
+    show("00PID", zeros)
+    if zeros != plain or plain[0] != 0:
+        raise Fail("aps ps 00%d differs from aps ps %d: exit %d %r"
+                   % (target.pid, target.pid, zeros[0], zeros[2]))
+    if doc[0] != 0 or json.loads(doc[1])["target"]["pid"] != target.pid:
+        raise Fail("aps ps --format json 0%d: exit %d %r" % (target.pid, doc[0], doc[2]))
+    show(hex(target.pid), hexa)
+    check_error(hexa, 2, ("invalid pid",), ("decimal",))
+
+
+VIEWS = [["ps"], ["pstree"], ["ps", "--format", "json"], ["ps", "--format", "ndjson"],
+         ["pstree", "--format", "json"], ["pstree", "--format", "ndjson"],
+         ["pstree", "--format", "dot"]]
+
+
+def run_writing_to(argv, where):
+    """(rc, stderr) of aps with stdout on /dev/full ("full"), closed ("closed"), or a pipe with
+    no reader, SIGPIPE ignored ("epipe") or at its default ("sigpipe")."""
+    import signal as sig
+    if where == "full":
+        with open("/dev/full", "wb") as full:
+            p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=full,
+                               stderr=subprocess.PIPE, timeout=60)
+        return p.returncode, p.stderr
+    if where == "closed":
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60,
+                           preexec_fn=lambda: os.close(1))
+        return p.returncode, p.stderr
+    r, w = os.pipe()
+    os.close(r)
+    try:
+        ignore = (lambda: sig.signal(sig.SIGPIPE, sig.SIG_IGN)) if where == "epipe" else None
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=w, stderr=subprocess.PIPE,
+                           timeout=60, preexec_fn=ignore)
+    finally:
+        os.close(w)
+    return p.returncode, p.stderr
+
+
+def case_write_error(args, tmp):
+    """Output that cannot be written: exit 10 and `aps: write error: <why>` in every view and
+    in watch's log mode; a reader gone with SIGPIPE at its default still ends aps quietly."""
+    expected = {"full": b"aps: write error: No space left on device\n",
+                "closed": b"aps: write error: Bad file descriptor\n",
+                "epipe": b"aps: write error: Broken pipe\n"}
+    target = difftest.Target([args.python, os.path.join(TARGETS, "restaurant.py")],
+                             env=target_env(tmp))
+    try:
+        runs = [v + [str(target.pid)] for v in VIEWS]
+        runs.append(["watch", "--count", "2", "--interval", "0.1", str(target.pid)])
+        for argv in runs:
+            for where, line in expected.items():
+                rc, err = run_writing_to([args.aps] + argv, where)
+                if (rc, err) != (10, line):
+                    raise Fail("aps %s, stdout %s: exit %d, stderr %r; expected exit 10 and %r"
+                               % (" ".join(argv[:-1]), where, rc, err, line))
+            rc, err = run_writing_to([args.aps] + argv, "sigpipe")
+            if rc != -signal.SIGPIPE or err:
+                raise Fail("aps %s into a closed pipe: exit %d, stderr %r; expected death by "
+                           "SIGPIPE, silent" % (" ".join(argv[:-1]), rc, err))
+            print("aps %-24s exit 10 on a full disk, a closed stdout, a broken pipe (SIGPIPE "
+                  "ignored); SIGPIPE otherwise" % " ".join(argv[:-1]))
+        check_unharmed(target)
+    finally:
+        target.stop()
+
+
+def case_thread_id(args, tmp):
+    """A thread id given as the pid: its process is read, one line on stderr says so, and the
+    JSON's target.pid is the process's id, in every command."""
+    import json
+    from hardlib import threads_of
+    target = difftest.Target([args.python, os.path.join(TARGETS, "threads.py")],
+                             env=target_env(tmp))
+    try:
+        tids = sorted(threads_of(target.pid) - {target.pid})
+        if not tids:
+            raise Fail("targets/threads.py has no thread besides its main one")
+        tid = tids[-1]
+        notice = ("aps: %d is a thread of process %d; reading process %d\n"
+                  % (tid, target.pid, target.pid)).encode()
+        for command in (["ps"], ["pstree"], ["ps", "--stop"]):
+            by_pid = run([args.aps] + command + [str(target.pid)])
+            by_tid = run([args.aps] + command + [str(tid)])
+            if by_pid[0] != 0 or by_pid[2]:
+                raise Fail("aps %s PID: exit %d %r" % (" ".join(command), by_pid[0], by_pid[2]))
+            if by_tid != (0, by_pid[1], notice):
+                raise Fail("aps %s TID: exit %d, stderr %r, stdout %s the PID's; expected exit 0, "
+                           "%r and the same stdout"
+                           % (" ".join(command), by_tid[0], by_tid[2],
+                              "equal to" if by_tid[1] == by_pid[1] else "unlike", notice))
+        doc = run([args.aps, "pstree", "--format", "json", str(tid)])
+        if doc[0] != 0 or json.loads(doc[1])["target"]["pid"] != target.pid:
+            raise Fail("aps pstree --format json TID: exit %d, target %r"
+                       % (doc[0], doc[1][:120]))
+        watch = run([args.aps, "watch", "--count", "1", str(tid)])
+        if watch[0] != 0 or watch[2] != notice or ("pid %d " % target.pid).encode() not in watch[1]:
+            raise Fail("aps watch TID: exit %d, stderr %r" % (watch[0], watch[2]))
+        check_unharmed(target)
+        print("thread %d of process %d: %s" % (tid, target.pid, notice.decode().strip()))
+    finally:
+        target.stop()
+
+
+# A target that (with argv[1] == "0") makes itself not dumpable, as a hardened service does.
+NOT_DUMPABLE = r"""
+import asyncio, ctypes, sys
+if sys.argv[1] == "0" and ctypes.CDLL(None).prctl(4, 0, 0, 0, 0) != 0:   # PR_SET_DUMPABLE
+    sys.exit("prctl failed")
+async def main():
+    print("READY", flush=True)
+    await asyncio.sleep(3600)
+asyncio.run(main())
+"""
+
+
+def case_not_dumpable(args, tmp):
+    """A target of aps's own user that is not dumpable: aps names that cause and what works (root,
+    CAP_SYS_PTRACE), not "run aps as the target's user", which it already is. Both run as uid
+    65534; the same target left dumpable is read."""
+    as_nobody = difftest.aps_as_nobody(args.aps, tmp)    # skips unless root with setpriv
+    results = {}
+    for dumpable in ("1", "0"):
+        target = difftest.Target(open_root_argv(tmp, args.python, ["-c", NOT_DUMPABLE, dumpable],
+                                                uid=65534), env=target_env(tmp))
+        try:
+            if proc_status_uid(target.pid) != "65534":
+                raise Fail("the target does not run as uid 65534: %r"
+                           % proc_status_uid(target.pid))
+            results[dumpable] = [run(as_nobody + [c, str(target.pid)]) for c in ("ps", "pstree")]
+            check_unharmed(target)
+        finally:
+            target.stop()
+    for res in results["1"]:
+        show("dumpable", res)
+        if res[0] != 0 or res[2] or b"Task-1" not in res[1]:
+            raise Fail("aps as uid 65534 cannot read a dumpable target of uid 65534: exit %d %r"
+                       % (res[0], res[2]))
+    for res in results["0"]:
+        show("not dumpable", res)
+        check_error(res, 4, ("not dumpable",), ("PR_SET_DUMPABLE",), ("CAP_SYS_PTRACE",),
+                    ("root",))
+        if b"target's user" in res[2]:
+            raise Fail("aps still says to run it as the target's user: %r" % res[2])
+
+
+def proc_status_uid(pid):
+    from hardlib import proc_status
+    uid = proc_status(pid, "Uid")
+    return uid.split()[0] if uid else None
+
+
 def main():
     ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True, choices=CASES)
@@ -279,6 +447,14 @@ def main():
             case_mount_ns(args, tmp)
         elif args.case == "old_pythons":
             case_old_pythons(args, tmp)
+        elif args.case == "decimal_pid":
+            case_decimal_pid(args, tmp)
+        elif args.case == "write_error":
+            case_write_error(args, tmp)
+        elif args.case == "thread_id":
+            case_thread_id(args, tmp)
+        elif args.case == "not_dumpable":
+            case_not_dumpable(args, tmp)
         elif args.case == "future_version":
             case_patched_offsets(args, tmp, 8, 0x031000A1, "Python 3.16.0a1")
         elif args.case == "free_threaded":

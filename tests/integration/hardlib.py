@@ -162,3 +162,39 @@ def threads_of(pid):
         return {int(t) for t in os.listdir("/proc/%d/task" % pid)}
     except OSError:
         return set()
+
+
+# Runs argv[3:] in a mount namespace of its own where /root is a world-readable folder holding
+# (bound) only the provisioned interpreters, whose paths start with /root/.cache: another user
+# can then run them, and read their files through /proc/PID/root. With a uid in argv[3], as that
+# user (setpriv). The process keeps its pid (exec all the way).
+OPEN_ROOT = r"""
+set -e
+mkdir -p "$1/home/.cache/aps/pythons"
+chmod -R 755 "$1/home"
+mount --bind "$2" "$1/home/.cache/aps/pythons"
+mount --rbind "$1/home" /root
+uid=$3
+shift 3
+if [ -n "$uid" ]; then
+    exec setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"
+fi
+exec "$@"
+"""
+
+
+def open_root_argv(tmp, python, args, uid=None):
+    """The argv that runs `python args...` (the provisioned interpreter) under OPEN_ROOT, as
+    `uid` if given; skips where unshare --mount is not permitted."""
+    unshare = shutil.which("unshare")
+    if not unshare or subprocess.run([unshare, "--mount", "--propagation", "private", "true"],
+                                     capture_output=True).returncode != 0:
+        skip("unshare --mount is not permitted here")
+    pythons = os.path.expanduser("~/.cache/aps/pythons")
+    real = os.path.realpath(python)
+    if not real.startswith(pythons + "/"):
+        skip("%s is not under %s" % (real, pythons))
+    folder = tempfile.mkdtemp(prefix="ns-", dir=tmp)
+    return [unshare, "--mount", "--propagation", "private", "sh", "-c", OPEN_ROOT, "sh", folder,
+            pythons, "" if uid is None else str(uid), real] + list(args)
+

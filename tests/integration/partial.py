@@ -7,6 +7,9 @@ kinds_json: on targets/coroutine_kinds.py (async-generator steps, coroutine-prot
 aiohttp-like request wrapper), `--format json` names every task's coroutine type, so a script
 can tell why a stack is empty.  (ps and pstree of that target are difftest.py's case
 coroutine_kinds: the reference's bytes.)
+deep_chain: targets/very_deep_chain.py has a task 70,000 coroutines deep: aps cuts its stack at
+65,536 frames with the marker `<frames cut>`, prints the other tasks, says so in one stderr line
+and exits 9 (at the first attempt: a cut is not a change to wait out).
 broken_stack, broken_awaiters: targets/broken_task.py breaks one of its own tasks for good (its
 coroutine, or its awaited-by set, holds garbage).  Every time (5 runs of each view), aps prints
 every other task as the target describes them, that task with the marker `<unreadable>`, one
@@ -76,6 +79,27 @@ def check_table(out, oracle, victim, part):
         raise Fail("tasks missing from the table: %s" % sorted(missing))
 
 
+def case_deep_chain(args, tmp):
+    target, oracle = start(args, tmp, "very_deep_chain.py")
+    try:
+        for view in (["ps"], ["pstree"], ["ps", "--format", "json"]):
+            rc, out, err = run([args.aps, view[0], "-v"] + view[1:] + [str(target.pid)])
+            lines = err.decode("utf-8", "replace").splitlines()
+            want = "aps: task %s (deep): its coroutine stack is cut:" % oracle["deep"]
+            if rc != 9 or len(lines) != 2 or not lines[1].startswith(want) or \
+                    "in 1 attempt" not in lines[0]:
+                raise Fail("%s: exit %d, stderr %r" % (view, rc, lines))
+            if b"<frames cut>" not in out or b"shallow" not in out:
+                raise Fail("%s: no marker, or the shallow task is missing" % view)
+            if view == ["ps"]:
+                row = next(r for r in out.decode().splitlines() if " deep " in r)
+                if row.count(" -> level") != 65536:
+                    raise Fail("the deep task's stack has %d frames" % row.count(" -> level"))
+        print("70,000 deep: cut at 65,536 frames, exit 9, the other tasks printed")
+    finally:
+        target.stop()
+
+
 def case_broken(args, tmp, part):
     target, oracle = start(args, tmp, "broken_task.py", part)
     victim = oracle["broken"]
@@ -119,12 +143,14 @@ def case_broken(args, tmp, part):
 def main():
     ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True,
-                    choices=["kinds_json", "broken_stack", "broken_awaiters"])
+                    choices=["kinds_json", "deep_chain", "broken_stack", "broken_awaiters"])
     args = ap.parse_args()
 
     def body(tmp):
         if args.case == "kinds_json":
             case_kinds_json(args, tmp)
+        elif args.case == "deep_chain":
+            case_deep_chain(args, tmp)
         else:
             case_broken(args, tmp, args.case.split("_", 1)[1])
 

@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """aps --stop on live targets: same output, target resumed, ptrace refusals reported.
 
-    stop.py --aps PATH --python PATH --case same_output|sigkill|already_traced|permission|seccomp
+    stop.py --aps PATH --python PATH [--aps-hooks PATH]
+            --case same_output|sigkill|already_traced|permission|seccomp|sigtstp|test_hooks
+
+--aps-hooks is aps_test_hooks, the build of aps that reads the test hooks (APS_TEST_HOLD_STOPPED_MS,
+see aps(1)); aps itself ignores them. sigkill and sigtstp need it (they skip without it).
 
 same_output     quiet targets (restaurant, threads, many_tasks, taskgroups_nested): `aps ps|pstree
                 --stop` writes the same bytes as `aps ps|pstree`; `-v` adds one line naming every
                 thread of the target and the pause; the target is resumed (state not T/t,
                 TracerPid 0 in every thread) after each run.
-sigkill         aps --stop held while the target is stopped (APS_TEST_HOLD_STOPPED_MS, see aps(1)):
+sigkill         aps --stop held while the target is stopped (APS_TEST_HOLD_STOPPED_MS):
                 every thread of targets/churn.py is in a ptrace stop (t) traced by aps; aps is
                 killed with SIGKILL; then every thread leaves the stop, has TracerPid 0, and the
                 target makes progress (its RATE lines go on, with a growing total).
@@ -19,19 +23,28 @@ permission      aps --stop as uid 65534 against a root target: exit 4, one `aps:
 seccomp         aps runs under a seccomp filter that fails ptrace(2) with EPERM (as container
                 profiles do) but allows process_vm_readv: aps reads (exit 0), aps --stop exits 4
                 with one line saying ptrace was refused and that reading without --stop works.
+sigtstp         aps --stop held while the target is stopped (APS_TEST_HOLD_STOPPED_MS), then sent
+                SIGTSTP (Ctrl-Z), later SIGTTIN: the target runs again (every thread out of its
+                stop, TracerPid 0) and only then does aps stop (state T); after SIGCONT aps
+                prints the same table as a plain run and exits 0.
+test_hooks      APS_TEST_HOLD_STOPPED_MS=1500 with `ps --stop -v` (the -v line gives the pause):
+                aps ignores it; aps_test_hooks honours it as root, but not when it runs with more
+                privilege than its user's: a copy given CAP_SYS_PTRACE with setcap, run as uid
+                65534 against a root target (the attack a test hook must not open).
 Exit 0 pass, 1 fail, 77 skip.
 """
 import os
 import platform
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
 
 from hardlib import (TARGETS, DrainedTarget, Fail, check_error, check_unharmed, difftest,
-                     driver_parser, proc_state, proc_status, run, run_main, skip, target_env,
-                     threads_of)
+                     driver_parser, open_root_argv, proc_state, proc_status, run, run_main, skip,
+                     target_env, threads_of)
 
 QUIET_CASES = ["restaurant", "threads", "many_tasks", "taskgroups_nested"]
 VERBOSE = re.compile(r"^aps: read process (\d+) in 1 attempt; stopped it once \((\d+) threads?\) "
@@ -107,8 +120,8 @@ def case_sigkill(args, tmp):
         wait_for("the target reports its rate", lambda: rate_totals(target), 20)
         tids = threads_of(target.pid)
         aps_env = dict(os.environ, APS_TEST_HOLD_STOPPED_MS="120000")
-        aps = subprocess.Popen([args.aps, "ps", "--stop", str(target.pid)], env=aps_env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        aps = subprocess.Popen([hooks_binary(args), "ps", "--stop", str(target.pid)],
+                               env=aps_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                preexec_fn=difftest._pdeathsig)
 
         def all_held():
@@ -274,7 +287,127 @@ def case_seccomp(args, tmp):
                 ("without --stop",), ("CAP_SYS_PTRACE",), ("seccomp",))
 
 
-CASES = {"same_output": case_same_output, "sigkill": case_sigkill,
+def case_sigtstp(args, tmp):
+    target = difftest.Target([args.python, os.path.join(TARGETS, "threads.py")],
+                             env=target_env(tmp))
+    try:
+        plain = run([args.aps, "ps", str(target.pid)])
+        if plain[0] != 0:
+            raise Fail("aps ps: exit %d %r" % (plain[0], plain[2]))
+        for signo in (signal.SIGTSTP, signal.SIGTTIN):
+            suspend_while_held(args, target, signo, plain[1])
+    finally:
+        target.stop()
+
+
+def suspend_while_held(args, target, signo, expected):
+    def own_group():
+        difftest._pdeathsig()
+        os.setpgid(0, 0)    # a process group with its parent outside: stop signals do stop it
+
+    aps_env = dict(os.environ, APS_TEST_HOLD_STOPPED_MS="1500")
+    aps = subprocess.Popen([hooks_binary(args), "ps", "--stop", str(target.pid)], env=aps_env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=own_group)
+    name = signal.Signals(signo).name
+    try:
+        def all_held():
+            if aps.poll() is not None:
+                raise Fail("aps exited (%d) before it held the target" % aps.returncode)
+            now = threads_of(target.pid)
+            return now if all(proc_state(target.pid, t) == "t" and
+                              thread_tracer(target.pid, t) == aps.pid for t in now) else None
+
+        wait_for("every thread of the target is stopped by aps", all_held, 30)
+        os.kill(aps.pid, signo)
+
+        def target_free_and_aps_stopped():
+            free = all(proc_state(target.pid, t) not in ("T", "t", "") and
+                       thread_tracer(target.pid, t) == 0 for t in threads_of(target.pid))
+            return free and proc_state(aps.pid) == "T"
+
+        try:
+            wait_for("the target runs again and aps is stopped by %s" % name,
+                     target_free_and_aps_stopped, 20)
+        except Fail:
+            raise Fail("after %s: aps is in state %r, the target's threads in %s (traced by %s)"
+                       % (name, proc_state(aps.pid),
+                          sorted({proc_state(target.pid, t) for t in threads_of(target.pid)}),
+                          sorted({thread_tracer(target.pid, t)
+                                  for t in threads_of(target.pid)})))
+        check_resumed(target, "aps --stop suspended by %s" % name)
+        os.kill(aps.pid, signal.SIGCONT)
+        out, err = aps.communicate(timeout=60)
+        if aps.returncode != 0 or err or out != expected:
+            raise Fail("aps after SIGCONT: exit %d, stderr %r, stdout %s the plain run's"
+                       % (aps.returncode, err, "equal to" if out == expected else "unlike"))
+        print("%s while aps held the target: the target ran again first (TracerPid 0), then aps "
+              "stopped; after SIGCONT it printed the table (%d bytes), exit 0"
+              % (name, len(out)))
+    finally:
+        if aps.poll() is None:
+            os.kill(aps.pid, signal.SIGKILL)
+            aps.wait()
+
+
+def pause_ms(res, who):
+    m = VERBOSE.match(res[2].decode())
+    if res[0] != 0 or not m:
+        raise Fail("%s: exit %d, stderr %r" % (who, res[0], res[2]))
+    return float(m.group(3))
+
+
+def case_test_hooks(args, tmp):
+    hooks = hooks_binary(args)
+    hold = dict(os.environ, APS_TEST_HOLD_STOPPED_MS="1500")
+    target = difftest.Target([args.python, os.path.join(TARGETS, "restaurant.py")],
+                             env=target_env(tmp))
+    try:
+        plain = pause_ms(run([args.aps, "ps", "--stop", "-v", str(target.pid)], env=hold), "aps")
+        check_resumed(target, "aps --stop")
+        honoured = pause_ms(run([hooks, "ps", "--stop", "-v", str(target.pid)], env=hold),
+                            "aps_test_hooks")
+        check_resumed(target, "aps_test_hooks --stop")
+    finally:
+        target.stop()
+    print("APS_TEST_HOLD_STOPPED_MS=1500: aps paused the target %.3f ms, aps_test_hooks (root) "
+          "%.3f ms" % (plain, honoured))
+    if plain >= 1000:
+        raise Fail("aps (not the test build) held the target %.3f ms: it read the test hook" % plain)
+    if honoured < 1500:
+        raise Fail("aps_test_hooks ignored the hook as root (%.3f ms): this test proves nothing"
+                   % honoured)
+    # The attack: an unprivileged user runs a copy with CAP_SYS_PTRACE against root's process.
+    setcap = shutil.which("setcap")
+    if not setcap:
+        skip("setcap is missing (libcap2-bin)")
+    as_nobody = difftest.aps_as_nobody(hooks, tmp)
+    if run([setcap, "cap_sys_ptrace+ep", as_nobody[-1]])[0] != 0:
+        skip("setcap cannot give %s a file capability here" % as_nobody[-1])
+    target = difftest.Target(open_root_argv(tmp, args.python,
+                                            [os.path.join(TARGETS, "restaurant.py")]),
+                             env=target_env(tmp))
+    try:
+        if proc_status(target.pid, "Uid").split()[0] != "0":
+            raise Fail("the target does not run as root")
+        elevated = pause_ms(run(as_nobody + ["ps", "--stop", "-v", str(target.pid)], env=hold),
+                            "aps_test_hooks with CAP_SYS_PTRACE as uid 65534")
+        check_resumed(target, "aps_test_hooks with CAP_SYS_PTRACE")
+    finally:
+        target.stop()
+    print("aps_test_hooks with CAP_SYS_PTRACE (setcap), as uid 65534, against root's process: "
+          "paused it %.3f ms" % elevated)
+    if elevated >= 1000:
+        raise Fail("with file capabilities the test build still read the hook: it held root's "
+                   "process %.3f ms" % elevated)
+
+
+def hooks_binary(args):
+    if not args.aps_hooks:
+        skip("no --aps-hooks: this build has no aps_test_hooks (APS_TEST_HOOKS=OFF)")
+    return args.aps_hooks
+
+
+CASES = {"same_output": case_same_output, "test_hooks": case_test_hooks, "sigkill": case_sigkill, "sigtstp": case_sigtstp,
          "already_traced": case_already_traced, "permission": case_permission,
          "seccomp": case_seccomp}
 
@@ -282,6 +415,7 @@ CASES = {"same_output": case_same_output, "sigkill": case_sigkill,
 def main():
     ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True, choices=sorted(CASES))
+    ap.add_argument("--aps-hooks", default="", help="aps_test_hooks (reads the test hooks)")
     args = ap.parse_args()
     return run_main("aps-stop-", lambda tmp: CASES[args.case](args, tmp))
 

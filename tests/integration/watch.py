@@ -15,6 +15,8 @@ Task-1 stay parked from the start while three "mover-N" tasks change await site 
   log_count        stdout a pipe: --count 3 --interval 0.5 prints 3 timestamped blocks, no escape
                    sequences, exit 0; the parked task's time grows, movers stay below it
   log_target_exit  stdout a pipe, the target killed: exit 3 and one `aps: ` line on stderr
+  log_bad_interval --interval nan, inf, -inf or a hex float: a usage error at once (exit 2, one
+                   `aps: ` line), never a loop that spins deaf to SIGTERM
 
 The tmux server runs on a private socket and is killed (by its own kill-server) at the end; the
 target is killed by pid.  No timing assertions: waits poll the screen with generous timeouts.
@@ -305,11 +307,26 @@ def case_log_target_exit(args, tmp):
         target.stop()
 
 
+def case_log_bad_interval(args, tmp):
+    target = start_target(args.python)
+    try:
+        for text in ("nan", "inf", "-inf", "0x1p-3"):
+            rc, out, err = difftest.run([args.aps, "watch", "--interval", text, "--count", "2",
+                                         str(target.pid)], timeout=20)
+            if rc != 2 or out or not err.startswith(b"aps: --interval: ") or \
+                    err.count(b"\n") != 1:
+                raise Fail("--interval %s: exit %d, stdout %d bytes, stderr %r; expected exit 2 "
+                           "and one line" % (text, rc, len(out), err))
+            print("--interval %-6s exit 2: %s" % (text, err.decode().strip()))
+    finally:
+        target.stop()
+
+
 def main():
     ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True,
                     choices=["tty_quit", "tty_ctrl_c", "tty_target_exit", "log_count",
-                             "log_target_exit"])
+                             "log_target_exit", "log_bad_interval"])
     args = ap.parse_args()
     if not os.path.exists(args.python):
         skip("no %s" % args.python)
@@ -325,6 +342,8 @@ def main():
             run_in_tmux(args, tmp, "kill", 3)
         elif args.case == "log_count":
             case_log_count(args, tmp)
+        elif args.case == "log_bad_interval":
+            case_log_bad_interval(args, tmp)
         else:
             case_log_target_exit(args, tmp)
 

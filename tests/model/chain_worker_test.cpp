@@ -74,10 +74,9 @@ class ChainWorkerWalk : public ::testing::TestWithParam<int> {
     }
 
     Result<Snapshot> walk_with(bool threads) {
-        WalkLimits limits;
-        limits.parallel_from = threads ? 1 : UINT64_MAX;
-        if (threads) img.memory().share_with_threads();
-        return walk_snapshot(img.memory(), img.input(), limits);
+        WalkInput input = threads ? img.threaded_input() : img.input();
+        if (!threads) input.tuning.parallel_from = UINT64_MAX;
+        return walk_snapshot(img.memory(), input);
     }
 
     // Both walks give the same snapshot, with one problem: `part` of the task `bad`.
@@ -113,10 +112,10 @@ TEST_P(ChainWorkerWalk, TwoThreadsReadWhatOneThreadReads) {
 
 TEST_P(ChainWorkerWalk, NoSecondReaderMeansOneThread) {
     build(10);
-    WalkLimits limits;
-    limits.parallel_from = 1;  // the memory does not share: the walk reads everything itself
+    WalkInput input = img.input();
+    input.tuning.parallel_from = 1;  // no second reader: the walk reads everything itself
     uint64_t before = img.memory().reads();
-    auto s = walk_snapshot(img.memory(), img.input(), limits);
+    auto s = walk_snapshot(img.memory(), input);
     ASSERT_TRUE(s) << s.error().message;
     uint64_t with_limit = img.memory().reads() - before;
     before = img.memory().reads();
@@ -181,10 +180,9 @@ TEST_P(ChainWorkerWalk, NameChangedLateInALongListIsTornOnBothPaths) {
         for (bool threads : {false, true}) {
             test::ChangingMemory changing(img.memory());
             changing.after_read_of(data, [&] { img.memory().put<uint8_t>(data, 'x'); });
-            WalkLimits limits;
-            limits.parallel_from = threads ? 1 : UINT64_MAX;
-            if (threads) img.memory().share_with_threads();
-            auto s = walk_snapshot(changing, img.input(), limits);
+            WalkInput input = threads ? img.threaded_input() : img.input();
+            if (!threads) input.tuning.parallel_from = UINT64_MAX;
+            auto s = walk_snapshot(changing, input);
             img.memory().put<uint8_t>(data, 't');
             EXPECT_TRUE(changing.changed());
             ASSERT_FALSE(s) << "task " << index << ", threads: " << threads;
@@ -208,7 +206,7 @@ TEST_P(ChainWorkerWalk, CheckHandedToTheWorkerFindsATornName) {
     Snapshot snapshot;
     WalkLimits limits;
     model::WalkContext ctx(img.memory(), img.offsets(), img.asyncio(), limits, snapshot);
-    auto worker = model::ChainWorker::start(ctx);
+    auto worker = model::ChainWorker::start(ctx, [this] { return img.memory().another(); });
     ASSERT_NE(worker, nullptr);
     for (bool torn : {false, true}) {
         model::TornReadCheck check;

@@ -40,9 +40,9 @@ class TornRead : public ::testing::TestWithParam<int> {
         mem.put<uint64_t>(task + img.asyncio().task_object.task_name, 0);
     }
     Result<Snapshot> walk(uint64_t tasks_per_check) {
-        WalkLimits limits;
-        limits.tasks_per_check = tasks_per_check;
-        return walk_snapshot(changing, img.input(), limits);
+        WalkInput input = img.input();
+        input.tuning.tasks_per_check = tasks_per_check;
+        return walk_snapshot(changing, input);
     }
     static std::vector<std::string> names(const Snapshot& s) {
         std::vector<std::string> out;

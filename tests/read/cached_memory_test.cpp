@@ -1,7 +1,7 @@
 // Tests for CachedMemory over a FakeMemory: bytes equal to the wrapped memory's at block edges and
 // across blocks, unmapped holes still fail with the inner error, readable ranges bound blocks, the
 // cap on cached bytes holds, a cleared cache re-reads, and a second cache takes the first's blocks.
-#include "aps/cached_memory.hpp"
+#include "read/cached_memory.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,6 +15,8 @@
 namespace aps {
 namespace {
 
+using read::CachedMemory;
+using read::CacheOptions;
 using test::FakeMemory;
 
 constexpr uint64_t kBase = 0x7f0000000000;
@@ -222,9 +224,9 @@ TEST(CachedMemory, AnotherCacheTakesTheBlocksThisOneLoaded) {
     map_pattern(mem, kBase, 4 * kBlock);
     mem.share_with_threads();
     CachedMemory first(mem, small_blocks());
-    std::unique_ptr<RemoteMemory> opened = first.open_another();
+    std::unique_ptr<CachedMemory> opened = first.linked(mem.another());
     ASSERT_NE(opened, nullptr);
-    auto& second = static_cast<CachedMemory&>(*opened);
+    auto& second = *opened;
     std::vector<std::byte> out(64);
     ASSERT_TRUE(first.read(kBase + 5, out));
     ASSERT_TRUE(second.read(kBase + 100, out));  // block 0: taken, not read again
@@ -244,9 +246,9 @@ TEST(CachedMemory, ABlockOnOfferKeepsItsBytesWhenItsCacheEvictsIt) {
     for (uint64_t b = 0; b < 8; ++b) mem.put<uint64_t>(kBase + b * kBlock + 8, b + 1);
     mem.share_with_threads();
     CachedMemory first(mem, small_blocks(2 * kBlock));
-    std::unique_ptr<RemoteMemory> opened = first.open_another();
+    std::unique_ptr<CachedMemory> opened = first.linked(mem.another());
     ASSERT_NE(opened, nullptr);
-    auto& second = static_cast<CachedMemory&>(*opened);
+    auto& second = *opened;
     std::vector<std::byte> out(8);
     // Blocks 0..7 through a cache of two: block 0's buffer is evicted early, and must not be
     // reused for a later block while it is still on offer.

@@ -175,6 +175,36 @@ TEST(CoreFile, TruncatedCoresNeverCrash) {
     EXPECT_GT(parsed, 0u);  // the cuts inside the memory data leave the headers whole
 }
 
+// A core cut inside its headers, or a sparse copy with only its ELF header, is a truncated core
+// (BadCore, exit 7), not a core "without Python" (exit 5), nor merely "invalid ELF data".
+TEST(CoreFile, ACoreWithoutItsHeadersOrNotesSaysItIsTruncated) {
+    const Bytes full = build_core(two_file_core());
+    TempDir dir;
+    const auto expect_truncated = [&dir](const Bytes& bytes, const std::string& detail) {
+        auto core = parse(bytes, dir, "cut");
+        ASSERT_FALSE(core) << detail;
+        EXPECT_EQ(core.error().code, Errc::BadCore);
+        EXPECT_NE(core.error().message.find(" is truncated: "), std::string::npos)
+            << detail << ": " << core.error().message;
+        EXPECT_NE(core.error().message.find(detail), std::string::npos) << core.error().message;
+    };
+    const auto prefix = [&full](size_t n) { return Bytes(full.begin(), full.begin() + n); };
+    expect_truncated(prefix(20), "20 bytes, shorter than an ELF header (64 bytes)");
+    expect_truncated(prefix(63), "63 bytes, shorter than an ELF header");
+    expect_truncated(prefix(64), "program headers at offset 0x40 run past its end (64 bytes)");
+    expect_truncated(prefix(100), "program headers at offset 0x40 run past its end (100 bytes)");
+    // Sparse: the ELF header, then zeros as far as the core went.
+    Bytes sparse(full.size());
+    std::copy(full.begin(), full.begin() + sizeof(Elf64_Ehdr), sparse.begin());
+    expect_truncated(sparse, "program headers are all zero bytes");
+    // The headers too, but the notes zero.
+    Elf64_Ehdr eh;
+    std::memcpy(&eh, full.data(), sizeof eh);
+    const size_t headers = eh.e_phoff + size_t{eh.e_phnum} * eh.e_phentsize;
+    std::copy(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(headers), sparse.begin());
+    expect_truncated(sparse, "its note segment holds no core notes");
+}
+
 TEST(CoreFile, RandomDamageToTheHeadersNeverCrashes) {
     Bytes full = build_core(two_file_core());
     TempDir dir;

@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <string>
 
-#include "aps/core.hpp"
 #include "read/core_file.hpp"
 #include "read/core_mapped_files.hpp"
+#include "read/core_target.hpp"
 #include "read/dumped_memory.hpp"
 #include "read/elf_image.hpp"
 #include "read/image.hpp"
@@ -86,7 +86,7 @@ void expect_text(RemoteMemory& memory, uint64_t addr, std::string_view want) {
 TEST(CoreMemory, DumpedBytesComeFromTheCore) {
     CoreOnDisk s;
     make(s, build_elf_file(library()));
-    auto core = open_core({s.core_path, "", ""});
+    auto core = read::open_core({s.core_path, "", ""});
     ASSERT_TRUE(core) << core.error().message;
     expect_text(core->memory(), kBase + 0x3000, "DATA modified!");
     Result<void> ok;
@@ -96,7 +96,7 @@ TEST(CoreMemory, DumpedBytesComeFromTheCore) {
 TEST(CoreMemory, WhatTheCoreLeftOutComesFromTheMappedFile) {
     CoreOnDisk s;
     make(s, build_elf_file(library()));
-    auto core = open_core({s.core_path, "", ""});
+    auto core = read::open_core({s.core_path, "", ""});
     ASSERT_TRUE(core) << core.error().message;
     expect_text(core->memory(), kBase + 0x1000, "TEXTTEXT");
     Result<void> ok;
@@ -116,7 +116,7 @@ TEST(CoreMemory, AMappingGdbLeftOutEntirelyIsReadFromTheFile) {
     s.recorded = s.dir.write("lib/libpython3.14.so", file);
     for (auto& f : spec.files) f.path = s.recorded;
     s.core_path = s.dir.write("core", build_core(spec));
-    auto core = open_core({s.core_path, "", ""});
+    auto core = read::open_core({s.core_path, "", ""});
     ASSERT_TRUE(core) << core.error().message;
     expect_text(core->memory(), kBase + 0x2000, "RODATA");
 }
@@ -133,7 +133,7 @@ TEST(CoreMemory, BytesPastTheEndOfTheFileAreZerosToThePageEnd) {
     s.recorded = s.dir.write("lib/libpython3.14.so", file);
     for (auto& f : spec.files) f.path = s.recorded;
     s.core_path = s.dir.write("core", build_core(spec));
-    auto core = open_core({s.core_path, "", ""});
+    auto core = read::open_core({s.core_path, "", ""});
     ASSERT_TRUE(core) << core.error().message;
     expect_text(core->memory(), kBase + 0x3000, "DATA as linked");
     Bytes tail(0x10, std::byte{0x7f});
@@ -144,7 +144,7 @@ TEST(CoreMemory, BytesPastTheEndOfTheFileAreZerosToThePageEnd) {
 TEST(CoreMemory, MemoryTheProcessDidNotHaveIsReadFailed) {
     CoreOnDisk s;
     make(s, build_elf_file(library()));
-    auto core = open_core({s.core_path, "", ""});
+    auto core = read::open_core({s.core_path, "", ""});
     ASSERT_TRUE(core) << core.error().message;
     Bytes buf(8);
     auto r = core->memory().read(0x1000, buf);
@@ -158,7 +158,7 @@ TEST(CoreMemory, MemoryTheProcessDidNotHaveIsReadFailed) {
 }
 
 void expect_mismatch(const CoreOnDisk& s, const FileLookup& lookup, std::string_view needle) {
-    auto core = open_core({s.core_path, lookup.sysroot, lookup.exe});
+    auto core = read::open_core({s.core_path, lookup.sysroot, lookup.exe});
     ASSERT_TRUE(core) << core.error().message;
     Bytes buf(8);
     auto r = core->memory().read(kBase + 0x1000, buf);
@@ -229,25 +229,25 @@ TEST(CoreMemory, SysrootAndExeSayWhereTheFilesAre) {
     s.dir.write("root/usr/lib/libpython3.14.so", file);
     s.core_path = s.dir.write("core", build_core(spec));
 
-    auto plain = open_core({s.core_path, "", ""});  // /usr/lib has no such file here
+    auto plain = read::open_core({s.core_path, "", ""});  // /usr/lib has no such file here
     ASSERT_TRUE(plain) << plain.error().message;
     Bytes buf(8);
     EXPECT_FALSE(plain->memory().read(kBase + 0x1000, buf));
 
-    auto rooted = open_core({s.core_path, s.dir.path() + "/root/", ""});
+    auto rooted = read::open_core({s.core_path, s.dir.path() + "/root/", ""});
     ASSERT_TRUE(rooted) << rooted.error().message;
     expect_text(rooted->memory(), kBase + 0x1000, "TEXTTEXT");
 
     // The mapping that holds AT_ENTRY is the executable: --exe replaces it.
     std::string exe = s.dir.write("elsewhere/python", file);
-    auto with_exe = open_core({s.core_path, "", exe});
+    auto with_exe = read::open_core({s.core_path, "", exe});
     ASSERT_TRUE(with_exe) << with_exe.error().message;
     expect_text(with_exe->memory(), kBase + 0x2000, "RODATA");
 
-    auto bad_exe = open_core({s.core_path, "", s.dir.path() + "/nope"});
+    auto bad_exe = read::open_core({s.core_path, "", s.dir.path() + "/nope"});
     ASSERT_FALSE(bad_exe);
     EXPECT_EQ(bad_exe.error().code, Errc::FileMismatch);
-    auto bad_root = open_core({s.core_path, exe, ""});
+    auto bad_root = read::open_core({s.core_path, exe, ""});
     ASSERT_FALSE(bad_root);
     EXPECT_NE(bad_root.error().message.find("not a directory"), std::string::npos);
 }
@@ -269,7 +269,7 @@ TEST(CoreMemory, ATruncatedCoreIsBadCore) {
     CoreOnDisk s;
     make(s, build_elf_file(library()));
     std::filesystem::resize_file(s.core_path, std::filesystem::file_size(s.core_path) - 0x800);
-    auto core = open_core({s.core_path, "", ""});
+    auto core = read::open_core({s.core_path, "", ""});
     ASSERT_TRUE(core) << core.error().message;
     Bytes buf(8);
     auto r = core->memory().read(kBase + 0x3ff0, buf);

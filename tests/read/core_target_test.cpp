@@ -1,14 +1,17 @@
 // open_core + find_target over synthetic cores that hold the real debug-offset tables of the
 // provisioned 3.14 and 3.15: the sections are found in the files NT_FILE names, the table the core
 // left out is read from the file, and a wrong or absent python file is reported.
+#include "read/core_target.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 
-#include "aps/core.hpp"
 #include "aps/offsets.hpp"
 #include "read_test_support.hpp"
+#include "support/child_process.hpp"
 #include "support/elf_builder.hpp"
 
 namespace aps {
@@ -89,9 +92,9 @@ class CoreTargetTest : public ::testing::TestWithParam<int> {};
 TEST_P(CoreTargetTest, FindsBothTablesThroughTheFilesTheCoreNames) {
     Scenario s;
     build(s, GetParam());
-    auto core = open_core({s.core_path, "", ""});
+    auto core = read::open_core({s.core_path, "", ""});
     ASSERT_TRUE(core) << core.error().message;
-    auto target = core->find_target(core->memory());
+    auto target = core->find_runtime(core->memory());
     ASSERT_TRUE(target) << target.error().message;
     EXPECT_EQ(target->offsets.minor, GetParam());
     EXPECT_EQ(target->runtime_addr, kExeBase + 0x1000);
@@ -114,9 +117,9 @@ TEST_P(CoreTargetTest, AnExeThatIsNotTheMappedOneIsReported) {
     build(s, GetParam());
     Bytes runtime(s.exe.begin() + 0x1000, s.exe.begin() + 0x1400);
     std::string other = s.dir.write("other/python", python_object(runtime, {}, 9));
-    auto core = open_core({s.core_path, "", other});
+    auto core = read::open_core({s.core_path, "", other});
     ASSERT_TRUE(core) << core.error().message;
-    auto target = core->find_target(core->memory());
+    auto target = core->find_runtime(core->memory());
     ASSERT_FALSE(target);
     EXPECT_EQ(target.error().code, Errc::FileMismatch);
     EXPECT_NE(target.error().message.find(other + " is not the " + s.exe_path +
@@ -133,14 +136,78 @@ TEST_P(CoreTargetTest, AMissingAsyncioFileIsNotTakenForNoAsyncio) {
     // data in a file, so without that file aps cannot tell whether asyncio was imported.
     std::filesystem::remove_all(s.dir.path() + "/lib-dynload");
     std::filesystem::remove_all(s.dir.path() + "/usr");
-    auto core = open_core({s.core_path, "", ""});
+    auto core = read::open_core({s.core_path, "", ""});
     ASSERT_TRUE(core) << core.error().message;
-    auto target = core->find_target(core->memory());
+    auto target = core->find_runtime(core->memory());
     ASSERT_FALSE(target);
     EXPECT_EQ(target.error().code, Errc::FileMismatch);
     EXPECT_NE(target.error().message.find("cannot open"), std::string::npos)
         << target.error().message;
     EXPECT_NE(target.error().message.find("--sysroot DIR"), std::string::npos);
+}
+
+// The read of `options` (open_core, then find_target) ends within 10 s: checked in a child
+// first, as an open() waiting on a FIFO would never return. Then the same read, here.
+Result<read::Runtime> read_in_time(const CoreOptions& options) {
+    const auto read = [&options]() -> Result<read::Runtime> {
+        auto core = read::open_core(options);
+        if (!core) return std::move(core).error();
+        return core->find_runtime(core->memory());
+    };
+    const int status = test::run_in_child(
+        [&read] {
+            (void)read();
+            return 0;
+        },
+        std::chrono::seconds(10));
+    if (status != 0) return Error{Errc::ReadFailed, "the read blocked (or died)"};
+    return read();
+}
+
+void expect_refused(const Result<read::Runtime>& target, Errc code, const std::string& says) {
+    ASSERT_FALSE(target);
+    EXPECT_EQ(target.error().code, code) << target.error().message;
+    EXPECT_NE(target.error().message.find(says), std::string::npos) << target.error().message;
+}
+
+TEST_P(CoreTargetTest, FifosAreRefusedAtOnceWhereverTheyAre) {
+    Scenario s;
+    build(s, GetParam());
+    const std::string fifo = s.dir.path() + "/fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    // The core itself.
+    expect_refused(read_in_time({fifo, "", ""}), Errc::BadCore,
+                   "core file " + fifo + " is a FIFO, not a regular file");
+    // --exe.
+    expect_refused(read_in_time({s.core_path, "", fifo}), Errc::FileMismatch,
+                   "--exe " + fifo + ": a FIFO, not a regular file");
+    // The copy under --sysroot of the executable the core names.
+    const std::string root = s.dir.path() + "/root";
+    std::filesystem::create_directories(root +
+                                        std::filesystem::path(s.exe_path).parent_path().string());
+    ASSERT_EQ(::mkfifo((root + s.exe_path).c_str(), 0600), 0);
+    expect_refused(read_in_time({s.core_path, root, ""}), Errc::FileMismatch,
+                   "cannot open " + root + s.exe_path + ": a FIFO, not a regular file");
+    // The executable the core names, at its own path (a hostile core can name any path).
+    std::filesystem::remove(s.exe_path);
+    ASSERT_EQ(::mkfifo(s.exe_path.c_str(), 0600), 0);
+    expect_refused(read_in_time({s.core_path, "", ""}), Errc::FileMismatch,
+                   "cannot open " + s.exe_path + ": a FIFO, not a regular file");
+}
+
+TEST_P(CoreTargetTest, ALinkIsFollowedAtExeButNotWhereTheCoreNamesAFile) {
+    Scenario s;
+    build(s, GetParam());
+    // The kernel records resolved paths: a link there is not the file the process mapped.
+    const std::string real = s.dir.write("elsewhere/python", s.exe);
+    std::filesystem::remove(s.exe_path);
+    std::filesystem::create_symlink(real, s.exe_path);
+    expect_refused(read_in_time({s.core_path, "", ""}), Errc::FileMismatch,
+                   "cannot open " + s.exe_path + ": a symbolic link, not a regular file");
+    // --exe names it on purpose (a virtualenv's python is a link): followed.
+    auto target = read_in_time({s.core_path, "", s.exe_path});
+    ASSERT_TRUE(target) << target.error().message;
+    EXPECT_EQ(target->offsets.minor, GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(Pythons, CoreTargetTest, ::testing::Values(14, 15),
@@ -155,9 +222,9 @@ TEST(CoreTarget, ACoreOfAnotherProgramIsNotPython) {
     std::string path = dir.write("lib/libc.so.6", file);
     map_into(core, file, kModBase, path, true);
     std::string core_path = dir.write("core", build_core(core));
-    auto opened = open_core({core_path, "", ""});
+    auto opened = read::open_core({core_path, "", ""});
     ASSERT_TRUE(opened) << opened.error().message;
-    auto target = opened->find_target(opened->memory());
+    auto target = opened->find_runtime(opened->memory());
     ASSERT_FALSE(target);
     EXPECT_EQ(target.error().code, Errc::NotPython);
     EXPECT_EQ(target.error().message, "core file " + core_path +

@@ -1,5 +1,6 @@
 // Tests for parse_debug_offsets and parse_asyncio_offsets on the tables stored in the real
-// interpreters' files, and on corrupted copies of them.
+// interpreters' files, and on corrupted copies of them. The "documented values" are those
+// docs/design.md lists under "Debug offsets" and "Asyncio offsets".
 #include <gtest/gtest.h>
 
 #include <cstring>

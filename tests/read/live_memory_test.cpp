@@ -10,7 +10,7 @@
 #include <cstring>
 #include <vector>
 
-#include "aps/target.hpp"
+#include "read/live_platform.hpp"
 
 namespace aps::read {
 namespace {
@@ -22,7 +22,7 @@ uint64_t address_of(const void* p) {
 TEST(LiveMemory, ReadsOwnMemory) {
     std::vector<char> source(100000);
     for (size_t i = 0; i < source.size(); ++i) source[i] = static_cast<char>(i * 7);
-    auto memory = open_live_memory(::getpid());
+    auto memory = read::open_live_memory(::getpid());
     ASSERT_TRUE(memory);
     std::vector<std::byte> copy(source.size());
     auto ok = memory->read(address_of(source.data()), copy);

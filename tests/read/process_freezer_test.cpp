@@ -1,6 +1,6 @@
 // ProcessFreezer on real child processes: every thread held in a ptrace stop and let go again,
 // new threads caught, a second tracer refused, a thread that cannot stop reported, no signal lost.
-#include "aps/process_freezer.hpp"
+#include "read/process_freezer.hpp"
 
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -23,6 +23,8 @@ namespace aps {
 namespace {
 
 using namespace std::chrono_literals;
+using read::FreezeLimits;
+using read::ProcessFreezer;
 
 // Shared with the child: one progress counter per thread, and what the child reports.
 struct Shared {

@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "aps/target.hpp"
+#include "read/live_platform.hpp"
 #include "read/runtime_scan.hpp"
 #include "read_test_support.hpp"
 
@@ -76,8 +76,8 @@ TEST_P(CookieScan, FindsTheSameRuntimeAsTheSectionLookup) {
     ASSERT_FALSE(exe.empty());
     Child child({exe, "-c", "import time; print('ready', flush=True); time.sleep(30)"});
     ASSERT_TRUE(child.wait_for_line("ready"));
-    auto memory = open_live_memory(child.pid());
-    auto target = open_target(child.pid(), *memory);
+    auto memory = read::open_live_memory(child.pid());
+    auto target = read::find_live_runtime(child.pid(), *memory);
     ASSERT_TRUE(target) << target.error().message;
 
     auto hit = scan_for_debug_offsets(*memory, python_regions(child.pid()));
@@ -93,7 +93,7 @@ TEST(CookieScan, NothingInNonPythonMemory) {
     ASSERT_TRUE(child.wait_for_line("ready"));
     auto maps = read_proc_maps(child.pid());
     ASSERT_TRUE(maps);
-    auto memory = open_live_memory(child.pid());
+    auto memory = read::open_live_memory(child.pid());
     auto hit = scan_for_debug_offsets(*memory, *maps);
     ASSERT_TRUE(hit) << hit.error().message;
     EXPECT_FALSE(hit->has_value());
@@ -104,7 +104,7 @@ TEST(CookieScan, RespectsTheByteBudget) {
     ASSERT_FALSE(exe.empty());
     Child child({exe, "-c", "import time; print('ready', flush=True); time.sleep(30)"});
     ASSERT_TRUE(child.wait_for_line("ready"));
-    auto memory = open_live_memory(child.pid());
+    auto memory = read::open_live_memory(child.pid());
     auto hit = scan_for_debug_offsets(*memory, python_regions(child.pid()), 4096);
     ASSERT_TRUE(hit);
     EXPECT_FALSE(hit->has_value());
@@ -128,8 +128,8 @@ TEST(OpenTargetDeleted, DeletedExecutableIsStillFound) {
     std::filesystem::remove_all(dir);
     ASSERT_TRUE(ready);
 
-    auto memory = open_live_memory(child.pid());
-    auto target = open_target(child.pid(), *memory);
+    auto memory = read::open_live_memory(child.pid());
+    auto target = read::find_live_runtime(child.pid(), *memory);
     ASSERT_TRUE(target) << target.error().message;
     EXPECT_EQ(target->runtime_file, copy.string());
     EXPECT_EQ(target->offsets.minor, 14);

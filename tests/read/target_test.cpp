@@ -1,13 +1,13 @@
-// Live tests for open_target: real 3.14 and 3.15 processes (with and without asyncio imported),
-// a process that is not Python, a zombie and a pid that does not exist.
-#include "aps/target.hpp"
-
+// Live tests for finding the runtime (read::find_live_runtime): real 3.14 and 3.15 processes (with
+// and without asyncio imported), a process that is not Python, a zombie and a pid that does not
+// exist.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 
+#include "read/live_platform.hpp"
 #include "read/proc_maps.hpp"
 #include "read_test_support.hpp"
 
@@ -21,14 +21,14 @@ constexpr const char* kWithAsyncio =
     "import asyncio, time, sys; print('ready', flush=True); time.sleep(30)";
 constexpr const char* kWithoutAsyncio = "import time; print('ready', flush=True); time.sleep(30)";
 
-Result<Target> open_python(int minor, const char* script, std::unique_ptr<Child>& child) {
+Result<read::Runtime> open_python(int minor, const char* script, std::unique_ptr<Child>& child) {
     std::string exe = python_path(minor);
     if (exe.empty()) return Error{Errc::NotPython, read::test::kProvisionHint};
     child = std::make_unique<Child>(std::vector<std::string>{exe, "-c", script});
     if (child->pid() <= 0 || !child->wait_for_line("ready"))
         return Error{Errc::NotPython, "the child interpreter did not start: " + exe};
-    auto memory = open_live_memory(child->pid());
-    return open_target(child->pid(), *memory);
+    auto memory = read::open_live_memory(child->pid());
+    return read::find_live_runtime(child->pid(), *memory);
 }
 
 TEST(OpenTarget, Python314WithAsyncioFindsBothTables) {
@@ -86,7 +86,7 @@ TEST(OpenTarget, RuntimeAddressHoldsTheCookie) {
     std::unique_ptr<Child> child;
     auto target = open_python(14, kWithoutAsyncio, child);
     ASSERT_TRUE(target) << target.error().message;
-    auto memory = open_live_memory(child->pid());
+    auto memory = read::open_live_memory(child->pid());
     std::array<std::byte, 8> cookie{};
     ASSERT_TRUE(memory->read(target->runtime_addr, cookie));
     EXPECT_EQ(std::string(reinterpret_cast<const char*>(cookie.data()), 8), "xdebugpy");
@@ -96,8 +96,8 @@ TEST(OpenTarget, NonPythonProcessIsNotPython) {
     Child child({"/bin/sh", "-c", "echo ready; exec sleep 30"});
     ASSERT_GT(child.pid(), 0);
     ASSERT_TRUE(child.wait_for_line("ready"));
-    auto memory = open_live_memory(child.pid());
-    auto target = open_target(child.pid(), *memory);
+    auto memory = read::open_live_memory(child.pid());
+    auto target = read::find_live_runtime(child.pid(), *memory);
     ASSERT_FALSE(target);
     EXPECT_EQ(target.error().code, Errc::NotPython) << target.error().message;
     EXPECT_EQ(target.error().message,
@@ -112,8 +112,8 @@ TEST(OpenTarget, ZombieHasExited) {
     // Wait until it is a zombie without reaping it.
     siginfo_t info{};
     ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT), 0);
-    auto memory = open_live_memory(pid);
-    auto target = open_target(pid, *memory);
+    auto memory = read::open_live_memory(pid);
+    auto target = read::find_live_runtime(pid, *memory);
     ::waitpid(pid, nullptr, 0);
     ASSERT_FALSE(target);
     EXPECT_EQ(target.error().code, Errc::NoSuchProcess);
@@ -126,8 +126,8 @@ TEST(OpenTarget, MissingPidIsNoSuchProcess) {
     ASSERT_GE(pid, 0);
     if (pid == 0) ::_exit(0);
     ASSERT_EQ(::waitpid(pid, nullptr, 0), pid);
-    auto memory = open_live_memory(pid);
-    auto target = open_target(pid, *memory);
+    auto memory = read::open_live_memory(pid);
+    auto target = read::find_live_runtime(pid, *memory);
     ASSERT_FALSE(target);
     EXPECT_EQ(target.error().code, Errc::NoSuchProcess);
 }
@@ -172,14 +172,14 @@ TEST(OpenTarget, AnotherUsersProcessIsPermissionDenied) {
     uint64_t addr = target->runtime_addr;
 
     int from_open = as_nobody([pid]() -> std::optional<Error> {
-        auto memory = open_live_memory(pid);
-        auto t = open_target(pid, *memory);
+        auto memory = read::open_live_memory(pid);
+        auto t = read::find_live_runtime(pid, *memory);
         return t ? std::nullopt : std::optional<Error>(t.error());
     });
     EXPECT_EQ(from_open, static_cast<int>(Errc::PermissionDenied));
 
     int from_read = as_nobody([pid, addr]() -> std::optional<Error> {
-        auto memory = open_live_memory(pid);
+        auto memory = read::open_live_memory(pid);
         std::array<std::byte, 8> cookie{};
         auto ok = memory->read(addr, cookie);
         return ok ? std::nullopt : std::optional<Error>(ok.error());

@@ -1,5 +1,6 @@
-// Escaping of names (aps Rule 2): every control class, bidi controls, surrogates, invalid UTF-8,
-// and the code-point counting that padding relies on.
+// Escaping of names (README, "Differences"; docs/design.md, "Escaping"): every
+// control class, bidi controls, surrogates, invalid UTF-8, and the code-point counting that
+// padding relies on.
 #include "render/escape.hpp"
 
 #include <gtest/gtest.h>

@@ -27,7 +27,7 @@ struct Recorded {
     std::set<std::thread::id> made_on;
 };
 
-void run(std::size_t blocks, Recorded& r) {
+void run(std::size_t blocks, Recorded& r, unsigned jobs = 2) {
     make_blocks_in_order(
         blocks,
         [&r](std::size_t i, std::string& out) {
@@ -39,7 +39,8 @@ void run(std::size_t blocks, Recorded& r) {
         [&r](std::string_view piece) {
             r.text.append(piece);
             r.sunk_on.push_back(std::this_thread::get_id());
-        });
+        },
+        jobs);
 }
 
 std::string expected(std::size_t blocks) {
@@ -68,13 +69,22 @@ TEST(OrderedBlocks, OddBlocksAreMadeOnASecondThread) {
     EXPECT_TRUE(many.made_on.contains(std::this_thread::get_id()));
 }
 
+TEST(OrderedBlocks, OneJobMakesEveryBlockOnTheCallingThread) {
+    Recorded r;
+    run(50, r, 1);
+    EXPECT_EQ(r.text, expected(50));
+    ASSERT_EQ(r.made_on.size(), 1u);
+    EXPECT_TRUE(r.made_on.contains(std::this_thread::get_id()));
+}
+
 TEST(OrderedBlocks, ASinkThatThrowsStopsTheSecondThread) {
     int sunk = 0;
     EXPECT_THROW(make_blocks_in_order(
                      1000, [](std::size_t i, std::string& out) { out = std::to_string(i); },
                      [&sunk](std::string_view) {
                          if (++sunk == 3) throw std::runtime_error("sink full");
-                     }),
+                     },
+                     2),
                  std::runtime_error);
     EXPECT_EQ(sunk, 3);
 }

@@ -14,7 +14,8 @@
 namespace aps::test {
 
 // Reads a FakeMemory and, right after the first read that covers `at`, runs `change` once.
-// Readers for other threads (open_another) read the same image and never trigger the change.
+// Readers for other threads (FakeMemory::another) read the same image and never trigger the
+// change.
 class ChangingMemory final : public RemoteMemory {
   public:
     explicit ChangingMemory(FakeMemory& inner) : inner_(inner) {}
@@ -31,7 +32,6 @@ class ChangingMemory final : public RemoteMemory {
         }
         return r;
     }
-    std::unique_ptr<RemoteMemory> open_another() override { return inner_.open_another(); }
     bool changed() const { return !change_; }
 
   private:

@@ -21,7 +21,8 @@ namespace aps::test {
 
 using Addr = uint64_t;
 
-// The Debian amd64 tables of internals §3.1 / §4 plus the frame knowledge, for minor 14 or 15.
+// The Debian amd64 tables (docs/design.md, "Debug offsets" and "Asyncio offsets") plus the
+// frame knowledge, for minor 14 or 15.
 DebugOffsets debian_offsets(int minor);
 AsyncioOffsets debian_asyncio_offsets(int minor);
 
@@ -76,9 +77,29 @@ class FakeImage {
     const Types& types() const { return types_; }
     Addr runtime() const { return runtime_; }
     // The runtime's "file" holds the types made by type(..., in_image = true).
-    WalkInput input() const { return WalkInput{runtime_, off_, &aio_, image()}; }
-    WalkInput input_without_asyncio() const { return WalkInput{runtime_, off_, nullptr, image()}; }
+    WalkInput input() const {
+        WalkInput in;
+        in.runtime_addr = runtime_;
+        in.offsets = off_;
+        in.asyncio = &aio_;
+        in.runtime_image = image();
+        return in;
+    }
+    WalkInput input_without_asyncio() const {
+        WalkInput in = input();
+        in.asyncio = nullptr;
+        return in;
+    }
     std::vector<AddressRange> image() const { return {{kImageStart, image_next_}}; }
+    // input(), with the chain worker reading through a second reader of this image from the
+    // `parallel_from`-th task of a list on (the image may no longer change).
+    WalkInput threaded_input(uint64_t parallel_from = 1) {
+        mem_.share_with_threads();
+        WalkInput in = input();
+        in.tuning.parallel_from = parallel_from;
+        in.second_reader = [this] { return mem_.another(); };
+        return in;
+    }
 
     // Interpreters and threads. The main interpreter (id 0) exists from the start; new ones and
     // new threads become the head of their list, as in CPython.

@@ -37,7 +37,7 @@ Result<void> FakeMemory::read(uint64_t addr, std::span<std::byte> out) {
     return peek(addr, out);
 }
 
-std::unique_ptr<RemoteMemory> FakeMemory::open_another() {
+std::unique_ptr<RemoteMemory> FakeMemory::another() {
     if (!shared_) return nullptr;
     return std::make_unique<SharedReader>(*this);
 }

@@ -22,10 +22,10 @@ class FakeMemory final : public RemoteMemory {
     // read() without counting: safe from several threads while nothing writes.
     Result<void> peek(uint64_t addr, std::span<std::byte> out) const;
 
-    // From now on open_another() hands out readers of these regions for other threads (the
-    // walk's chain worker); the test must not write or map while they read.
+    // From now on another() hands out readers of these regions for other threads (the walk's
+    // chain worker); the test must not write or map while they read.
     void share_with_threads() { shared_ = true; }
-    std::unique_ptr<RemoteMemory> open_another() override;
+    std::unique_ptr<RemoteMemory> another();
 
     // Maps a zero-filled region [addr, addr + size). Regions must not overlap.
     void map(uint64_t addr, uint64_t size);

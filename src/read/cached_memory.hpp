@@ -17,7 +17,7 @@
 #include "aps/error.hpp"
 #include "aps/memory.hpp"
 
-namespace aps {
+namespace aps::read {
 
 struct CacheOptions {
     std::size_t block_bytes = 64 * 1024;           // power of two, 4 KiB .. 256 KiB
@@ -25,18 +25,12 @@ struct CacheOptions {
     std::size_t capacity_bytes = 4 * 1024 * 1024;  // cap on cached block bytes
 };
 
-// [start, end) of memory the target has mapped readable (from /proc/PID/maps).
-struct ReadableRange {
-    uint64_t start = 0;
-    uint64_t end = 0;
-};
-
 class BlockExchange;
 
 class CachedMemory final : public RemoteMemory {
   public:
     explicit CachedMemory(RemoteMemory& inner, CacheOptions options = {});
-    // Owns its inner memory (a reader made by open_another()).
+    // Owns its inner memory (see linked()).
     CachedMemory(std::unique_ptr<RemoteMemory> inner, CacheOptions options);
     ~CachedMemory() override;
     CachedMemory(const CachedMemory&) = delete;
@@ -52,17 +46,17 @@ class CachedMemory final : public RemoteMemory {
         return inner_.read_fresh_batch(requests);
     }
 
-    // Bounds blocks by readable ranges (sorted and merged here), so that a block never straddles
-    // unmapped memory; reads outside every range go to the inner memory uncached. Clears.
-    void set_readable_ranges(std::vector<ReadableRange> ranges);
+    // Bounds blocks by the target's readable ranges (sorted and merged here), so that a block
+    // never straddles unmapped memory; reads outside every range go to the inner memory
+    // uncached. Clears.
+    void set_readable_ranges(std::vector<AddressRange> ranges);
     void clear();
 
-    // An empty cache with the same options and readable ranges over another reader of the inner
-    // memory (see RemoteMemory::open_another), or null when the inner memory cannot make one.
-    // The new cache takes, instead of reading them again, the blocks this one loaded lately:
-    // the walk's second thread reads the coroutines that lie next to the tasks its first thread
-    // has just read.
-    std::unique_ptr<RemoteMemory> open_another() override;
+    // An empty cache with the same options and readable ranges over `inner`, another reader of
+    // the same memory for another thread (null: none). The new cache takes, instead of reading
+    // them again, the blocks this one loaded lately: the walk's second thread reads the
+    // coroutines that lie next to the tasks its first thread has just read.
+    std::unique_ptr<CachedMemory> linked(std::unique_ptr<RemoteMemory> inner);
 
     struct Stats {
         uint64_t reads = 0;        // read() calls
@@ -98,10 +92,10 @@ class CachedMemory final : public RemoteMemory {
     void evict_to_cap();
     Result<void> inner_read(uint64_t addr, std::span<std::byte> out);
 
-    std::unique_ptr<RemoteMemory> owned_inner_;  // when made by open_another()
+    std::unique_ptr<RemoteMemory> owned_inner_;  // when made by linked()
     RemoteMemory& inner_;
     CacheOptions options_;
-    std::vector<ReadableRange> ranges_;
+    std::vector<AddressRange> ranges_;
     std::unordered_map<uint64_t, Block> blocks_;  // keyed by Block::lo
     std::list<uint64_t> lru_;                     // most recent first
     std::vector<std::byte> scratch_;
@@ -115,7 +109,4 @@ class CachedMemory final : public RemoteMemory {
     Stats stats_;
 };
 
-// The readable ranges of a live process, from /proc/PID/maps.
-Result<std::vector<ReadableRange>> readable_ranges(pid_t pid);
-
-}  // namespace aps
+}  // namespace aps::read

@@ -1,23 +1,17 @@
-// Opening an ELF core file as a target: its memory (the bytes the core holds, the rest from the
-// files the process had mapped, each checked against the core) and its debug offsets.
+// A core file as a target: its memory (the bytes the core holds, the rest from the files the
+// process had mapped, each checked against the core) and its runtime.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "aps/cached_memory.hpp"
 #include "aps/error.hpp"
 #include "aps/memory.hpp"
 #include "aps/target.hpp"
+#include "read/runtime_locator.hpp"
 
-namespace aps {
-
-struct CoreOptions {
-    std::string core;     // the core file
-    std::string sysroot;  // look for every mapped file under this folder (--sysroot)
-    std::string exe;      // the main executable, wherever it is (--exe)
-};
+namespace aps::read {
 
 class CoreTarget {
   public:
@@ -28,16 +22,18 @@ class CoreTarget {
     // The process's memory as the core holds it. Reads never touch a live process.
     RemoteMemory& memory();
     // Where memory() can serve reads, for a CachedMemory over it.
-    std::vector<ReadableRange> readable_ranges() const;
+    std::vector<AddressRange> readable_ranges() const;
     // "core file PATH (process PID, COMMAND)", for messages.
     std::string describe() const;
 
     // Finds and validates the debug offsets, reading through `memory` (memory() or a cache over
-    // it). Errors: NotPython, UnsupportedVersion, CorruptData, BadCore, FileMismatch.
-    Result<Target> find_target(RemoteMemory& memory);
+    // it). Errors: NotPython, UnsupportedVersion, InvalidOffsets, CorruptData, BadCore,
+    // FileMismatch.
+    Result<Runtime> find_runtime(RemoteMemory& memory);
+
+    struct Parts;
 
   private:
-    struct Parts;
     explicit CoreTarget(std::unique_ptr<Parts> parts);
     std::unique_ptr<Parts> parts_;
     friend Result<CoreTarget> open_core(const CoreOptions& options);
@@ -47,4 +43,4 @@ class CoreTarget {
 // machine; FileMismatch when --exe or --sysroot name something that does not exist.
 Result<CoreTarget> open_core(const CoreOptions& options);
 
-}  // namespace aps
+}  // namespace aps::read

@@ -10,7 +10,7 @@
 
 #include "aps/error.hpp"
 
-namespace aps {
+namespace aps::read {
 
 struct FreezeLimits {
     std::chrono::milliseconds stop_timeout{2000};  // for the threads of one round to stop
@@ -67,4 +67,4 @@ class ProcessFreezer {
     std::chrono::nanoseconds pause_{0};
 };
 
-}  // namespace aps
+}  // namespace aps::read

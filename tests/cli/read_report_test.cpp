@@ -1,5 +1,5 @@
 // The --verbose line about a read, and the test hook that holds aps while the target is stopped.
-#include "cli/snapshot_reader.hpp"
+#include "cli/read_report.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -54,47 +54,6 @@ TEST(TestHooks, HoldWhileStoppedOnlyWithAValidNumber) {
     hook();
     EXPECT_GE(std::chrono::steady_clock::now() - start, 30ms);
     ::unsetenv("APS_TEST_HOLD_STOPPED_MS");
-}
-
-}  // namespace
-
-namespace {
-
-aps::Snapshot with_problems(std::initializer_list<aps::Problem> problems) {
-    aps::Snapshot s;
-    s.problems = problems;
-    return s;
-}
-
-TEST(PartialJudge, WholeOrCutSnapshotsAreTakenAtOnce) {
-    aps::PartialJudge judge;
-    EXPECT_TRUE(judge.take(aps::Snapshot{}, false));
-    EXPECT_TRUE(judge.take(with_problems({{1, aps::Problem::Part::Stack, true, "deep"}}), false));
-}
-
-TEST(PartialJudge, AHeldTargetIsTakenAtOnce) {
-    aps::PartialJudge judge;
-    EXPECT_TRUE(judge.take(with_problems({{1, aps::Problem::Part::Stack, false, "x"}}), true));
-}
-
-TEST(PartialJudge, TheSamePartsTwiceInARowAreBrokenForGood) {
-    using Part = aps::Problem::Part;
-    aps::PartialJudge judge;
-    // The reasons may differ (garbage read twice); the places are what must repeat, in any order.
-    EXPECT_FALSE(judge.take(
-        with_problems({{1, Part::Stack, false, "a"}, {2, Part::Name, false, ""}}), false));
-    EXPECT_TRUE(judge.take(
-        with_problems({{2, Part::Name, false, ""}, {1, Part::Stack, false, "b"}}), false));
-}
-
-TEST(PartialJudge, OtherPartsOrAFailureInBetweenStartAgain) {
-    using Part = aps::Problem::Part;
-    aps::PartialJudge judge;
-    EXPECT_FALSE(judge.take(with_problems({{1, Part::Stack, false, "a"}}), false));
-    EXPECT_FALSE(judge.take(with_problems({{1, Part::Awaiters, false, "a"}}), false));
-    judge.forget();
-    EXPECT_FALSE(judge.take(with_problems({{1, Part::Awaiters, false, "a"}}), false));
-    EXPECT_TRUE(judge.take(with_problems({{1, Part::Awaiters, false, "a"}}), false));
 }
 
 }  // namespace
