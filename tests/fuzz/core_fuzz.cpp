@@ -1,6 +1,6 @@
 // libFuzzer target: core files. The input is a whole core file:
 //  - parse_core_file with small limits (the limit checks), then as aps parses it;
-//  - open_core and find_target as `aps ps --core`, with --sysroot an empty folder (no file the
+//  - open_core and find_runtime as `aps ps --core`, with --sysroot an empty folder (no file the
 //    core names exists, so the locator falls back on scanning the dumped memory for the table),
 //    and again with the core itself as --exe (the mapped-file checks: size, headers, build-id;
 //    memory the core left out is read from that file only when the core also opens as an image).
@@ -13,9 +13,9 @@
 #include <cstdio>
 #include <string>
 
-#include "aps/core.hpp"
 #include "mem_file.hpp"
 #include "read/core_file.hpp"
+#include "read/core_target.hpp"
 
 namespace aps::fuzz {
 namespace {
@@ -39,13 +39,13 @@ class EmptyDir {
 };
 
 void find(const CoreOptions& options) {
-    auto core = open_core(options);
+    auto core = read::open_core(options);
     if (!core) return;
     (void)core->describe();
-    for (const ReadableRange& r : core->readable_ranges()) {
+    for (const AddressRange& r : core->readable_ranges()) {
         if (r.start > r.end) __builtin_trap();
     }
-    (void)core->find_target(core->memory());
+    (void)core->find_runtime(core->memory());
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 // as "/fuzz/python3.15", read-write so that the cookie scan reads it too:
 //  - open_image, then every question the locator asks an image (sections, debug sections, the
 //    _PyRuntime symbol, link base, build-id);
-//  - locate_runtime and read_target over that process: the .PyRuntime and .AsyncioDebug sections
+//  - locate_runtime and read_runtime over that process: the .PyRuntime and .AsyncioDebug sections
 //    are served from their bytes in the file, as the loader would map them; the rest of the
 //    mapping is the file's bytes in order (what the cookie scan reads when no section passes).
 #include <algorithm>
@@ -103,13 +103,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
         {kBase, kBase + mapped, "rw-p", 0, "00:00", 1, kMappedPath, false}};
     std::vector<read::MappedFile> files = read::mapped_files(maps);
     read::FileAccess access{
-        [](const read::MappedFile&) { return std::vector<std::string>{file.path()}; }, nullptr};
+        [](const read::MappedFile&) { return std::vector<read::FilePath>{{file.path()}}; }, nullptr};
     read::MappedTarget target{maps, files, access, kMappedPath};
 
     auto search = read::locate_runtime(target, memory);
     if (!search || !search->found) return 0;
     read::SearchLog asyncio_log;
-    auto found = read::read_target(target, *search->found, memory, asyncio_log);
+    auto found = read::read_runtime(target, *search->found, memory, asyncio_log);
     if (found && found->runtime_addr != search->found->addr) __builtin_trap();
     return 0;
 }

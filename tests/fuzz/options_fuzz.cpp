@@ -1,8 +1,7 @@
 // libFuzzer target: the command line. The input is argv after "aps", its arguments separated by
 // NUL bytes (at most kMaxArgs). parse_options must return -1 (go on: exactly one of a pid and
 // --core), 0 (after --help or --version) or 2 (a bad command line: a message on stderr that starts
-// with "aps: "); a go-on parse prints nothing on stderr. With APS_FUZZ_ONE_LINE_ERRORS=1 in the
-// environment, a bad command line must also be said in exactly one line.
+// with "aps: " in exactly one line); a go-on parse prints nothing on stderr.
 // stdout and stderr are captured in memory files for each call; sanitizer reports keep going to
 // the real stderr. Set APS_FUZZ_SHOW_OUTPUT=1 to see what the parse prints (replaying a finding).
 #include <unistd.h>
@@ -90,7 +89,6 @@ class Capture {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     using namespace aps::fuzz;
     static Capture capture;
-    static const bool one_line = std::getenv("APS_FUZZ_ONE_LINE_ERRORS") != nullptr;
     static const bool show = std::getenv("APS_FUZZ_SHOW_OUTPUT") != nullptr;
 
     std::vector<std::string> args{"aps"};
@@ -117,7 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     } else if (rc == 2) {
         if (!show && err.rfind("aps: ", 0) != 0)
             finding(capture, args, rc, err, "a bad command line must be said as 'aps: ...'");
-        if (one_line && !show && (err.find('\n') != err.size() - 1))
+        if (!show && (err.find('\n') != err.size() - 1))
             finding(capture, args, rc, err, "a bad command line must be said in one line");
     } else if (rc != 0) {
         finding(capture, args, rc, err, "exit codes are -1 (go on), 0 and 2");
