@@ -1,4 +1,4 @@
-// open_core + find_target over synthetic cores that hold the real debug-offset tables of the
+// open_core + find_runtime over synthetic cores that hold the real debug-offset tables of the
 // provisioned 3.14 and 3.15: the sections are found in the files NT_FILE names, the table the core
 // left out is read from the file, and a wrong or absent python file is reported.
 #include "read/core_target.hpp"
@@ -146,7 +146,7 @@ TEST_P(CoreTargetTest, AMissingAsyncioFileIsNotTakenForNoAsyncio) {
     EXPECT_NE(target.error().message.find("--sysroot DIR"), std::string::npos);
 }
 
-// The read of `options` (open_core, then find_target) ends within 10 s: checked in a child
+// The read of `options` (open_core, then find_runtime) ends within 10 s: checked in a child
 // first, as an open() waiting on a FIFO would never return. Then the same read, here.
 Result<read::Runtime> read_in_time(const CoreOptions& options) {
     const auto read = [&options]() -> Result<read::Runtime> {
@@ -238,9 +238,9 @@ TEST(CoreTarget, AFifoWhereThePythonWasIsAMismatchNotAHang) {
     build(s, 15);
     std::filesystem::remove(s.exe_path);
     ASSERT_EQ(::mkfifo(s.exe_path.c_str(), 0600), 0);
-    auto core = open_core({s.core_path, "", ""});
+    auto core = read::open_core({s.core_path, "", ""});
     ASSERT_TRUE(core) << core.error().message;
-    auto target = core->find_target(core->memory());
+    auto target = core->find_runtime(core->memory());
     ASSERT_FALSE(target);
     EXPECT_EQ(target.error().code, Errc::FileMismatch) << target.error().message;
 }
@@ -253,9 +253,9 @@ TEST(CoreTarget, ACoreWithoutMappedFilesSaysSo) {
     core.nt_file = false;
     core.loads.push_back({kModBase, 0, Bytes(0x1000, std::byte{0}), PF_R | PF_W});
     std::string core_path = dir.write("core", build_core(core));
-    auto opened = open_core({core_path, "", ""});
+    auto opened = read::open_core({core_path, "", ""});
     ASSERT_TRUE(opened) << opened.error().message;
-    auto target = opened->find_target(opened->memory());
+    auto target = opened->find_runtime(opened->memory());
     ASSERT_FALSE(target);
     EXPECT_EQ(target.error().code, Errc::NotPython);
     EXPECT_NE(target.error().message.find("lists no mapped files (no NT_FILE note)"),
@@ -271,9 +271,9 @@ TEST(CoreTarget, ARuntimeWithoutTheCookieIsAnOlderPython) {
     std::string path = dir.write("usr/bin/python3.12", exe);
     map_into(core, exe, kExeBase, path, true);
     std::string core_path = dir.write("core", build_core(core));
-    auto opened = open_core({core_path, "", ""});
+    auto opened = read::open_core({core_path, "", ""});
     ASSERT_TRUE(opened) << opened.error().message;
-    auto target = opened->find_target(opened->memory());
+    auto target = opened->find_runtime(opened->memory());
     ASSERT_FALSE(target);
     EXPECT_EQ(target.error().code, Errc::UnsupportedVersion);
     EXPECT_NE(target.error().message.find("older than 3.13"), std::string::npos)
