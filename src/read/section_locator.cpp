@@ -11,19 +11,19 @@
 namespace aps::read {
 namespace {
 
-// The ways to open a mapped file, best first. A deleted file's path may name a new file now, so
-// only the exact mapped inode (map_files) is used for it. The maps path is resolved already: a
-// link there (planted by the target's owner, say) is not followed; a map_files entry is a link
-// to the mapped file itself.
+// The ways to open a mapped file, best first, all through the target's /proc entries: the maps
+// path names a file in the target's mount namespace, which aps may not share (a container, or
+// an empty chroot holding aps alone), so it is never opened as it stands. A deleted file's path
+// may name a new file now, so only the exact mapped inode (map_files) is used for it. The maps
+// path is resolved already: a link there (planted by the target's owner, say) is not followed; a
+// map_files entry is a link to the mapped file itself.
 std::vector<FilePath> open_paths(pid_t pid, const MappedFile& file) {
     std::vector<FilePath> paths;
-    bool absolute = file.path.starts_with('/');
-    if (absolute && !file.deleted) {
+    if (file.path.starts_with('/') && !file.deleted) {
         paths.push_back({fmt::format("/proc/{}/root{}", pid, file.path), FollowLinks::No});
     }
     paths.push_back(
         {fmt::format("/proc/{}/map_files/{:x}-{:x}", pid, file.start, file.end), FollowLinks::Yes});
-    if (absolute && !file.deleted) paths.push_back({file.path, FollowLinks::No});
     return paths;
 }
 

@@ -61,7 +61,8 @@ struct FileAccess {
         verify;
 };
 
-// A live process's files: /proc/PID/root/<path>, /proc/PID/map_files/<range>, the literal path.
+// A live process's files, through its /proc entries only: /proc/PID/root/<path>, then
+// /proc/PID/map_files/<range>.
 FileAccess live_file_access(pid_t pid);
 
 // Accepts or rejects a section at a remote address (for example by reading its cookie).

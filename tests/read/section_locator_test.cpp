@@ -1,4 +1,5 @@
-// Tests for grouping maps lines into mapped images and for the cookie scan of live targets.
+// Tests for grouping maps lines into mapped images, for how a live target's files are reached
+// and opened, and for the cookie scan of live targets.
 #include "read/section_locator.hpp"
 
 #include <gtest/gtest.h>
@@ -108,6 +109,22 @@ TEST(CookieScan, RespectsTheByteBudget) {
     auto hit = scan_for_debug_offsets(*memory, python_regions(child.pid()), 4096);
     ASSERT_TRUE(hit);
     EXPECT_FALSE(hit->has_value());
+}
+
+// A live target's files are reached through its /proc entries only: its root and its mappings.
+// The path the maps give names a file in the target's mount namespace, not aps's, which may be
+// another one (a container) or an empty chroot holding aps alone (README, "One file for a
+// container or a host"): opened there, it would be the wrong file, or none.
+TEST(LiveFileAccess, OnlyThroughTheTargetsProcEntries) {
+    FileAccess access = live_file_access(1234);
+    for (bool deleted : {false, true}) {
+        MappedFile file{"/usr/bin/python3.14", deleted, 0x400000, 0x401000};
+        std::vector<FilePath> paths = access.paths(file);
+        ASSERT_FALSE(paths.empty());
+        for (const FilePath& p : paths) {
+            EXPECT_TRUE(p.path.starts_with("/proc/1234/")) << p.path;
+        }
+    }
 }
 
 // The executable is deleted after start: maps say "(deleted)" and only map_files reaches it.
