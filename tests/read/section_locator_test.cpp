@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 
 #include "read/live_platform.hpp"
 #include "read/runtime_scan.hpp"
@@ -126,6 +127,40 @@ TEST(LiveFileAccess, OnlyThroughTheTargetsProcEntries) {
         }
     }
 }
+
+// .PyRuntime and .AsyncioDebug are looked for in the same files (the executable is the first
+// candidate for both): each mapped file is opened and parsed once for the two.
+class OpenOnce : public ::testing::TestWithParam<int> {};
+
+TEST_P(OpenOnce, EachMappedFileIsOpenedOnceForBothTables) {
+    std::string exe = python_path(GetParam());
+    ASSERT_FALSE(exe.empty());
+    Child child({exe, "-c", "import asyncio, time; print('ready', flush=True); time.sleep(30)"});
+    ASSERT_TRUE(child.wait_for_line("ready"));
+    auto maps = read_live_maps(child.pid());
+    ASSERT_TRUE(maps) << maps.error().message;
+    std::vector<MappedFile> files = mapped_files(*maps);
+    std::map<std::string, int> opened;
+    FileAccess access = live_file_access(child.pid());
+    access.verify = [&opened](const MappedFile&, const std::string& path, int,
+                              const Image&) -> Result<void> {
+        ++opened[path];
+        return {};
+    };
+    MappedTarget mapped{*maps, files, access, exe};
+    auto memory = open_live_memory(child.pid());
+    auto search = locate_runtime(mapped, *memory);
+    ASSERT_TRUE(search) << search.error().message;
+    ASSERT_TRUE(search->found);
+    SearchLog log;
+    auto runtime = read_runtime(mapped, *search->found, *memory, log);
+    ASSERT_TRUE(runtime) << runtime.error().message;
+    EXPECT_TRUE(runtime->asyncio.has_value());
+    EXPECT_FALSE(opened.empty());
+    for (const auto& [path, count] : opened) EXPECT_EQ(count, 1) << path;
+}
+
+INSTANTIATE_TEST_SUITE_P(Pythons, OpenOnce, ::testing::Values(14, 15));
 
 // The executable is deleted after start: maps say "(deleted)" and only map_files reaches it.
 TEST(OpenTargetDeleted, DeletedExecutableIsStillFound) {
