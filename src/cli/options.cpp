@@ -8,13 +8,17 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "aps/version.hpp"
+#include "cli/command_spec.hpp"
+#include "cli/man_synopsis.hpp"
 #include "cli/number_args.hpp"
+#include "cli/shell_completion.hpp"
 #include "render/escape.hpp"
 
 namespace aps {
@@ -318,10 +322,15 @@ int check_combination(const CLI::App& command, std::string_view name, const Opti
     return -1;
 }
 
-}  // namespace
+// The command line's definitions, the one source of --help, the parse, the shell completions and
+// the man page's synopsis (command_spec.hpp).
+struct Commands {
+    CLI::App* ps = nullptr;
+    CLI::App* pstree = nullptr;
+    CLI::App* watch = nullptr;
+};
 
-int parse_options(int argc, char** argv, Options& options) {
-    CLI::App app{kDescription, "aps"};
+Commands define_command_line(CLI::App& app, Options& options, Given& given) {
     app.footer(kFooter);
     app.set_version_flag("-V,--version", std::string("aps ") + APS_VERSION +
                                              " (reads CPython 3.14 and 3.15 targets)");
@@ -329,28 +338,92 @@ int parse_options(int argc, char** argv, Options& options) {
     // Words CLI11 cannot place are kept (remaining()) and reported by aps, set before the
     // subcommands are added so that they inherit it.
     app.allow_extras();
-    Given given;
 
-    CLI::App* ps = add_snapshot_command(
-        app, options, given, "ps",
-        "List every asyncio task: thread, id, name, coroutine stack and awaiter",
-        "table (default: the reference's table), json (one document, "
-        "docs/json-schema.md) or ndjson (one task per line, streamed)");
-    CLI::App* pstree = add_snapshot_command(
+    Commands c;
+    c.ps = add_snapshot_command(app, options, given, "ps",
+                                "List every asyncio task: thread, id, name, coroutine stack and "
+                                "awaiter",
+                                "table (default: the reference's table), json (one document, "
+                                "docs/json-schema.md) or ndjson (one task per line, streamed)");
+    c.pstree = add_snapshot_command(
         app, options, given, "pstree",
         "Show the await graph as a tree of tasks and coroutine frames",
         "tree (default: the reference's tree), json, ndjson, or dot (the await "
         "graph for Graphviz: aps pstree --format dot PID | dot -Tsvg > graph.svg)");
-    CLI::App* watch = app.add_subcommand(
+    c.watch = app.add_subcommand(
         "watch", "Live view, like top: how long each task has been parked at the same await");
-    watch->footer(kWatchFooter);
-    add_target_options(*watch, given, " to watch");
-    watch
+    c.watch->footer(kWatchFooter);
+    add_target_options(*c.watch, given, " to watch");
+    c.watch
         ->add_option("--interval", given.interval,
                      "Seconds between samples, a decimal number from 0.1 to 86400 (default 1)")
         ->type_name("SECONDS");
-    watch->add_option("--count", given.count, "Stop after N samples (default: until quit)")
+    c.watch->add_option("--count", given.count, "Stop after N samples (default: until quit)")
         ->type_name("N");
+    return c;
+}
+
+OptionSpec option_spec(const CLI::Option& o, std::string_view command) {
+    OptionSpec out;
+    for (const std::string& n : o.get_snames()) out.names.push_back("-" + n);
+    for (const std::string& n : o.get_lnames()) out.names.push_back("--" + n);
+    if (o.get_type_size_max() > 0) out.value = o.get_type_name();
+    if (out.names.back() == "--format") {
+        for (const FormatWord& w : command == "pstree" ? std::span<const FormatWord>(kPsTreeFormats)
+                                                       : std::span<const FormatWord>(kPsFormats))
+            out.words.push_back(w.word);
+    }
+    out.help = o.get_description();
+    return out;
+}
+
+// `aps --generate WHAT`, hidden (not in --help): the build makes the completion scripts with it,
+// and tests/integration/docs_drift.py checks docs/aps.1's synopsis against it.
+int generate(std::string_view what) {
+    const CommandSpec spec = command_spec();
+    std::optional<std::string> text = what == "man-synopsis"
+                                          ? std::optional<std::string>(man_synopsis(spec))
+                                          : shell_completion(spec, what);
+    if (!text) {
+        return usage_error(
+            fmt::format("--generate: {} is not bash, zsh, fish or man-synopsis", shown(what)));
+    }
+    std::fwrite(text->data(), 1, text->size(), stdout);
+    return 0;
+}
+
+}  // namespace
+
+CommandSpec command_spec() {
+    CLI::App app{kDescription, "aps"};
+    Options options;
+    Given given;
+    define_command_line(app, options, given);
+    CommandSpec spec;
+    for (const CLI::Option* o : app.get_options()) {
+        if (o->nonpositional()) spec.options.push_back(option_spec(*o, {}));
+    }
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+        SubcommandSpec s{sub->get_name(), sub->get_description(), {}, {}, false};
+        for (const CLI::Option* o : sub->get_options()) {
+            if (o->nonpositional()) {
+                s.options.push_back(option_spec(*o, s.name));
+                s.positional_optional =
+                    s.positional_optional || s.options.back().names.back() == "--core";
+            } else {
+                s.positional = o->get_type_name();
+            }
+        }
+        spec.subcommands.push_back(std::move(s));
+    }
+    return spec;
+}
+
+int parse_options(int argc, char** argv, Options& options) {
+    if (argc == 3 && std::string_view(argv[1]) == "--generate") return generate(argv[2]);
+    CLI::App app{kDescription, "aps"};
+    Given given;
+    const auto [ps, pstree, watch] = define_command_line(app, options, given);
 
     const auto used = [&]() -> CLI::App* {
         return watch->parsed() ? watch : pstree->parsed() ? pstree : ps->parsed() ? ps : nullptr;

@@ -267,7 +267,8 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
     // Past parallel_from tasks, the chain worker reads the chains of the rest while this thread
     // goes on down the list; not when checking task by task (a retry: that narrow window is
     // the point, and the worker would read later).
-    ChainWorker* worker = per_check > 1 ? ctx.worker : nullptr;
+    const bool may_defer = per_check > 1 && ctx.worker != nullptr;
+    ChainWorker* worker = nullptr;  // asked for when this list reaches parallel_from tasks
     Deferred deferred;
     for (uint64_t cur = *first; cur != head_addr;) {
         // A task that left the list after its predecessor was read (freed: its link NULL, its
@@ -315,6 +316,9 @@ Result<std::vector<Task>> read_task_list(WalkContext& ctx, uint64_t head_addr) {
                                       task_addr, t.size, "task");
         if (!obj) return std::move(obj).error();
         const uint64_t next = obj->get<uint64_t>(t.task_node + node.next);
+        if (may_defer && worker == nullptr && tasks.size() >= ctx.tuning.parallel_from) {
+            worker = ctx.worker();
+        }
         const bool defer = worker != nullptr && tasks.size() >= ctx.tuning.parallel_from;
         Result<Task> task =
             next != 0

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <span>
 #include <string>
@@ -91,7 +92,11 @@ struct WalkContext {
     // Awaiter links read (a set shared by several tasks counts for each): what the views print a
     // row or edge for, whatever the arrays hold.
     uint64_t awaiter_links = 0;
-    ChainWorker* worker = nullptr;  // the walk's second thread, if it has one (not owned)
+    // The walk's second thread, started by the first task list that reaches
+    // tuning.parallel_from tasks and kept for the rest of the walk: a small target is read on
+    // this thread alone, with no thread, second reader or worker buffers to set up. Empty when
+    // the walk reads alone; returns null when no worker could start (asked once).
+    std::function<ChainWorker*()> worker;
 };
 
 }  // namespace aps::model

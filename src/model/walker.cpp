@@ -89,12 +89,17 @@ Result<Snapshot> walk_snapshot(RemoteMemory& memory, const WalkInput& input,
     model::WalkContext ctx(memory, input.offsets, *input.asyncio, limits, snapshot,
                            input.runtime_image);
     ctx.tuning = input.tuning;
-    // A retry checks task by task and reads alone (see read_task_list).
+    // A retry checks task by task and reads alone (see read_task_list). The worker starts only
+    // when a list asks for it (see WalkContext::worker), and then once.
     std::unique_ptr<model::ChainWorker> worker;
+    bool worker_asked = false;
     if (input.second_reader && input.tuning.tasks_per_check > 1 &&
         input.tuning.parallel_from != UINT64_MAX) {
-        worker = model::ChainWorker::start(ctx, input.second_reader);
-        ctx.worker = worker.get();
+        ctx.worker = [&]() -> model::ChainWorker* {
+            if (!worker_asked) worker = model::ChainWorker::start(ctx, input.second_reader);
+            worker_asked = true;
+            return worker.get();
+        };
     }
     auto head = read_ptr(memory, input.runtime_addr + input.offsets.runtime_state.interpreters_head,
                          "interpreter list head");

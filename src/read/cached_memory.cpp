@@ -74,14 +74,23 @@ bool CachedMemory::Block::covers(uint64_t a, uint64_t b) const {
 }
 
 CachedMemory::CachedMemory(RemoteMemory& inner, CacheOptions options)
-    : inner_(inner), options_(sanitized(options)) {}
+    : inner_(inner),
+      options_(sanitized(options)),
+      block_bytes_(options_.page_loads > 0 ? kPage : options_.block_bytes) {}
 
 CachedMemory::CachedMemory(std::unique_ptr<RemoteMemory> inner, CacheOptions options)
-    : owned_inner_(std::move(inner)), inner_(*owned_inner_), options_(sanitized(options)) {}
+    : owned_inner_(std::move(inner)),
+      inner_(*owned_inner_),
+      options_(sanitized(options)),
+      block_bytes_(options_.page_loads > 0 ? kPage : options_.block_bytes) {}
 
 std::unique_ptr<CachedMemory> CachedMemory::linked(std::unique_ptr<RemoteMemory> inner) {
     if (!inner) return nullptr;
-    auto other = std::make_unique<CachedMemory>(std::move(inner), options_);
+    // Linked for a walk's second thread, which starts on a big target: whole blocks at once,
+    // the size of the blocks it takes from this one.
+    CacheOptions options = options_;
+    options.page_loads = 0;
+    auto other = std::make_unique<CachedMemory>(std::move(inner), options);
     other->ranges_ = ranges_;  // already sorted and merged
     offers_ = std::make_shared<BlockExchange>();
     other->takes_ = offers_;
@@ -113,6 +122,12 @@ void CachedMemory::set_readable_ranges(std::vector<AddressRange> ranges) {
     }
 }
 
+void CachedMemory::count_load() {
+    if (++loads_ == options_.page_loads && block_bytes_ != options_.block_bytes) {
+        grow_blocks_ = true;
+    }
+}
+
 Result<void> CachedMemory::inner_read(uint64_t addr, std::span<std::byte> out) {
     ++stats_.inner_reads;
     return inner_.read(addr, out);
@@ -120,7 +135,7 @@ Result<void> CachedMemory::inner_read(uint64_t addr, std::span<std::byte> out) {
 
 // The block that holds addr: the aligned block, clipped to the readable range around addr.
 bool CachedMemory::bounds_for(uint64_t addr, uint64_t& lo, uint64_t& hi) const {
-    const uint64_t size = options_.block_bytes;
+    const uint64_t size = block_bytes_;
     lo = align_down(addr, size);
     hi = lo + size < lo ? ~uint64_t{0} : lo + size;
     if (ranges_.empty()) return true;
@@ -147,7 +162,7 @@ CachedMemory::Block& CachedMemory::insert(uint64_t lo, uint64_t hi, const std::b
     if (data) {
         block.data = std::move(data);
     } else if (spare_.empty()) {
-        block.data = std::make_shared_for_overwrite<std::byte[]>(options_.block_bytes);
+        block.data = std::make_shared_for_overwrite<std::byte[]>(block_bytes_);
     } else {
         block.data = std::move(spare_.back());
         spare_.pop_back();
@@ -155,14 +170,14 @@ CachedMemory::Block& CachedMemory::insert(uint64_t lo, uint64_t hi, const std::b
     if (bytes != nullptr) std::memcpy(block.data.get(), bytes, hi - lo);
     lru_.push_front(lo);
     block.lru = lru_.begin();
-    cached_bytes_ += options_.block_bytes;
+    cached_bytes_ += block_bytes_;
     return blocks_.insert_or_assign(lo, std::move(block)).first->second;
 }
 
 void CachedMemory::evict_to_cap() {
     while (cached_bytes_ > options_.capacity_bytes && lru_.size() > 1) {
         auto it = blocks_.find(lru_.back());
-        cached_bytes_ -= options_.block_bytes;
+        cached_bytes_ -= block_bytes_;
         std::replace(recent_.begin(), recent_.end(), &it->second, static_cast<Block*>(nullptr));
         spare_.push_back(std::move(it->second.data));
         blocks_.erase(it);
@@ -176,8 +191,7 @@ void CachedMemory::evict_to_cap() {
 CachedMemory::Block* CachedMemory::load(uint64_t lo, uint64_t hi) {
     uint64_t run_end = hi;
     std::vector<std::pair<uint64_t, uint64_t>> run{{lo, hi}};
-    while (run.size() < options_.run_blocks &&
-           run_end == align_down(run_end, options_.block_bytes)) {
+    while (run.size() < options_.run_blocks && run_end == align_down(run_end, block_bytes_)) {
         uint64_t next_lo, next_hi;
         if (run_end == 0 || !bounds_for(run_end, next_lo, next_hi) || next_lo != run_end ||
             blocks_.contains(next_lo)) {
@@ -196,6 +210,7 @@ CachedMemory::Block* CachedMemory::load(uint64_t lo, uint64_t hi) {
             return result;
         }
     }
+    count_load();
     if (run.size() > 1) {
         scratch_.resize(run_end - lo);
         if (inner_read(lo, scratch_)) {
@@ -262,6 +277,14 @@ CachedMemory::Block* CachedMemory::block_for(uint64_t addr) {
 
 Result<void> CachedMemory::read(uint64_t addr, std::span<std::byte> out) {
     ++stats_.reads;
+    if (grow_blocks_) {
+        // Between reads, where no block is in use: the page blocks and their buffers go, and
+        // whole blocks come in as they are needed.
+        grow_blocks_ = false;
+        clear();
+        spare_.clear();
+        block_bytes_ = options_.block_bytes;
+    }
     const uint64_t n = out.size();
     if (n == 0) return {};
     // Most reads land in a block of the last few reads: a few compares and a copy.
@@ -269,7 +292,7 @@ Result<void> CachedMemory::read(uint64_t addr, std::span<std::byte> out) {
         std::memcpy(out.data(), b->data.get() + (addr - b->lo), n);
         return {};
     }
-    if (n > options_.block_bytes || addr + n < addr) {
+    if (n > block_bytes_ || addr + n < addr) {
         ++stats_.bypasses;
         return inner_read(addr, out);
     }

@@ -23,6 +23,11 @@ struct CacheOptions {
     std::size_t block_bytes = 64 * 1024;           // power of two, 4 KiB .. 256 KiB
     std::size_t run_blocks = 1;                    // blocks fetched by one inner read on a miss
     std::size_t capacity_bytes = 4 * 1024 * 1024;  // cap on cached block bytes
+    // The first page_loads misses load one page each; then the cache starts over with blocks of
+    // block_bytes. A small target (a few dozen objects, on as many pages) is so read without
+    // 64 KiB buffers, copies and the page faults behind them, most of a 1-task `aps ps`; a big
+    // target soon passes page_loads and pays a few dozen pages read twice.
+    std::size_t page_loads = 64;
 };
 
 class BlockExchange;
@@ -91,6 +96,7 @@ class CachedMemory final : public RemoteMemory {
                   std::shared_ptr<std::byte[]> data = nullptr);
     void evict_to_cap();
     Result<void> inner_read(uint64_t addr, std::span<std::byte> out);
+    void count_load();  // past page_loads, drops the page blocks for whole ones
 
     std::unique_ptr<RemoteMemory> owned_inner_;  // when made by linked()
     RemoteMemory& inner_;
@@ -103,6 +109,9 @@ class CachedMemory final : public RemoteMemory {
     std::shared_ptr<BlockExchange> offers_;  // where this cache offers the blocks it loads
     std::shared_ptr<BlockExchange> takes_;   // where it takes blocks before reading them
     std::size_t cached_bytes_ = 0;
+    std::size_t loads_ = 0;     // blocks loaded by inner reads
+    std::size_t block_bytes_;   // of the blocks now: a page, then options_.block_bytes
+    bool grow_blocks_ = false;  // page_loads reached: the next read() starts over
     // The blocks of the latest reads, most recent first: a walk alternates between a few pools
     // (tasks, coroutines, strings, types), and this saves the hash lookup for each of them.
     std::array<Block*, 8> recent_{};

@@ -78,7 +78,7 @@ Result<std::optional<FoundSection>> scan_python_mappings(std::span<const MapEntr
 }
 
 // Empty when no mapped file has a usable .AsyncioDebug section (asyncio was never imported).
-Result<std::optional<AsyncioOffsets>> locate_asyncio(const MappedTarget& target,
+Result<std::optional<AsyncioOffsets>> locate_asyncio(MappedTarget& target,
                                                      const std::string& runtime_file,
                                                      const DebugOffsets& runtime,
                                                      RemoteMemory& memory, SearchLog& log) {
@@ -99,8 +99,8 @@ Result<std::optional<AsyncioOffsets>> locate_asyncio(const MappedTarget& target,
         return {};
     };
     auto candidates = asyncio_candidates(target.files, runtime_file);
-    auto found =
-        find_mapped_section(candidates, target.access, kAsyncioDebugSection, check_table, log);
+    auto found = find_mapped_section(candidates, target.access, kAsyncioDebugSection, check_table,
+                                     log, target.opened);
     if (!found) return std::move(found).error();
     if (!parsed && first_invalid) return *first_invalid;
     return parsed;
@@ -108,7 +108,7 @@ Result<std::optional<AsyncioOffsets>> locate_asyncio(const MappedTarget& target,
 
 }  // namespace
 
-Result<RuntimeSearch> locate_runtime(const MappedTarget& target, RemoteMemory& memory) {
+Result<RuntimeSearch> locate_runtime(MappedTarget& target, RemoteMemory& memory) {
     RuntimeSearch search;
     auto check_cookie = [&memory, &search](uint64_t addr, const SectionInfo& info) -> Result<void> {
         if (info.size < kDebugOffsetsReadSize) {
@@ -125,7 +125,7 @@ Result<RuntimeSearch> locate_runtime(const MappedTarget& target, RemoteMemory& m
     };
     search.python_files = !files_matching(target.files, "python").empty();
     auto found = find_mapped_section(runtime_candidates(target.files, target.exe), target.access,
-                                     kPyRuntimeSection, check_cookie, search.log);
+                                     kPyRuntimeSection, check_cookie, search.log, target.opened);
     if (!found) return std::move(found).error();
     if (!*found) {
         found = scan_python_mappings(target.maps, memory);
@@ -135,7 +135,7 @@ Result<RuntimeSearch> locate_runtime(const MappedTarget& target, RemoteMemory& m
     return search;
 }
 
-Result<Runtime> read_runtime(const MappedTarget& target, const FoundSection& runtime,
+Result<Runtime> read_runtime(MappedTarget& target, const FoundSection& runtime,
                              RemoteMemory& memory, SearchLog& asyncio_log) {
     std::vector<std::byte> table(kDebugOffsetsReadSize);
     if (auto ok = memory.read(runtime.addr, table); !ok) {

@@ -13,6 +13,7 @@
 #include "aps/memory.hpp"
 #include "aps/offsets.hpp"
 #include "aps/walker.hpp"
+#include "read/opened_images.hpp"
 #include "read/proc_maps.hpp"
 #include "read/section_locator.hpp"
 
@@ -31,11 +32,14 @@ struct Runtime {
 // What the walk is given of a runtime (tuning and second reader left to the caller).
 WalkInput walk_input(const Runtime& runtime);
 
+// One search of a target's mapped files (one attempt of a read): locate_runtime and read_runtime
+// open each file once between them.
 struct MappedTarget {
     std::span<const MapEntry> maps;     // every mapping; the cookie scan reads the python ones
     std::span<const MappedFile> files;  // the images among them (mapped_files(maps))
     const FileAccess& access;
-    std::string_view exe;  // the main executable, as the maps name it (" (deleted)" allowed)
+    std::string_view exe;      // the main executable, as the maps name it (" (deleted)" allowed)
+    OpenedImages opened = {};  // what the search has opened so far
 };
 
 struct RuntimeSearch {
@@ -48,11 +52,11 @@ struct RuntimeSearch {
 // Looks for .PyRuntime in the files named like Python, then in the main executable whatever its
 // name (a renamed interpreter, a program linking libpython statically), and failing that for the
 // table's cookie in the writable python mappings.
-Result<RuntimeSearch> locate_runtime(const MappedTarget& target, RemoteMemory& memory);
+Result<RuntimeSearch> locate_runtime(MappedTarget& target, RemoteMemory& memory);
 
 // Reads and validates the runtime's debug offsets, then finds and validates .AsyncioDebug (the
 // Runtime has no asyncio table when no mapped file holds one; `asyncio_log` says what was tried).
-Result<Runtime> read_runtime(const MappedTarget& target, const FoundSection& runtime,
+Result<Runtime> read_runtime(MappedTarget& target, const FoundSection& runtime,
                              RemoteMemory& memory, SearchLog& asyncio_log);
 
 }  // namespace aps::read

@@ -3,27 +3,24 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-
-#include "read/regular_file.hpp"
-#include "read/unique_fd.hpp"
+#include "read/opened_images.hpp"
 
 namespace aps::read {
 namespace {
 
-// The ways to open a mapped file, best first. A deleted file's path may name a new file now, so
-// only the exact mapped inode (map_files) is used for it. The maps path is resolved already: a
-// link there (planted by the target's owner, say) is not followed; a map_files entry is a link
-// to the mapped file itself.
+// The ways to open a mapped file, best first, all through the target's /proc entries: the maps
+// path names a file in the target's mount namespace, which aps may not share (a container, or
+// an empty chroot holding aps alone), so it is never opened as it stands. A deleted file's path
+// may name a new file now, so only the exact mapped inode (map_files) is used for it. The maps
+// path is resolved already: a link there (planted by the target's owner, say) is not followed; a
+// map_files entry is a link to the mapped file itself.
 std::vector<FilePath> open_paths(pid_t pid, const MappedFile& file) {
     std::vector<FilePath> paths;
-    bool absolute = file.path.starts_with('/');
-    if (absolute && !file.deleted) {
+    if (file.path.starts_with('/') && !file.deleted) {
         paths.push_back({fmt::format("/proc/{}/root{}", pid, file.path), FollowLinks::No});
     }
     paths.push_back(
         {fmt::format("/proc/{}/map_files/{:x}-{:x}", pid, file.start, file.end), FollowLinks::Yes});
-    if (absolute && !file.deleted) paths.push_back({file.path, FollowLinks::No});
     return paths;
 }
 
@@ -58,38 +55,24 @@ bool stops_search(Errc code) {
 Result<std::optional<FoundSection>> find_mapped_section(std::span<const MappedFile> files,
                                                         const FileAccess& access,
                                                         std::string_view section,
-                                                        const SectionCheck& check, SearchLog& log) {
+                                                        const SectionCheck& check, SearchLog& log,
+                                                        OpenedImages& opened) {
     for (const MappedFile& file : files) {
-        for (const auto& [path, links] : access.paths(file)) {
-            RegularFile opened = open_regular_file(path, links);
-            const UniqueFd& fd = opened.fd;
-            if (!fd.valid()) {
-                int err = opened.error;
-                if (err == EACCES || err == EPERM) log.access_refused = true;
-                std::string note = fmt::format("cannot open {}: {}", path, opened.refusal);
-                if (!log.unusable) log.unusable = Error{Errc::FileMismatch, note};
-                log.notes.push_back(std::move(note));
+        for (const FilePath& where : access.paths(file)) {
+            const OpenedImage& got = opened.open(file, where, access);
+            if (got.stop) return *got.stop;
+            if (!got.image) {
+                if (got.refused) log.access_refused = true;
+                if (got.unopenable && !log.unusable)
+                    log.unusable = Error{Errc::FileMismatch, got.note};
+                log.notes.push_back(got.note);
                 continue;
             }
-            auto image = open_image(fd.get(), path);
-            // A file that is not the one the target mapped is never used, nor skipped quietly.
-            if (!image && access.verify) {
-                return Error{Errc::FileMismatch,
-                             fmt::format("{} is not the {} the target had mapped: {}", path,
-                                         file.path, image.error().message)};
-            }
-            if (!image) {
-                log.notes.push_back(image.error().message);
-                continue;
-            }
-            if (access.verify) {
-                if (auto same = access.verify(file, path, fd.get(), **image); !same)
-                    return std::move(same).error();
-            }
-            auto info = (*image)->find_debug_section(section);
+            const Image& image = *got.image;
+            auto info = image.find_debug_section(section);
             if (!info) break;  // opened fine and has no such section: try the next file
 
-            uint64_t addr = remote_section_address(file.start, **image, *info);
+            uint64_t addr = remote_section_address(file.start, image, *info);
             auto ok = check(addr, *info);
             if (ok) return std::optional<FoundSection>(FoundSection{addr, *info, file.path});
             if (stops_search(ok.error().code)) return ok.error();

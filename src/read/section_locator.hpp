@@ -61,7 +61,8 @@ struct FileAccess {
         verify;
 };
 
-// A live process's files: /proc/PID/root/<path>, /proc/PID/map_files/<range>, the literal path.
+// A live process's files, through its /proc entries only: /proc/PID/root/<path>, then
+// /proc/PID/map_files/<range>.
 FileAccess live_file_access(pid_t pid);
 
 // Accepts or rejects a section at a remote address (for example by reading its cookie).
@@ -69,12 +70,15 @@ FileAccess live_file_access(pid_t pid);
 // reject one candidate.
 using SectionCheck = std::function<Result<void>(uint64_t addr, const SectionInfo& info)>;
 
+class OpenedImages;  // opened_images.hpp
+
 // Tries each file in order, each through the paths `access` gives, and returns the first of
 // CPython's debug sections named `section` (kPyRuntimeSection, kAsyncioDebugSection) that passes
-// `check`.
+// `check`. A path already opened in `opened` is not opened again.
 Result<std::optional<FoundSection>> find_mapped_section(std::span<const MappedFile> files,
                                                         const FileAccess& access,
                                                         std::string_view section,
-                                                        const SectionCheck& check, SearchLog& log);
+                                                        const SectionCheck& check, SearchLog& log,
+                                                        OpenedImages& opened);
 
 }  // namespace aps::read

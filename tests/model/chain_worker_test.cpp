@@ -125,6 +125,53 @@ TEST_P(ChainWorkerWalk, NoSecondReaderMeansOneThread) {
     EXPECT_EQ(dump(*s), dump(*again));
 }
 
+// The second thread costs a reader, a thread and its stack: a walk starts it only when a task
+// list reaches parallel_from tasks, so that a small target (the usual `aps ps` on a service) is
+// read on one thread from start to end.
+TEST_P(ChainWorkerWalk, NoListReachingParallelFromStartsNoThread) {
+    build(40);  // 241 tasks in all, in three lists
+    int readers = 0;
+    WalkInput input = img.threaded_input(512);
+    input.second_reader = [this, &readers] {
+        ++readers;
+        return img.memory().another();
+    };
+    auto s = walk_snapshot(img.memory(), input);
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(readers, 0);
+    auto one = walk_with(false);
+    ASSERT_TRUE(one) << one.error().message;
+    EXPECT_EQ(dump(*s), dump(*one));
+}
+
+// Started by the first list that reaches parallel_from tasks, however late, once for the walk;
+// the snapshot is the one-thread walk's.
+TEST_P(ChainWorkerWalk, TheFirstLongListStartsTheThreadOnce) {
+    build(10);  // small lists first
+    for (uint64_t tid : {1010, 1011}) {
+        uint64_t list = img.tasks_of(img.add_thread(tid));
+        for (int i = 0; i < 700; ++i) {
+            img.add_task(list, Name::number(i), {{"f", "/t/p.py", 1}, {"g", "/t/p.py", 2}});
+        }
+    }
+    int readers = 0;
+    WalkInput input = img.threaded_input(512);
+    input.second_reader = [this, &readers] {
+        ++readers;
+        return img.memory().another();
+    };
+    uint64_t before = img.memory().reads();
+    auto s = walk_snapshot(img.memory(), input);
+    ASSERT_TRUE(s) << s.error().message;
+    const uint64_t two_reads = img.memory().reads() - before;
+    EXPECT_EQ(readers, 1);
+    before = img.memory().reads();
+    auto one = walk_with(false);
+    ASSERT_TRUE(one) << one.error().message;
+    EXPECT_EQ(dump(*s), dump(*one));
+    EXPECT_LT(two_reads, img.memory().reads() - before);  // the worker read some chains
+}
+
 // A chain that cannot be read on either thread (the task is still linked: it is not a task
 // leaving its list) is that task's problem, on both paths alike; the others are read.
 TEST_P(ChainWorkerWalk, UnreadableChainIsItsTasksProblemOnBothPaths) {

@@ -27,6 +27,7 @@ CacheOptions small_blocks(std::size_t capacity = 1 << 20) {
     o.block_bytes = kBlock;
     o.run_blocks = 1;
     o.capacity_bytes = capacity;
+    o.page_loads = 0;  // whole blocks from the first miss
     return o;
 }
 
@@ -265,6 +266,66 @@ TEST(CachedMemory, EmptyReadSucceedsWithoutInnerRead) {
     CachedMemory cached(mem, small_blocks());
     EXPECT_TRUE(cached.read(0, {}));
     EXPECT_EQ(mem.reads(), 0u);
+}
+
+// The sizes of the reads that reach the wrapped memory.
+class SizeLog final : public RemoteMemory {
+  public:
+    explicit SizeLog(RemoteMemory& inner) : inner_(inner) {}
+    Result<void> read(uint64_t addr, std::span<std::byte> out) override {
+        sizes.push_back(out.size());
+        return inner_.read(addr, out);
+    }
+    std::vector<std::size_t> sizes;
+
+  private:
+    RemoteMemory& inner_;
+};
+
+// A small target (one task: a few dozen scattered objects) costs one page per object's page, not
+// a 64 KiB block each: the first page_loads misses read a page each, and only later misses, the
+// mark of a big target, read whole blocks (the cache starts over with them).
+TEST(CachedMemory, FirstLoadsReadOnlyThePagesAskedFor) {
+    FakeMemory mem;
+    map_pattern(mem, kBase, 8 * kBlock);
+    SizeLog log(mem);
+    CacheOptions o = small_blocks();
+    o.page_loads = 3;
+    CachedMemory cached(log, o);
+    std::vector<std::byte> out(16);
+    ASSERT_TRUE(cached.read(kBase + 100, out));         // page 0
+    ASSERT_TRUE(cached.read(kBase + 4096 - 8, out));    // pages 0 and 1
+    ASSERT_TRUE(cached.read(kBase + kBlock + 8, out));  // block 1's page 0
+    EXPECT_EQ(log.sizes, (std::vector<std::size_t>{4096, 4096, 4096}));
+    EXPECT_EQ(cached.cached_bytes(), 3u * 4096);
+    ASSERT_TRUE(cached.read(kBase + 50, out));              // past page_loads: a whole block
+    ASSERT_TRUE(cached.read(kBase + 3 * 4096 + 8, out));    // in it
+    ASSERT_TRUE(cached.read(kBase + 2 * kBlock + 8, out));  // another whole block
+    EXPECT_EQ(log.sizes, (std::vector<std::size_t>{4096, 4096, 4096, kBlock, kBlock}));
+    EXPECT_EQ(out, expected(kBase + 2 * kBlock + 8, 16));
+    EXPECT_EQ(cached.cached_bytes(), 2 * kBlock);
+}
+
+// Read page by page, the cache gives the same bytes and the same errors as whole blocks.
+TEST(CachedMemory, PageLoadsMatchInnerMemory) {
+    FakeMemory mem;
+    map_pattern(mem, kBase, 2 * 4096);
+    map_pattern(mem, kBase + 3 * 4096, 16 * kBlock - 3 * 4096);  // a hole at page 2
+    CacheOptions o = small_blocks(4 * kBlock);
+    o.page_loads = 40;
+    CachedMemory cached(mem, o);
+    std::mt19937_64 rng(7);
+    for (int i = 0; i < 5000; ++i) {
+        uint64_t addr = kBase + rng() % (16 * kBlock - 512);
+        std::size_t size = 1 + rng() % 512;
+        std::vector<std::byte> out(size), want(size);
+        auto got = cached.read(addr, out);
+        auto inner = mem.peek(addr, want);
+        ASSERT_EQ(static_cast<bool>(got), static_cast<bool>(inner)) << std::hex << addr;
+        if (got) {
+            ASSERT_EQ(out, want) << std::hex << addr;
+        }
+    }
 }
 
 }  // namespace

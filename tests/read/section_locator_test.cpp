@@ -1,9 +1,11 @@
-// Tests for grouping maps lines into mapped images and for the cookie scan of live targets.
+// Tests for grouping maps lines into mapped images, for how a live target's files are reached
+// and opened, and for the cookie scan of live targets.
 #include "read/section_locator.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 
 #include "read/live_platform.hpp"
 #include "read/runtime_scan.hpp"
@@ -109,6 +111,56 @@ TEST(CookieScan, RespectsTheByteBudget) {
     ASSERT_TRUE(hit);
     EXPECT_FALSE(hit->has_value());
 }
+
+// A live target's files are reached through its /proc entries only: its root and its mappings.
+// The path the maps give names a file in the target's mount namespace, not aps's, which may be
+// another one (a container) or an empty chroot holding aps alone (README, "One file for a
+// container or a host"): opened there, it would be the wrong file, or none.
+TEST(LiveFileAccess, OnlyThroughTheTargetsProcEntries) {
+    FileAccess access = live_file_access(1234);
+    for (bool deleted : {false, true}) {
+        MappedFile file{"/usr/bin/python3.14", deleted, 0x400000, 0x401000};
+        std::vector<FilePath> paths = access.paths(file);
+        ASSERT_FALSE(paths.empty());
+        for (const FilePath& p : paths) {
+            EXPECT_TRUE(p.path.starts_with("/proc/1234/")) << p.path;
+        }
+    }
+}
+
+// .PyRuntime and .AsyncioDebug are looked for in the same files (the executable is the first
+// candidate for both): each mapped file is opened and parsed once for the two.
+class OpenOnce : public ::testing::TestWithParam<int> {};
+
+TEST_P(OpenOnce, EachMappedFileIsOpenedOnceForBothTables) {
+    std::string exe = python_path(GetParam());
+    ASSERT_FALSE(exe.empty());
+    Child child({exe, "-c", "import asyncio, time; print('ready', flush=True); time.sleep(30)"});
+    ASSERT_TRUE(child.wait_for_line("ready"));
+    auto maps = read_live_maps(child.pid());
+    ASSERT_TRUE(maps) << maps.error().message;
+    std::vector<MappedFile> files = mapped_files(*maps);
+    std::map<std::string, int> opened;
+    FileAccess access = live_file_access(child.pid());
+    access.verify = [&opened](const MappedFile&, const std::string& path, int,
+                              const Image&) -> Result<void> {
+        ++opened[path];
+        return {};
+    };
+    MappedTarget mapped{*maps, files, access, exe};
+    auto memory = open_live_memory(child.pid());
+    auto search = locate_runtime(mapped, *memory);
+    ASSERT_TRUE(search) << search.error().message;
+    ASSERT_TRUE(search->found);
+    SearchLog log;
+    auto runtime = read_runtime(mapped, *search->found, *memory, log);
+    ASSERT_TRUE(runtime) << runtime.error().message;
+    EXPECT_TRUE(runtime->asyncio.has_value());
+    EXPECT_FALSE(opened.empty());
+    for (const auto& [path, count] : opened) EXPECT_EQ(count, 1) << path;
+}
+
+INSTANTIATE_TEST_SUITE_P(Pythons, OpenOnce, ::testing::Values(14, 15));
 
 // The executable is deleted after start: maps say "(deleted)" and only map_files reaches it.
 TEST(OpenTargetDeleted, DeletedExecutableIsStillFound) {
