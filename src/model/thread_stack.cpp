@@ -103,6 +103,8 @@ Result<void> walk_frames(WalkContext& ctx, const InterpreterView& interp, const 
         return owner == k.owned_by_interpreter ||
                (k.owned_by_cstack >= 0 && owner == static_cast<uint8_t>(k.owned_by_cstack));
     };
+    // 3.15's sentinel at the bottom of every thread's stack (0: the version has none).
+    const uint64_t base = t.base_frame != 0 ? ts.get<uint64_t>(t.base_frame) : 0;
     CycleGuard guard;
     uint64_t visited = 0;
     uint64_t last = 0;
@@ -122,11 +124,10 @@ Result<void> walk_frames(WalkContext& ctx, const InterpreterView& interp, const 
         const auto owner = frame->get<uint8_t>(fr.owner);
         if (gc_frame != 0 && addr == gc_frame) {
             out.frames.push_back(synthetic_frame(ctx, Code::Kind::GC));
-        } else if (ctx.request.native && code != 0 && is_entry(owner) && !out.frames.empty() &&
-                   !(gc_frame != 0 && previous == gc_frame)) {
+        } else if (ctx.request.native && code != 0 && is_entry(owner) && addr != base &&
+                   !out.frames.empty() && !(gc_frame != 0 && previous == gc_frame)) {
             // The outermost entry frame counts too: C code (the thread's start, the program's
-            // main) called the first Python frame. 3.15 keeps its base frame below it, which has
-            // no code; 3.14 ends the list there.
+            // main) called the first Python frame. 3.15's base frame below it is no call.
             out.frames.push_back(synthetic_frame(ctx, Code::Kind::Native));
         }
         if (code != 0 && !is_entry(owner)) {
@@ -155,7 +156,6 @@ Result<void> walk_frames(WalkContext& ctx, const InterpreterView& interp, const 
     }
     // 3.15 keeps a sentinel at the bottom of every thread's stack: a walk that ends elsewhere
     // followed a link that changed under it.
-    const uint64_t base = t.base_frame != 0 ? ts.get<uint64_t>(t.base_frame) : 0;
     if (base != 0 && last != 0 && last != base) {
         return Error{
             Errc::CorruptData,

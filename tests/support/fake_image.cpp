@@ -205,6 +205,8 @@ Addr FakeImage::add_thread(Addr interp, uint64_t native_tid) {
     if (ts.base_frame != 0) {
         Addr base = alloc(off_.interpreter_frame.size);
         mem_.put<uint8_t>(base + off_.interpreter_frame.owner, off_.frame.owned_by_interpreter);
+        // Like an entry frame, it holds an object that is no code object (None in CPython).
+        mem_.put<uint64_t>(base + off_.interpreter_frame.executable, set_dummy_);
         mem_.put<uint64_t>(t + ts.base_frame, base);
         mem_.put<uint64_t>(t + ts.current_frame, base);
         base_frames_[t] = base;
