@@ -71,4 +71,24 @@ TreeOutput render_ndjson(const Snapshot& snapshot, const TargetInfo& target, Vie
 // red. Cycles as in render_json.
 TreeOutput render_dot(const Snapshot& snapshot, const OutputSink& sink);
 
+// aps dump: which stacks are shown. Threads: the main thread of each interpreter, or every thread
+// (-a). Tasks (--async-aware): one stack per leaf task, from its frames out through the tasks
+// that await it; `All` for every task, `Running` for the tasks each thread's loop is running.
+enum class DumpStacks : uint8_t { MainThreads, AllThreads, AllTasks, RunningTasks };
+
+struct DumpView {
+    int64_t pid = 0;
+    DumpStacks stacks = DumpStacks::MainThreads;
+    bool opcodes = false;  // --opcodes: the instruction's name after each Python frame
+    // The directory file names are shown relative to (the reference's os.path.relpath), absolute.
+    std::string cwd;
+    // The text of a source line (`file` as the frame names it, 1-based `line`), "" for none.
+    std::function<std::string_view(const std::string& file, int line)> source_line;
+};
+
+// `python3.15 -m profiling.sampling dump`'s text, without colour: per stack a header line
+// ("Stack dump for PID P, thread T (main thread, idle; most recent call last):"), then the frames
+// outermost first, each `File "f", line N, in q` with its source line below.
+void render_dump(const Snapshot& snapshot, const DumpView& view, const OutputSink& sink);
+
 }  // namespace aps

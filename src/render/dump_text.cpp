@@ -1,0 +1,231 @@
+// aps dump's text: the reference's profiling.sampling dump without colour (see render.hpp,
+// render_dump, and docs/design.md, "The dump view").
+#include <fmt/format.h>
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aps/render.hpp"
+#include "render/display_path.hpp"
+#include "render/escape.hpp"
+#include "render/task_stacks.hpp"
+
+namespace aps {
+namespace {
+
+// Profiler modules the reference leaves out of every stack (its _INTERNAL_FRAME_SUFFIXES).
+constexpr std::string_view kInternalSuffix = "_sync_coordinator.py";
+
+// The file name of a frame that stands for no Python code (<native>, <GC>): the reference's "~".
+constexpr std::string_view kNoFile = "~";
+
+// One stack to print: its header's facts and its entries, innermost first.
+struct Section {
+    int64_t interpreter = -1;  // -1: not said (a task stack)
+    uint64_t tid = 0;
+    const ThreadStack* thread = nullptr;  // a thread's stack, with its status
+    uint64_t leaf = 0;                    // a task stack's leaf task
+    std::vector<render::TaskStackEntry> entries;
+};
+
+bool is_internal(const Snapshot& s, const render::TaskStackEntry& e) {
+    return e.frame != nullptr && s.codes[e.frame->code].file.ends_with(kInternalSuffix);
+}
+
+// Python's str.isspace for one code point (what str.lstrip removes).
+bool is_py_space(uint32_t cp) {
+    return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 ||
+           cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+           cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+// str.lstrip() of UTF-8 text.
+std::string_view lstrip(std::string_view line) {
+    std::size_t i = 0;
+    while (i < line.size()) {
+        const auto b = static_cast<unsigned char>(line[i]);
+        uint32_t cp = b;
+        std::size_t len = 1;
+        if (b >= 0x80) {
+            len = render::decode_utf8_sequence(line, i, cp);
+            if (len == 0) break;
+        }
+        if (!is_py_space(cp)) break;
+        i += len;
+    }
+    return line.substr(i);
+}
+
+// The thread's status words ("main thread, has GIL, on CPU ..." or "idle"), the reference's
+// _status_text: "idle" when the thread holds, wants and raises nothing and is known to be off CPU.
+std::string status_text(const ThreadStack& t) {
+    std::vector<std::string_view> words;
+    if (t.flags & kMainThread) words.push_back("main thread");
+    if (t.flags & kHasGil) words.push_back("has GIL");
+    if (t.cpu == CpuState::Running) words.push_back("on CPU");
+    if (t.flags & kGilRequested) words.push_back("waiting for GIL");
+    if (t.flags & kHasException) words.push_back("has exception");
+    const bool has_state = (t.flags & (kHasGil | kGilRequested | kHasException)) != 0;
+    const bool unknown = t.cpu == CpuState::Unknown || t.cpu == CpuState::NotAsked;
+    if (!has_state && !unknown && t.cpu != CpuState::Running) words.push_back("idle");
+    return fmt::format("{}", fmt::join(words, ", "));
+}
+
+class DumpWriter {
+  public:
+    DumpWriter(const Snapshot& s, const DumpView& v, const OutputSink& sink)
+        : s_(s), v_(v), sink_(sink) {}
+
+    void section(const Section& sec, bool first, bool show_interpreter) {
+        if (!first) out_ += '\n';
+        std::string subject = "Stack dump";
+        if (first) subject += fmt::format(" for PID {}", v_.pid);
+        subject += fmt::format(", thread {}", sec.tid);
+        std::vector<std::string> details;
+        if (show_interpreter && sec.interpreter >= 0) {
+            details.push_back(fmt::format("interpreter {}", sec.interpreter));
+        }
+        if (sec.thread == nullptr) details.push_back(fmt::format("task {}", sec.leaf));
+        if (sec.thread != nullptr) {
+            if (std::string status = status_text(*sec.thread); !status.empty()) {
+                details.push_back(std::move(status));
+            }
+        }
+        details.push_back("most recent call last");
+        out_ += fmt::format("{} ({}):\n", subject, fmt::join(details, "; "));
+        if (sec.entries.empty()) {
+            out_ += "No Python frames\n";
+        } else {
+            for (auto it = sec.entries.rbegin(); it != sec.entries.rend(); ++it) entry(*it);
+        }
+        flush(false);
+    }
+
+    void text(std::string_view t) { out_ += t; }
+    void flush(bool all) {
+        if (all || out_.size() >= kOutputChunk) {
+            if (!out_.empty()) sink_(out_);
+            out_.clear();
+        }
+    }
+
+  private:
+    void entry(const render::TaskStackEntry& e) {
+        if (e.task != nullptr) {
+            // A task of an async stack: the reference's ("<task>", None, name) frame.
+            std::string name = render::escape_text(s_.name_of(*e.task));
+            if (e.parents > 1) name += fmt::format(" ({} parents)", e.parents);
+            out_ += fmt::format("  File \"<task>\", in {}\n", name);
+            return;
+        }
+        const Frame& f = *e.frame;
+        const Code& code = s_.codes[f.code];
+        const std::string qualname = render::escape_text(code.function);
+        const bool python = code.kind == Code::Kind::Python;
+        const std::string_view file = python ? std::string_view(code.file) : kNoFile;
+        const int line = python ? f.line : 0;
+        if (file == kNoFile && line == 0) {
+            out_ += fmt::format("  {}", qualname);
+        } else if (std::string shown = render::display_path(file, v_.cwd); !shown.empty()) {
+            shown = render::escape_text(shown);
+            if (line > 0) {
+                out_ += fmt::format("  File \"{}\", line {}, in {}", shown, line, qualname);
+            } else {
+                out_ += fmt::format("  File \"{}\", in {}", shown, qualname);
+            }
+        } else {
+            out_ += fmt::format("  {}", qualname);
+        }
+        if (v_.opcodes && python && code.opcode != Code::kNoOpcode &&
+            static_cast<std::size_t>(code.opcode) < s_.opcode_names.size()) {
+            out_ +=
+                fmt::format("  opcode={}", s_.opcode_names[static_cast<std::size_t>(code.opcode)]);
+        }
+        out_ += '\n';
+        if (python && line > 0 && file != kNoFile && v_.source_line) {
+            const std::string_view source = lstrip(v_.source_line(code.file, line));
+            if (!source.empty()) {
+                out_ += "    ";
+                render::append_escaped(out_, source);
+                out_ += '\n';
+            }
+        }
+    }
+
+    const Snapshot& s_;
+    const DumpView& v_;
+    const OutputSink& sink_;
+    std::string out_;
+};
+
+void drop_internal(const Snapshot& s, std::vector<render::TaskStackEntry>& entries) {
+    std::erase_if(entries, [&](const render::TaskStackEntry& e) { return is_internal(s, e); });
+}
+
+std::vector<Section> thread_sections(const Snapshot& s, bool all_threads) {
+    std::vector<Section> out;
+    for (const Interpreter& interp : s.interpreters) {
+        for (const Thread& thread : interp.threads) {
+            const ThreadStack& st = thread.stack;
+            if (!st.read) continue;
+            if (!all_threads && !(st.flags & kMainThread)) continue;
+            Section sec;
+            sec.interpreter = interp.id;
+            sec.tid = thread.tid;
+            sec.thread = &st;
+            for (const Frame& f : s.frames_of(st.frames)) sec.entries.push_back({&f, nullptr, 0});
+            drop_internal(s, sec.entries);
+            out.push_back(std::move(sec));
+        }
+    }
+    return out;
+}
+
+std::vector<Section> task_sections(const Snapshot& s, bool running) {
+    std::vector<Section> out;
+    for (render::TaskStack& stack :
+         running ? render::running_task_stacks(s) : render::all_task_stacks(s)) {
+        Section sec;
+        sec.tid = stack.tid;
+        sec.leaf = stack.leaf;
+        sec.entries = std::move(stack.entries);
+        drop_internal(s, sec.entries);
+        if (!sec.entries.empty()) out.push_back(std::move(sec));
+    }
+    return out;
+}
+
+}  // namespace
+
+void render_dump(const Snapshot& snapshot, const DumpView& view, const OutputSink& sink) {
+    std::vector<Section> sections;
+    switch (view.stacks) {
+        case DumpStacks::MainThreads:
+        case DumpStacks::AllThreads:
+            sections = thread_sections(snapshot, view.stacks == DumpStacks::AllThreads);
+            break;
+        case DumpStacks::AllTasks:
+        case DumpStacks::RunningTasks:
+            sections = task_sections(snapshot, view.stacks == DumpStacks::RunningTasks);
+            break;
+    }
+    DumpWriter writer(snapshot, view, sink);
+    if (sections.empty()) {
+        writer.text(fmt::format("No Python stacks found for PID {}\n", view.pid));
+        writer.flush(true);
+        return;
+    }
+    std::set<int64_t> interpreters;
+    for (const Section& sec : sections) {
+        if (sec.interpreter >= 0) interpreters.insert(sec.interpreter);
+    }
+    const bool show_interpreter = interpreters.size() > 1;
+    for (std::size_t i = 0; i < sections.size(); ++i) {
+        writer.section(sections[i], i == 0, show_interpreter);
+    }
+    writer.flush(true);
+}
+
+}  // namespace aps
