@@ -5,7 +5,9 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "aps/loop_state.hpp"
 #include "aps/snapshot.hpp"
 
 namespace aps {
@@ -90,5 +92,12 @@ struct DumpView {
 // ("Stack dump for PID P, thread T (main thread, idle; most recent call last):"), then the frames
 // outermost first, each `File "f", line N, in q` with its source line below.
 void render_dump(const Snapshot& snapshot, const DumpView& view, const OutputSink& sink);
+
+// aps dump --format json (docs/json-schema.md, "aps dump"): every thread read, whatever
+// view.stacks says of the text, with its frames (innermost first), its status and its loop's
+// state from `loops` (by thread id; loop_state and same_hold decide it); the task stacks with
+// --async-aware.
+void render_dump_json(const Snapshot& snapshot, const DumpView& view,
+                      const std::vector<ThreadLoop>& loops, const OutputSink& sink);
 
 }  // namespace aps
