@@ -4,6 +4,7 @@
 #include <string>
 
 #include "aps/target.hpp"
+#include "cli/dump_probe.hpp"
 #include "cli/exit_status.hpp"
 #include "cli/malloc_tuning.hpp"
 #include "cli/options.hpp"
@@ -54,9 +55,23 @@ int main(int argc, char** argv) {
         std::fwrite(line.data(), 1, line.size(), stderr);
         std::fflush(stderr);
     }
+    // dump --format json names a blocked loop: one held the same way in a second look.
+    std::vector<aps::ThreadLoop> loops;
+    if (options.command == aps::Command::Dump && options.format == aps::Format::Json) {
+        auto second = aps::second_look(*target, *snapshot);
+        if (!second) {
+            const std::string message = aps::describe_error(second.error());
+            std::fwrite(message.data(), 1, message.size(), stderr);
+            std::fflush(stderr);
+            return aps::exit_code_for(second.error().code);
+        }
+        loops = std::move(second->loops);
+        snapshot = std::move(second->snapshot);
+    }
     // What could not be read is said after the output, where it is not scrolled away.
     const std::string problems = aps::describe_problems(*snapshot);
-    const int status = aps::status_with_problems(*snapshot, aps::print_view(options, *snapshot));
+    const int status =
+        aps::status_with_problems(*snapshot, aps::print_view(options, *snapshot, loops));
     if (!problems.empty()) {
         std::fwrite(problems.data(), 1, problems.size(), stderr);
         std::fflush(stderr);
