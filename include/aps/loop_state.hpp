@@ -43,7 +43,8 @@ LoopState loop_state(const Snapshot& snapshot, const Thread& thread);
 
 // True when two states of the same thread show the loop held by the same thing: the same task
 // (or the same non-task code) in the same synchronous call, frame for frame (function, file,
-// line) in both snapshots. What `aps watch` calls a blocked loop once it lasts.
+// line) in both snapshots; outside a task, a callback's own calls (above asyncio's Handle._run),
+// never the loop's own code. What `aps watch` calls a blocked loop once it lasts.
 bool same_hold(const Snapshot& a, const Thread& ta, const LoopState& la, const Snapshot& b,
                const Thread& tb, const LoopState& lb);
 

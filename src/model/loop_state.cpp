@@ -59,6 +59,9 @@ bool same_hold(const Snapshot& a, const Thread& ta, const LoopState& la, const S
                const Thread& tb, const LoopState& lb) {
     if (la.kind != lb.kind || la.loop != lb.loop || la.task != lb.task) return false;
     if (la.kind != LoopState::Kind::InTask && la.kind != LoopState::Kind::Elsewhere) return false;
+    // Outside a task, only a callback's own calls hold the loop: the loop's own code between two
+    // callbacks (_run_once, Handle._run itself) is where a busy loop passes all the time.
+    if (la.kind == LoopState::Kind::Elsewhere && (la.calls == 0 || lb.calls == 0)) return false;
     // Nothing to compare: a loop that holds no Python frame of its own (a task's step inside C
     // code straight away) is held by C code; the same task in it twice still counts.
     const std::span<const Frame> fa = a.frames_of(ta.stack.frames);

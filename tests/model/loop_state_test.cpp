@@ -91,6 +91,16 @@ TEST(BlockedLoop, ABusyLoopIsNot) {
     }
     // Waiting twice is healthy too.
     EXPECT_LT(thread_loops(waiting, &waiting, 0.2).at(0).blocked_seconds, 0);
+    // The loop's own code between two callbacks is no hold, however often it is seen.
+    const std::vector<F> own = {
+        F("Handle._run", "/usr/lib/python3.15/asyncio/events.py", 94),
+        F("BaseEventLoop._run_once", "/usr/lib/python3.15/asyncio/base_events.py", 2073)};
+    Snapshot between = snapshot(own, 0);
+    EXPECT_EQ(loop_state(between, thread(between)).kind, LoopState::Kind::Elsewhere);
+    EXPECT_LT(thread_loops(between, &between, 0.2).at(0).blocked_seconds, 0);
+    // A callback's own call held twice is.
+    Snapshot callback = snapshot(kBlocking, 0);
+    EXPECT_DOUBLE_EQ(thread_loops(callback, &callback, 0.2).at(0).blocked_seconds, 0.2);
     // A first snapshot alone says nothing.
     EXPECT_LT(thread_loops(a, nullptr, 0).at(0).blocked_seconds, 0);
 }
