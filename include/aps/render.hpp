@@ -82,13 +82,16 @@ struct DumpView {
     int64_t pid = 0;
     DumpStacks stacks = DumpStacks::MainThreads;
     bool opcodes = false;  // --opcodes: the instruction's name after each Python frame
+    // The reference's colours (a terminal): its theme's escape sequences around each part, the
+    // instruction's columns highlighted in the source line (the walk must read detail for them).
+    bool colour = false;
     // The directory file names are shown relative to (the reference's os.path.relpath), absolute.
     std::string cwd;
     // The text of a source line (`file` as the frame names it, 1-based `line`), "" for none.
     std::function<std::string_view(const std::string& file, int line)> source_line;
 };
 
-// `python3.15 -m profiling.sampling dump`'s text, without colour: per stack a header line
+// `python3.15 -m profiling.sampling dump`'s text: per stack a header line
 // ("Stack dump for PID P, thread T (main thread, idle; most recent call last):"), then the frames
 // outermost first, each `File "f", line N, in q` with its source line below.
 void render_dump(const Snapshot& snapshot, const DumpView& view, const OutputSink& sink);

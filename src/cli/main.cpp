@@ -1,4 +1,6 @@
 // Entry point: parse the command line, take a snapshot, render it, map errors to exit codes.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -10,6 +12,7 @@
 #include "cli/options.hpp"
 #include "cli/output_writer.hpp"
 #include "cli/problem_report.hpp"
+#include "cli/python_colours.hpp"
 #include "cli/read_report.hpp"
 #include "cli/thread_target.hpp"
 #include "cli/view.hpp"
@@ -35,6 +38,9 @@ int main(int argc, char** argv) {
         std::fflush(stderr);
     }
     if (options.command == aps::Command::Watch) return aps::run_watch(options);
+    // dump's text is coloured when the reference's would be.
+    options.dump.colour = options.command == aps::Command::Dump &&
+                          options.format == aps::Format::Text && aps::python_colours(STDOUT_FILENO);
 
     // One target, a live process or a core, asked for one snapshot.
     aps::Result<aps::Target> target =

@@ -36,6 +36,7 @@ struct Options {
         bool opcodes = false;       // --opcodes: each Python frame's instruction
         bool async_aware = false;   // --async-aware: task stacks instead of thread stacks
         bool running_only = false;  // --async-mode running (default all)
+        bool colour = false;        // the text in colour (python_colours: stdout a terminal)
     } dump;
 };
 

@@ -37,7 +37,8 @@ ReadOptions read_options_for(const Options& options) {
         read.request.tasks = options.dump.async_aware || options.format == Format::Json;
         read.request.native = options.dump.native;
         read.request.gc = options.dump.gc;
-        read.request.detail = options.dump.opcodes;
+        // Opcodes, and the columns that colour highlights in the source lines.
+        read.request.detail = options.dump.opcodes || options.dump.colour;
     }
     return read;
 }

@@ -46,6 +46,7 @@ int print_dump(const Options& options, const Snapshot& snapshot, std::FILE* out,
             ? (options.dump.running_only ? DumpStacks::RunningTasks : DumpStacks::AllTasks)
             : (options.dump.all_threads ? DumpStacks::AllThreads : DumpStacks::MainThreads);
     view.opcodes = options.dump.opcodes;
+    view.colour = options.dump.colour;
     view.cwd = current_directory();
     view.source_line = [&sources](const std::string& file, int line) {
         return sources.line(file, line);

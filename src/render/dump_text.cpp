@@ -21,6 +21,14 @@ constexpr std::string_view kInternalSuffix = "_sync_coordinator.py";
 // The file name of a frame that stands for no Python code (<native>, <GC>): the reference's "~".
 constexpr std::string_view kNoFile = "~";
 
+// The reference's colours (_colorize's ProfilerDump theme); all empty without colour.
+struct Theme {
+    std::string_view header, frame, filename, line_no, source, source_highlight, opcode, warning,
+        reset;
+};
+constexpr Theme kColours{"\x1b[1;34m", "\x1b[1;32m", "\x1b[36m", "\x1b[33m", "\x1b[37m",
+                         "\x1b[1;33m", "\x1b[90m",   "\x1b[33m", "\x1b[0m"};
+
 // One stack to print: its header's facts and its entries, innermost first.
 struct Section {
     int64_t interpreter = -1;  // -1: not said (a task stack)
@@ -73,10 +81,46 @@ std::string status_text(const ThreadStack& t) {
     return fmt::format("{}", fmt::join(words, ", "));
 }
 
+// The reference's _color: the text between the colour and a reset, or alone without colour.
+void paint(std::string& out, std::string_view text, std::string_view colour,
+           std::string_view reset) {
+    if (colour.empty()) {
+        out += text;
+        return;
+    }
+    out += colour;
+    out += text;
+    out += reset;
+}
+
+// Code points of UTF-8 text (the text is the target's file, UTF-8 checked by SourceLines).
+std::size_t code_points_of(std::string_view text) {
+    std::size_t n = 0;
+    for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
+// The byte where code point `index` starts (the end past the last).
+std::size_t byte_of(std::string_view text, std::size_t index) {
+    std::size_t seen = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+        if (seen == index) return i;
+        ++seen;
+    }
+    return text.size();
+}
+
+// traceback._byte_offset_to_character_offset: the code points of the first `offset` bytes, a
+// sequence cut short counting as one, as its lead byte (what errors="replace" makes of it).
+std::size_t char_offset(std::string_view line, int offset) {
+    return code_points_of(line.substr(0, std::min<std::size_t>(offset, line.size())));
+}
+
 class DumpWriter {
   public:
     DumpWriter(const Snapshot& s, const DumpView& v, const OutputSink& sink)
-        : s_(s), v_(v), sink_(sink) {}
+        : s_(s), v_(v), sink_(sink), t_(v.colour ? kColours : Theme{}) {}
 
     void section(const Section& sec, bool first, bool show_interpreter) {
         if (!first) out_ += '\n';
@@ -94,16 +138,22 @@ class DumpWriter {
             }
         }
         details.push_back("most recent call last");
-        out_ += fmt::format("{} ({}):\n", subject, fmt::join(details, "; "));
+        paint(out_, fmt::format("{} ({}):", subject, fmt::join(details, "; ")), t_.header,
+              t_.reset);
+        out_ += '\n';
         if (sec.entries.empty()) {
-            out_ += "No Python frames\n";
+            paint(out_, "No Python frames", t_.warning, t_.reset);
+            out_ += '\n';
         } else {
             for (auto it = sec.entries.rbegin(); it != sec.entries.rend(); ++it) entry(*it);
         }
         flush(false);
     }
 
-    void text(std::string_view t) { out_ += t; }
+    void warning(std::string_view t) {
+        paint(out_, t, t_.warning, t_.reset);
+        out_ += '\n';
+    }
     void flush(bool all) {
         if (all || out_.size() >= kOutputChunk) {
             if (!out_.empty()) sink_(out_);
@@ -117,7 +167,11 @@ class DumpWriter {
             // A task of an async stack: the reference's ("<task>", None, name) frame.
             std::string name = render::escape_text(s_.name_of(*e.task));
             if (e.parents > 1) name += fmt::format(" ({} parents)", e.parents);
-            out_ += fmt::format("  File \"<task>\", in {}\n", name);
+            out_ += "  File ";
+            paint(out_, "\"<task>\"", t_.filename, t_.reset);
+            out_ += ", in ";
+            paint(out_, name, t_.frame, t_.reset);
+            out_ += '\n';
             return;
         }
         const Frame& f = *e.frame;
@@ -126,37 +180,83 @@ class DumpWriter {
         const bool python = code.kind == Code::Kind::Python;
         const std::string_view file = python ? std::string_view(code.file) : kNoFile;
         const int line = python ? f.line : 0;
-        if (file == kNoFile && line == 0) {
-            out_ += fmt::format("  {}", qualname);
-        } else if (std::string shown = render::display_path(file, v_.cwd); !shown.empty()) {
-            shown = render::escape_text(shown);
+        std::string shown;
+        if (!(file == kNoFile && line == 0)) shown = render::display_path(file, v_.cwd);
+        if (!shown.empty()) {
+            out_ += "  File ";
+            paint(out_, fmt::format("\"{}\"", render::escape_text(shown)), t_.filename, t_.reset);
             if (line > 0) {
-                out_ += fmt::format("  File \"{}\", line {}, in {}", shown, line, qualname);
-            } else {
-                out_ += fmt::format("  File \"{}\", in {}", shown, qualname);
+                out_ += ", line ";
+                paint(out_, std::to_string(line), t_.line_no, t_.reset);
             }
+            out_ += ", in ";
         } else {
-            out_ += fmt::format("  {}", qualname);
+            out_ += "  ";
         }
+        paint(out_, qualname, t_.frame, t_.reset);
         if (v_.opcodes && python && code.opcode != Code::kNoOpcode &&
             static_cast<std::size_t>(code.opcode) < s_.opcode_names.size()) {
-            out_ +=
-                fmt::format("  opcode={}", s_.opcode_names[static_cast<std::size_t>(code.opcode)]);
+            out_ += "  ";
+            paint(out_,
+                  fmt::format("opcode={}", s_.opcode_names[static_cast<std::size_t>(code.opcode)]),
+                  t_.opcode, t_.reset);
         }
         out_ += '\n';
         if (python && line > 0 && file != kNoFile && v_.source_line) {
-            const std::string_view source = lstrip(v_.source_line(code.file, line));
-            if (!source.empty()) {
-                out_ += "    ";
-                render::append_escaped(out_, source);
-                out_ += '\n';
-            }
+            source(code, line, v_.source_line(code.file, line));
         }
+    }
+
+    // The source line under a frame: its leading whitespace removed and, with colour, the
+    // instruction's columns highlighted (the reference's _source_offsets, _trim_source_line and
+    // _highlight_source_line).
+    void source(const Code& code, int line, std::string_view text) {
+        const std::string_view stripped = lstrip(text);
+        if (stripped.empty()) return;
+        out_ += "    ";
+        if (t_.source.empty()) {
+            render::append_escaped(out_, stripped);
+            out_ += '\n';
+            return;
+        }
+        // The columns, in code points of the whole line, then of the stripped one.
+        bool has = false;
+        std::size_t start = 0, end = 0;
+        const int end_line = code.end_line == Frame::kNoLine ? line : code.end_line;
+        if (code.column >= 0 && code.end_column >= 0 && end_line >= line) {
+            start = char_offset(text, code.column);
+            end = end_line == line ? char_offset(text, code.end_column) : code_points_of(text);
+            has = end > start;
+        }
+        const std::string escaped_all = render::escape_text(stripped);
+        if (!has) {
+            paint(out_, escaped_all, t_.source, t_.reset);
+            out_ += '\n';
+            return;
+        }
+        const std::size_t leading = code_points_of(text) - code_points_of(stripped);
+        const std::size_t n = code_points_of(stripped);
+        start = start > leading ? start - leading : 0;
+        end = std::max(end > leading ? end - leading : 0, start + 1);
+        end = std::min(end, n);
+        const std::size_t a = byte_of(stripped, start), b = byte_of(stripped, end);
+        if (b <= a) {
+            paint(out_, escaped_all, t_.source, t_.reset);
+            out_ += '\n';
+            return;
+        }
+        if (a > 0) paint(out_, render::escape_text(stripped.substr(0, a)), t_.source, t_.reset);
+        paint(out_, render::escape_text(stripped.substr(a, b - a)), t_.source_highlight, t_.reset);
+        if (b < stripped.size()) {
+            paint(out_, render::escape_text(stripped.substr(b)), t_.source, t_.reset);
+        }
+        out_ += '\n';
     }
 
     const Snapshot& s_;
     const DumpView& v_;
     const OutputSink& sink_;
+    const Theme t_;
     std::string out_;
 };
 
@@ -213,7 +313,7 @@ void render_dump(const Snapshot& snapshot, const DumpView& view, const OutputSin
     }
     DumpWriter writer(snapshot, view, sink);
     if (sections.empty()) {
-        writer.text(fmt::format("No Python stacks found for PID {}\n", view.pid));
+        writer.warning(fmt::format("No Python stacks found for PID {}", view.pid));
         writer.flush(true);
         return;
     }

@@ -8,7 +8,8 @@ Starts tests/integration/targets/NAME.py with PYTHON, waits for READY, then for 
 set in OPTION_SETS runs aps dump on the live process and compares:
 
   - on a 3.15 target: with the reference run on the same process, the same stdout bytes and
-    the same exit code (Rule 1 of docs/design.md, "The output contract");
+    the same exit code (Rule 1 of docs/design.md, "The output contract"), every other option set
+    in colour (FORCE_COLOR=1, as on a terminal);
   - on a 3.14 target (the reference reads only its own version): with the reference run on the
     same program started under python3.15 next to it, the same stacks: the same sections, each
     with the same frames of the program's own file (function, line, source line) and the same
@@ -101,10 +102,15 @@ def differential(args, version, tmp):
         for options in OPTION_SETS:
             shown = " ".join(options) or "(no options)"
             ref_pid = (twin or target).pid
+            # Colour as on a terminal (FORCE_COLOR) every other set, on 3.15: the same bytes.
+            colour = version == "3.15" and OPTION_SETS.index(options) % 2 == 1
+            env = dict(os.environ, FORCE_COLOR="1") if colour else None
+            if colour:
+                shown += " (in colour)"
             ref = run([reference_python(args.python), "-m", "profiling.sampling", "dump"]
-                      + options + [str(ref_pid)])
+                      + options + [str(ref_pid)], env=env)
             (twin or target).check_unharmed("the reference")
-            aps = run([args.aps, "dump"] + options + [str(target.pid)])
+            aps = run([args.aps, "dump"] + options + [str(target.pid)], env=env)
             target.check_unharmed("aps")
             print("%s: reference exit %d, %d bytes; aps exit %d, %d bytes"
                   % (shown, ref[0], len(ref[1]), aps[0], len(aps[1])))

@@ -122,6 +122,30 @@ TEST(DumpText, OpcodesAfterPythonFrames) {
               "    await handler()  \n");
 }
 
+TEST(DumpText, ColourAsTheReferenceOnATerminal) {
+    Snapshot s = two_threads();
+    // `await handler()` is bytes 4..19 of the line, the call `handler()` bytes 10..19.
+    s.codes[0].column = 10;
+    s.codes[0].end_column = 19;
+    s.codes[0].end_line = 3;
+    set_stack(s, 1, {0}, kMainThread, CpuState::Idle);
+    DumpView view;
+    view.pid = 42;
+    view.colour = true;
+    view.cwd = "/srv/app";
+    view.source_line = [](const std::string&, int) -> std::string_view {
+        return "    await handler()  ";
+    };
+    std::string out;
+    render_dump(s, view, [&out](std::string_view piece) { out += piece; });
+    EXPECT_EQ(out,
+              "\x1b[1;34mStack dump for PID 42, thread 8 (main thread, idle; most recent call "
+              "last):\x1b[0m\n"
+              "  File \x1b[36m\"main.py\"\x1b[0m, line \x1b[33m3\x1b[0m, in "
+              "\x1b[1;32mhandler\x1b[0m\n"
+              "    \x1b[37mawait \x1b[0m\x1b[1;33mhandler()\x1b[0m\x1b[37m  \x1b[0m\n");
+}
+
 TEST(DumpText, NothingToShow) {
     Snapshot s = two_threads();
     EXPECT_EQ(dump(s, DumpStacks::AllThreads), "No Python stacks found for PID 42\n");
