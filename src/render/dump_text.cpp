@@ -264,9 +264,17 @@ void drop_internal(const Snapshot& s, std::vector<render::TaskStackEntry>& entri
     std::erase_if(entries, [&](const render::TaskStackEntry& e) { return is_internal(s, e); });
 }
 
+// Without -a: the process's main thread, the main interpreter's (the reference shows the newest
+// subinterpreter's instead, a README difference). With -a: every thread of every interpreter in
+// the reference's order, the interpreters newest first (the snapshot has the main one first,
+// then the others oldest first: the list's order reversed).
 std::vector<Section> thread_sections(const Snapshot& s, bool all_threads) {
     std::vector<Section> out;
-    for (const Interpreter& interp : s.interpreters) {
+    const std::size_t shown =
+        all_threads ? s.interpreters.size() : std::min<std::size_t>(1, s.interpreters.size());
+    for (std::size_t k = 0; k < shown; ++k) {
+        const Interpreter& interp =
+            all_threads ? s.interpreters[s.interpreters.size() - 1 - k] : s.interpreters[k];
         for (const Thread& thread : interp.threads) {
             const ThreadStack& st = thread.stack;
             if (!st.read) continue;
