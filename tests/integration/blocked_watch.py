@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """`aps watch` names a blocked event loop, and stays quiet on a busy healthy one.
 
-    blocked_watch.py --aps PATH --python PATH --case blocked|busy|blocked_tty
+    blocked_watch.py --aps PATH --python PATH --case blocked|blocked_tty|json|busy
 
   blocked      targets/blocked_loop.py (task req-17 in time.sleep), aps watch piped (the log):
                the second sample names the main thread's loop, the task and its synchronous
                calls; the other thread's healthy loop is never named.
   blocked_tty  the same on the full screen, in a detached tmux session (skipped without tmux).
+  json         aps dump --format json on targets/blocked_loop.py: the main thread's loop is
+               in task req-17, blocked for at least 0.2 s, its frames start in blocking_io; the
+               other thread's loop waits in its selector and is not blocked.
   busy         targets/busy_loop.py (200 tasks yielding at once, a chain of callbacks): over
                --samples samples 0.1 s apart, the share of samples that name a loop blocked (a
                false alarm) is printed and must stay under --max-false-alarms (default 0.05).
@@ -88,6 +91,33 @@ def blocked_tty(args, tmp):
         target.stop()
 
 
+def json_verdict(args, tmp):
+    import json
+    target = start(args.python, "blocked_loop", tmp)
+    try:
+        result = run([args.aps, "dump", "--format", "json", str(target.pid)])
+        target.check_unharmed("aps dump")
+    finally:
+        target.stop()
+    if result[0] != 0:
+        raise Fail("aps dump exited %d: %s" % (result[0], result[2].decode(errors="replace")))
+    doc = json.loads(result[1])
+    threads = {t["thread_id"]: t for t in doc["threads"]}
+    main = threads.get(target.pid)
+    if main is None or len(threads) != 2:
+        raise Fail("expected the main thread and one other: %s" % sorted(threads))
+    loop = main["loop"]
+    print(json.dumps(loop))
+    if (loop["state"] != "in_task" or loop["running_task"]["name"] != "req-17"
+            or loop["holding_frames"] != 1 or loop["blocked"] is None
+            or loop["blocked"]["for_at_least_seconds"] < 0.2
+            or main["frames"][0]["function"] != "blocking_io"):
+        raise Fail("the main thread's loop should be blocked in req-17: %s" % json.dumps(main))
+    other = [t for tid, t in threads.items() if tid != target.pid][0]
+    if other["loop"]["state"] != "waiting" or other["loop"]["blocked"] is not None:
+        raise Fail("the other loop is healthy: %s" % json.dumps(other["loop"]))
+
+
 def busy(args, tmp):
     target = start(args.python, "busy_loop", tmp)
     try:
@@ -113,13 +143,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--aps", required=True)
     ap.add_argument("--python", required=True)
-    ap.add_argument("--case", required=True, choices=["blocked", "blocked_tty", "busy"])
+    ap.add_argument("--case", required=True, choices=["blocked", "blocked_tty", "json", "busy"])
     ap.add_argument("--samples", type=int, default=100)
     ap.add_argument("--max-false-alarms", type=float, default=0.05)
     args = ap.parse_args()
     difftest.exit_on_signals("blocked_watch")
     from hardlib import run_main
-    cases = {"blocked": blocked, "blocked_tty": blocked_tty, "busy": busy}
+    cases = {"blocked": blocked, "blocked_tty": blocked_tty, "json": json_verdict, "busy": busy}
     return run_main("aps-blocked-watch-", lambda tmp: cases[args.case](args, tmp))
 
 
