@@ -18,10 +18,14 @@
 #include "model/cycle_guard.hpp"
 #include "model/problems.hpp"
 #include "model/remote_object.hpp"
+#include "model/torn_read_check.hpp"
 #include "model/types.hpp"
 
 namespace aps::model {
 namespace {
+
+// How many more times a torn stack is read, uncached (see read_thread_stack).
+constexpr int kFreshStackReads = 4;
 
 // The items of a thread's stack of exceptions being handled are bounded like the reference
 // bounds them: far above any real nesting.
@@ -88,8 +92,9 @@ struct Walked {
 };
 
 // The frames from current_frame out. On failure the frames read so far stay in `out`.
-Result<void> walk_frames(WalkContext& ctx, const InterpreterView& interp, const RemoteObject& ts,
-                         bool has_gil, uint64_t task_frame_addr, Walked& out) {
+Result<void> walk_frames(WalkContext& ctx, RemoteMemory& memory, const InterpreterView& interp,
+                         const RemoteObject& ts, bool has_gil, uint64_t task_frame_addr,
+                         Walked& out) {
     const auto& t = ctx.off.thread_state;
     const auto& fr = ctx.off.interpreter_frame;
     const auto& k = ctx.off.frame;
@@ -117,7 +122,7 @@ Result<void> walk_frames(WalkContext& ctx, const InterpreterView& interp, const 
             return {};
         }
         last = addr;
-        auto frame = RemoteObject::read(ctx.memory, addr, fr.size, "interpreter frame");
+        auto frame = RemoteObject::read(memory, addr, fr.size, "interpreter frame");
         if (!frame) return std::move(frame).error();
         const uint64_t previous = frame->get<uint64_t>(fr.previous);
         const uint64_t code = frame->ptr(fr.executable);
@@ -197,9 +202,21 @@ Result<void> read_thread_stack(WalkContext& ctx, const InterpreterView& interp, 
     } else if (*exception) {
         out.flags |= kHasException;
     }
+    const uint64_t task_frame = task_frame_address(ctx, out.running_task);
     if (why.empty()) {
-        auto r = walk_frames(ctx, interp, *ts, has_gil, task_frame_address(ctx, out.running_task),
-                             walked);
+        auto r = walk_frames(ctx, ctx.memory, interp, *ts, has_gil, task_frame, walked);
+        // A running thread rewrites its innermost frames while they are read (through the
+        // walk's cache, a block at a time): such a torn stack is read again, uncached, from
+        // its thread state on, a few times before it counts as broken.
+        for (int again = 0; !r && is_transient(r.error().code) && again < kFreshStackReads;
+             ++again) {
+            FreshMemory fresh(ctx.memory);
+            auto now = RemoteObject::read(fresh, tstate, size, "thread state");
+            if (!now) break;
+            Walked retry;
+            r = walk_frames(ctx, fresh, interp, *now, has_gil, task_frame, retry);
+            if (r || !is_transient(r.error().code)) walked = std::move(retry);
+        }
         if (!r) why = r.error().message;
     }
     if (walked.cut) {

@@ -9,6 +9,7 @@
 
 #include "aps/walker.hpp"
 #include "support/fake_image.hpp"
+#include "support/fake_memory.hpp"
 
 namespace aps {
 namespace {
@@ -195,6 +196,41 @@ TEST_P(ThreadStacks, UnmappedFrameEndsInAMarker) {
     auto s = walk(stacks());
     EXPECT_EQ(frames_text(s, thread(s).stack), "b app.py:2 | <unreadable>");
     EXPECT_EQ(s.problems.size(), 1u);
+}
+
+// What a running thread looks like through the walk's cache: a block read earlier holds a frame
+// the thread has since rewritten (here: its owner byte), while a fresh read sees it as it is.
+class TornMemory final : public RemoteMemory {
+  public:
+    TornMemory(test::FakeMemory& inner, uint64_t torn_byte) : inner_(inner), torn_(torn_byte) {}
+    Result<void> read(uint64_t addr, std::span<std::byte> out) override {
+        auto r = inner_.read(addr, out);
+        if (r && torn_ >= addr && torn_ - addr < out.size()) out[torn_ - addr] = std::byte{0x5e};
+        return r;
+    }
+    Result<void> read_fresh(uint64_t addr, std::span<std::byte> out) override {
+        ++fresh_reads;
+        return inner_.read(addr, out);
+    }
+    int fresh_reads = 0;
+
+  private:
+    test::FakeMemory& inner_;
+    uint64_t torn_;
+};
+
+TEST_P(ThreadStacks, ATornStackIsReadAgainFresh) {
+    auto frames = img.set_stack(main_thread, {F("a", "app.py", 1), F("b", "app.py", 2)});
+    TornMemory torn(img.memory(), frames.back() + img.offsets().interpreter_frame.owner);
+    WalkInput in = img.input();
+    in.request = stacks();
+    auto r = walk_snapshot(torn, in, {});
+    ASSERT_TRUE(r) << r.error().message;
+    const ThreadStack& st = r->interpreters.at(0).threads.at(0).stack;
+    EXPECT_EQ(frames_text(*r, st), "b app.py:2 | a app.py:1");
+    EXPECT_EQ(st.marks, 0);
+    EXPECT_TRUE(r->problems.empty());
+    EXPECT_GT(torn.fresh_reads, 0);
 }
 
 TEST_P(ThreadStacks, DeepStackIsCutAtTheBound) {
