@@ -24,9 +24,9 @@ namespace {
 constexpr const char* kDescription =
     "aps shows the asyncio tasks of a running CPython 3.14 or 3.15 process from outside,\n"
     "as a table (ps), as a tree of who awaits whom (pstree), live with how long each task\n"
-    "has been parked (watch), or every thread's stack with its tasks (dump). It reads the target's "
-    "memory and never writes to it; it stops\n"
-    "the target only when asked to (--stop).";
+    "has been parked (watch), or every thread's stack with its tasks (dump). It reads the\n"
+    "target's memory and never writes to it; it stops the target only when asked to (--stop,\n"
+    "dump --blocking).";
 
 constexpr const char* kFooter =
     "Post-mortem: `aps ps --core FILE` reads an ELF core file (from gcore or the kernel) instead\n"
