@@ -78,7 +78,7 @@ struct Task {
     static constexpr uint32_t kNoType = UINT32_MAX;
     static constexpr uint32_t kShortName = UINT32_MAX;
     uint64_t id = 0;   // address of the task object
-    std::string name;  // at most 255 code points, as the reference cuts them (Snapshot::name_of)
+    std::string name;  // whole (Snapshot::name_of); the views cut it (src/render/name_cut.hpp)
     Slice frames;      // of Snapshot::frames: the coroutine stack, innermost first
     Slice awaited_by;  // of Snapshot::awaiters
     // The type of the task's coroutine object (index into Snapshot::type_names): "coroutine",

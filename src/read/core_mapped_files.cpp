@@ -47,6 +47,7 @@ bool read_exact(int fd, std::span<std::byte> out, uint64_t offset) {
 
 // Whether the file's bytes in [offset, offset + expected.size()) equal `expected`.
 bool file_has(int fd, std::span<const std::byte> expected, uint64_t offset) {
+    if (expected.empty()) return true;  // memcmp must not see the null data() of an empty vector
     std::vector<std::byte> got(expected.size());
     return read_exact(fd, got, offset) &&
            std::memcmp(got.data(), expected.data(), expected.size()) == 0;
@@ -77,6 +78,9 @@ Result<void> CoreMappedFiles::check_size(const std::string& recorded, const std:
         return Error{Errc::FileMismatch,
                      fmt::format("cannot examine {}: {}", path, std::strerror(errno))};
     }
+    // A FIFO or a device at a path the core names is not what the process mapped (and reading
+    // one could wait forever).
+    if (!S_ISREG(st.st_mode)) return not_the_mapped_file(recorded, path, "not a regular file");
     uint64_t size = static_cast<uint64_t>(st.st_size);
     uint64_t mapped_to = 0;
     for (const CoreMapping& m : core_.mappings) {

@@ -1,7 +1,9 @@
 // Reading a core's memory: dumped bytes from the core, left-out file-backed memory from the mapped
 // file (found at its path, under --sysroot or at --exe), and every way that can go wrong: a
 // missing or different file (FileMismatch), a truncated core (BadCore), unmapped memory.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstring>
 #include <filesystem>
@@ -192,6 +194,24 @@ TEST(CoreMemory, AFileSmallerThanItsMappingIsAMismatch) {
     expect_mismatch(s, {}, "the process mapped it up to byte 16384, the file has 10240 bytes");
 }
 
+TEST(CoreMemory, AFileThatIsNoImageIsAMismatch) {
+    CoreOnDisk s;
+    Bytes file = build_elf_file(library());
+    make(s, file);
+    s.dir.write("lib/libpython3.14.so", Bytes(file.size(), std::byte{'#'}));
+    expect_mismatch(s, {}, "not an ELF or Mach-O file");
+}
+
+// A core is untrusted: a path it names may be a FIFO (or a device) now. Opening one to read must
+// not wait for a writer: it is not the regular file the process mapped.
+TEST(CoreMemory, AFifoAtAMappedPathIsAMismatchNotAHang) {
+    CoreOnDisk s;
+    make(s, build_elf_file(library()));
+    std::filesystem::remove(s.recorded);
+    ASSERT_EQ(::mkfifo(s.recorded.c_str(), 0600), 0);
+    expect_mismatch(s, {}, "not a regular file");
+}
+
 TEST(CoreMemory, WithoutBuildIdsDifferentHeadersAreAMismatch) {
     CoreOnDisk s;
     make(s, build_elf_file(library({})));
@@ -257,6 +277,68 @@ TEST(CoreMemory, ATruncatedCoreIsBadCore) {
     EXPECT_EQ(r.error().code, Errc::BadCore);
     EXPECT_NE(r.error().message.find("is truncated"), std::string::npos) << r.error().message;
     EXPECT_TRUE(core->memory().read(kBase + 0x3000, buf));  // what is left still reads
+}
+
+// Memory of a segment the core did not dump, where no NT_FILE mapping says which file held it
+// (an anonymous mapping the dumper left out): nothing can serve it.
+TEST(CoreMemory, LeftOutMemoryThatNoFileBacksIsReadFailed) {
+    CoreOnDisk s;
+    Bytes file = build_elf_file(library());
+    CoreSpec spec = core_of(file, "/usr/lib/libpython3.14.so");
+    spec.loads.push_back({kBase + 0x10000, 0x2000, Bytes(0x1000, std::byte{1}), PF_R | PF_W});
+    make(s, file, &spec);
+    auto core = open_core({s.core_path, "", ""});
+    ASSERT_TRUE(core) << core.error().message;
+    Bytes buf(8);
+    EXPECT_TRUE(core->memory().read(kBase + 0x10ff8, buf));
+    auto r = core->memory().read(kBase + 0x11000, buf);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::ReadFailed);
+    EXPECT_NE(r.error().message.find("was not dumped in the core and no file backs it"),
+              std::string::npos)
+        << r.error().message;
+}
+
+// A mapped file whose ELF header lists no program headers (e_phnum 0), the same in the core's
+// copy: the headers compare equal, and the empty program-header table is compared as empty (it
+// was memcmp'd from a null pointer, undefined behaviour that the sanitizer build stops on; the
+// core fuzz target found it).
+TEST(CoreMemory, FilesWithoutProgramHeadersCompareTheirHeadersAlone) {
+    CoreOnDisk s;
+    Bytes file = build_elf_file(library());
+    Elf64_Ehdr eh;
+    std::memcpy(&eh, file.data(), sizeof eh);
+    eh.e_phnum = 0;
+    std::memcpy(file.data(), &eh, sizeof eh);
+    make(s, file);
+    auto parsed = parse_core_file(s.core_path);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    UniqueFd core_fd(::open(s.core_path.c_str(), O_RDONLY | O_CLOEXEC));
+    DumpedMemory dumped(*parsed, core_fd.get());
+    CoreMappedFiles files(*parsed, dumped, {});
+    auto image = open_image_file(s.dir.write("lib/other.so", build_elf_file(library())));
+    ASSERT_TRUE(image) << image.error().message;
+    UniqueFd fd(::open(s.recorded.c_str(), O_RDONLY | O_CLOEXEC));
+    auto same = files.verify(s.recorded, s.recorded, fd.get(), **image);
+    EXPECT_TRUE(same) << same.error().message;
+}
+
+// DumpedMemory serves what the core holds and nothing else, not even what a file would fill in.
+TEST(DumpedMemory, OnlyTheCoresOwnBytesRead) {
+    CoreOnDisk s;
+    make(s, build_elf_file(library()));
+    auto parsed = parse_core_file(s.core_path);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    UniqueFd fd(::open(s.core_path.c_str(), O_RDONLY | O_CLOEXEC));
+    DumpedMemory dumped(*parsed, fd.get());
+    Bytes buf(8);
+    EXPECT_TRUE(dumped.read(kBase + 0x3000, buf));
+    EXPECT_EQ(dumped.dumped_run(kBase + 0xff8, 64), 8u);
+    auto r = dumped.read(kBase + 0xffc, buf);  // runs into the text the core left out
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::ReadFailed);
+    EXPECT_NE(r.error().message.find("is not in the core file"), std::string::npos)
+        << r.error().message;
 }
 
 }  // namespace

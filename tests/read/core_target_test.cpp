@@ -1,4 +1,4 @@
-// open_core + find_target over synthetic cores that hold the real debug-offset tables of the
+// open_core + find_runtime over synthetic cores that hold the real debug-offset tables of the
 // provisioned 3.14 and 3.15: the sections are found in the files NT_FILE names, the table the core
 // left out is read from the file, and a wrong or absent python file is reported.
 #include "read/core_target.hpp"
@@ -146,7 +146,7 @@ TEST_P(CoreTargetTest, AMissingAsyncioFileIsNotTakenForNoAsyncio) {
     EXPECT_NE(target.error().message.find("--sysroot DIR"), std::string::npos);
 }
 
-// The read of `options` (open_core, then find_target) ends within 10 s: checked in a child
+// The read of `options` (open_core, then find_runtime) ends within 10 s: checked in a child
 // first, as an open() waiting on a FIFO would never return. Then the same read, here.
 Result<read::Runtime> read_in_time(const CoreOptions& options) {
     const auto read = [&options]() -> Result<read::Runtime> {
@@ -230,6 +230,54 @@ TEST(CoreTarget, ACoreOfAnotherProgramIsNotPython) {
     EXPECT_EQ(target.error().message, "core file " + core_path +
                                           " (process 4242, python3.14) is not of a Python process "
                                           "(no .PyRuntime section in the files it had mapped)");
+}
+
+// The python file a core names replaced by a FIFO: the locator must not wait for a writer.
+TEST(CoreTarget, AFifoWhereThePythonWasIsAMismatchNotAHang) {
+    Scenario s;
+    build(s, 15);
+    std::filesystem::remove(s.exe_path);
+    ASSERT_EQ(::mkfifo(s.exe_path.c_str(), 0600), 0);
+    auto core = read::open_core({s.core_path, "", ""});
+    ASSERT_TRUE(core) << core.error().message;
+    auto target = core->find_runtime(core->memory());
+    ASSERT_FALSE(target);
+    EXPECT_EQ(target.error().code, Errc::FileMismatch) << target.error().message;
+}
+
+// A core without NT_FILE (some dumpers leave it out) names no file to look in, and its memory
+// holds no table either: not Python, saying why.
+TEST(CoreTarget, ACoreWithoutMappedFilesSaysSo) {
+    TempDir dir;
+    CoreSpec core;
+    core.nt_file = false;
+    core.loads.push_back({kModBase, 0, Bytes(0x1000, std::byte{0}), PF_R | PF_W});
+    std::string core_path = dir.write("core", build_core(core));
+    auto opened = read::open_core({core_path, "", ""});
+    ASSERT_TRUE(opened) << opened.error().message;
+    auto target = opened->find_runtime(opened->memory());
+    ASSERT_FALSE(target);
+    EXPECT_EQ(target.error().code, Errc::NotPython);
+    EXPECT_NE(target.error().message.find("lists no mapped files (no NT_FILE note)"),
+              std::string::npos)
+        << target.error().message;
+}
+
+// A .PyRuntime without the debug offsets' cookie is a Python before 3.13.
+TEST(CoreTarget, ARuntimeWithoutTheCookieIsAnOlderPython) {
+    TempDir dir;
+    CoreSpec core;
+    Bytes exe = python_object(Bytes(kDebugOffsetsReadSize, std::byte{0}), {}, 3);
+    std::string path = dir.write("usr/bin/python3.12", exe);
+    map_into(core, exe, kExeBase, path, true);
+    std::string core_path = dir.write("core", build_core(core));
+    auto opened = read::open_core({core_path, "", ""});
+    ASSERT_TRUE(opened) << opened.error().message;
+    auto target = opened->find_runtime(opened->memory());
+    ASSERT_FALSE(target);
+    EXPECT_EQ(target.error().code, Errc::UnsupportedVersion);
+    EXPECT_NE(target.error().message.find("older than 3.13"), std::string::npos)
+        << target.error().message;
 }
 
 }  // namespace

@@ -41,6 +41,15 @@ TEST(ValidateOffsets, UnsupportedVersionAndFrameKnowledge) {
     EXPECT_EQ(validate_debug_offsets(d).error().code, Errc::InvalidOffsets);
 }
 
+TEST(ValidateOffsets, FreeThreadedBuildsAreUnsupported) {
+    auto d = test::debian_offsets(15);
+    d.free_threaded = true;
+    auto r = validate_debug_offsets(d);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::UnsupportedVersion);
+    EXPECT_NE(r.error().message.find("3.15t"), std::string::npos) << r.error().message;
+}
+
 TEST(ValidateOffsets, AsyncioTaskFieldsFitTheTask) {
     auto d = test::debian_offsets(15);
     auto a = test::debian_asyncio_offsets(15);
