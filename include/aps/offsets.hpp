@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "aps/error.hpp"
 
@@ -24,12 +25,28 @@ struct DebugOffsets {
     } runtime_state{};
     struct {
         uint64_t size, id, next, threads_head, threads_main;
+        uint64_t gc;  // the embedded struct _gc_runtime_state (see `gc` below)
     } interpreter_state{};
+    // The fields a thread's stack and status are read from (aps dump). A field the version does
+    // not have is 0: base_frame and gil_requested are 3.15's; in 3.14, holds_gil,
+    // current_exception and exc_info are placed by version knowledge (debug_offsets.cpp).
     struct {
         uint64_t size, next, native_thread_id;
+        uint64_t current_frame;      // the innermost _PyInterpreterFrame, or NULL
+        uint64_t base_frame;         // the sentinel every walk of the stack ends at (3.15)
+        uint64_t status;             // the 4-byte _status bit field
+        uint64_t holds_gil;          // int
+        uint64_t gil_requested;      // int (3.15)
+        uint64_t current_exception;  // the exception being raised, or NULL
+        uint64_t exc_info;           // the top of the stack of exceptions being handled
     } thread_state{};
+    // One _PyErr_StackItem: an exception being handled, and the item below it.
+    struct {
+        uint64_t exc_value, previous_item;
+    } err_stackitem{};
     struct {
         uint64_t size, executable, instr_ptr, owner, stackpointer;
+        uint64_t previous;  // the calling frame
     } interpreter_frame{};
     struct {
         uint64_t size, filename, qualname, linetable, firstlineno, co_code_adaptive;
@@ -55,9 +72,18 @@ struct DebugOffsets {
     struct {
         uint64_t size, gi_iframe, gi_frame_state;
     } gen_object{};
+    // struct _gc_runtime_state, inside the interpreter state at interpreter_state.gc.
+    struct {
+        uint64_t size;
+        uint64_t collecting;  // int: a collection is running
+        uint64_t frame;       // the frame that started it (3.15; 0: the version has none)
+    } gc{};
     struct {
         uint64_t next, prev;
     } llist_node{};
+
+    // What `aps dump --opcodes` prints for each opcode byte of this version (256 names).
+    std::span<const std::string_view> opcode_names;
 
     // Version knowledge that the table does not carry (enum values and stack conventions).
     struct {
@@ -87,6 +113,7 @@ struct AsyncioOffsets {
     } interpreter_state{};
     struct {
         uint64_t size, asyncio_tasks_head;
+        uint64_t asyncio_running_loop, asyncio_running_task;  // the loop and task a thread runs
     } thread_state{};
 };
 

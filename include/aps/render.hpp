@@ -5,7 +5,9 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "aps/loop_state.hpp"
 #include "aps/snapshot.hpp"
 
 namespace aps {
@@ -70,5 +72,35 @@ TreeOutput render_ndjson(const Snapshot& snapshot, const TargetInfo& target, Vie
 // (awaiter -> awaited), awaiters that are not tasks as dashed nodes, nodes and edges of cycles in
 // red. Cycles as in render_json.
 TreeOutput render_dot(const Snapshot& snapshot, const OutputSink& sink);
+
+// aps dump: which stacks are shown. Threads: the main thread of each interpreter, or every thread
+// (-a). Tasks (--async-aware): one stack per leaf task, from its frames out through the tasks
+// that await it; `All` for every task, `Running` for the tasks each thread's loop is running.
+enum class DumpStacks : uint8_t { MainThreads, AllThreads, AllTasks, RunningTasks };
+
+struct DumpView {
+    int64_t pid = 0;
+    DumpStacks stacks = DumpStacks::MainThreads;
+    bool opcodes = false;  // --opcodes: the instruction's name after each Python frame
+    // The reference's colours (a terminal): its theme's escape sequences around each part, the
+    // instruction's columns highlighted in the source line (the walk must read detail for them).
+    bool colour = false;
+    // The directory file names are shown relative to (the reference's os.path.relpath), absolute.
+    std::string cwd;
+    // The text of a source line (`file` as the frame names it, 1-based `line`), "" for none.
+    std::function<std::string_view(const std::string& file, int line)> source_line;
+};
+
+// `python3.15 -m profiling.sampling dump`'s text: per stack a header line
+// ("Stack dump for PID P, thread T (main thread, idle; most recent call last):"), then the frames
+// outermost first, each `File "f", line N, in q` with its source line below.
+void render_dump(const Snapshot& snapshot, const DumpView& view, const OutputSink& sink);
+
+// aps dump --format json (docs/json-schema.md, "aps dump"): every thread read, whatever
+// view.stacks says of the text, with its frames (innermost first), its status and its loop's
+// state from `loops` (by thread id; loop_state and same_hold decide it); the task stacks with
+// --async-aware.
+void render_dump_json(const Snapshot& snapshot, const DumpView& view,
+                      const std::vector<ThreadLoop>& loops, const OutputSink& sink);
 
 }  // namespace aps

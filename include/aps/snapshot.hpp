@@ -13,9 +13,29 @@ namespace aps {
 
 // Strings are UTF-8. A lone surrogate (possible in a Python str) is kept as its 3-byte generalized
 // UTF-8 form, so renderers can escape it instead of losing it.
+//
+// A Code is a code object (function and file), or, for `aps dump`, a frame that stands for no
+// Python code: where C code called into Python (<native>), where a garbage collection runs
+// (<GC>), a marker for what could not be read. When a walk reads per-instruction detail
+// (WalkRequest::detail), each (code object, instruction) is a Code of its own, with the
+// instruction's opcode and column range; otherwise one Code per code object, without them.
 struct Code {
-    std::string function;  // co_qualname
+    enum class Kind : uint8_t {
+        Python,  // a code object
+        Native,  // C code between two Python frames (dump --native); later, a native frame
+        GC,      // a garbage collection in progress
+        Marker,  // Snapshot::kUnreadable or kCut
+    };
+    static constexpr int16_t kNoOpcode = -1;
+    std::string function;  // co_qualname, or the text of a frame of another kind
     std::string file;      // co_filename
+    Kind kind = Kind::Python;
+    int16_t opcode = kNoOpcode;  // the instruction's opcode byte, with detail
+    // With detail: the instruction's last line and UTF-8 byte columns (-1: none), as CPython's
+    // location table gives them; the first line is the frame's.
+    int32_t end_line = 0;
+    int32_t column = -1;
+    int32_t end_column = -1;
 };
 
 struct Frame {
@@ -73,16 +93,49 @@ struct Task {
 
 // One part of one task that could not be read, and why: a line on stderr, an entry in JSON.
 struct Problem {
-    enum class Part : uint8_t { Name, Stack, Awaiters };
-    uint64_t task = 0;  // the task's id
+    enum class Part : uint8_t { Name, Stack, Awaiters, ThreadStack };
+    uint64_t task = 0;  // the task's id; for a ThreadStack, the thread's id
     Part part = Part::Stack;
     bool cut = false;  // the stack is only too deep, not broken
     std::string what;  // in aps's words, with the addresses involved
 };
 
+// What a thread is doing, from its thread state (ThreadStack::flags).
+enum ThreadFlag : uint8_t {
+    kMainThread = 1,    // the interpreter's main thread (interpreter_state.threads_main)
+    kHasGil = 2,        // it holds the GIL
+    kGilRequested = 4,  // it is waiting for the GIL (3.15 records this; 3.14 does not)
+    kHasException = 8,  // an exception is being raised or handled
+};
+
+// Whether the OS has the thread on a CPU, as /proc/PID/task/TID/stat says.
+enum class CpuState : uint8_t {
+    NotAsked,  // the read did not look (a core file has no such state)
+    Unknown,   // it looked and could not tell
+    Running,   // 'R'
+    Idle,      // asleep, stopped or a zombie
+};
+
+// A thread's own Python stack and state (aps dump), read only when the walk is asked for
+// stacks (WalkRequest::stacks). `read` is false otherwise, and for the exited-threads entry.
+struct ThreadStack {
+    static constexpr uint32_t kNoFrame = UINT32_MAX;
+    bool read = false;
+    uint64_t tstate = 0;  // the thread state's address
+    uint8_t flags = 0;    // ThreadFlag bits
+    CpuState cpu = CpuState::NotAsked;
+    Slice frames;       // of Snapshot::frames: innermost first, Native and GC frames included
+    uint8_t marks = 0;  // kStackUnreadable or kStackCut: the stack ends in a marker frame
+    uint64_t running_loop = 0;  // the event loop the thread runs, or 0 (asyncio's view)
+    uint64_t running_task = 0;  // the task whose step the loop is running, or 0
+    // Index in `frames` of the running task's own coroutine frame, or kNoFrame.
+    uint32_t task_frame = kNoFrame;
+};
+
 struct Thread {
     uint64_t tid = 0;         // native thread id; 0 for the list of tasks of exited threads
-    std::vector<Task> tasks;  // creation order
+    std::vector<Task> tasks;  // creation order (empty when the walk was not asked for tasks)
+    ThreadStack stack;        // when the walk was asked for stacks
 };
 
 struct Interpreter {
@@ -106,6 +159,8 @@ struct Snapshot {
     std::vector<Awaiter> awaiters;          // every task's awaiters, each task's a Slice of this
     std::vector<std::string> type_names;    // Task::coro_type indexes this
     std::vector<std::string> long_names;    // Task::long_name indexes this
+    // With WalkRequest::detail: the target version's opcode names (Code::opcode indexes them).
+    std::vector<std::string> opcode_names;
     // What could not be read, one entry per task and part, in the order met. Empty for a whole
     // snapshot; otherwise the views print the rest and say so.
     std::vector<Problem> problems;

@@ -32,6 +32,9 @@ struct ReadOptions {
     bool stop = false;             // --stop: hold a live target stopped while it is walked
     unsigned jobs = kDefaultJobs;  // threads a read may use (at most 2 pay); 1: this one alone
     WalkLimits limits;             // the walk's safety bounds
+    // What each walk reads (ps/pstree/watch: the task lists; dump: the threads' stacks too). A
+    // live source answers WalkRequest::cpu_state itself, from /proc, when stacks are asked for.
+    WalkRequest request;
     std::function<void()> while_stopped;  // runs while --stop holds the target (a test hook)
 };
 

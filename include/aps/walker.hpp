@@ -45,6 +45,22 @@ struct WalkTuning {
     uint64_t parallel_from = 512;
 };
 
+// What a walk reads. ps, pstree and watch read the task lists only; aps dump reads each thread's
+// own stack, with the task lists for --async-aware.
+struct WalkRequest {
+    bool tasks = true;    // every thread's task list (and the exited threads' list)
+    bool stacks = false;  // each thread's stack, status and running task (Thread::stack)
+    bool native = false;  // a Native frame where C code called into Python (dump --native)
+    bool gc = false;      // a GC frame where a garbage collection runs (dump's default)
+    // One Code per (code object, instruction), with its opcode and column range, for the frames
+    // of stacks and tasks alike (dump --opcodes, and dump's colour, which marks the columns).
+    bool detail = false;
+    // Whether a thread (by its id in the target's PID namespace) is on a CPU: asked once per
+    // thread whose stack is read, while the target is held when it is (--stop). The read layer
+    // answers from /proc; empty: not asked (CpuState::NotAsked).
+    std::function<CpuState(uint64_t tid)> cpu_state;
+};
+
 // Makes a second reader of the walk's memory for another thread, or null when there is none.
 using ReaderFactory = std::function<std::unique_ptr<RemoteMemory>()>;
 
@@ -59,6 +75,7 @@ struct WalkInput {
     std::vector<AddressRange> runtime_image;
     WalkTuning tuning;
     ReaderFactory second_reader;  // empty: the walk reads on one thread
+    WalkRequest request;
 };
 
 Result<Snapshot> walk_snapshot(RemoteMemory& memory, const WalkInput& input,

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "aps/loop_state.hpp"
 #include "aps/park_time.hpp"
 #include "aps/snapshot.hpp"
 
@@ -19,6 +20,9 @@ struct WatchInfo {
     std::chrono::milliseconds interval{1000};
     std::size_t sample = 0;  // 1 for the first sample
     std::string notice;      // one line under the screen's header (a skipped sample), or empty
+    // The event loops found blocked (held the same way since an earlier sample), each with how
+    // long (ThreadLoop::blocked_seconds): one line each, at the top.
+    std::vector<ThreadLoop> blocked;
 };
 
 struct ScreenSize {

@@ -1,14 +1,18 @@
 // Entry point: parse the command line, take a snapshot, render it, map errors to exit codes.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "aps/target.hpp"
+#include "cli/dump_probe.hpp"
 #include "cli/exit_status.hpp"
 #include "cli/malloc_tuning.hpp"
 #include "cli/options.hpp"
 #include "cli/output_writer.hpp"
 #include "cli/problem_report.hpp"
+#include "cli/python_colours.hpp"
 #include "cli/read_report.hpp"
 #include "cli/thread_target.hpp"
 #include "cli/view.hpp"
@@ -34,6 +38,9 @@ int main(int argc, char** argv) {
         std::fflush(stderr);
     }
     if (options.command == aps::Command::Watch) return aps::run_watch(options);
+    // dump's text is coloured when the reference's would be.
+    options.dump.colour = options.command == aps::Command::Dump &&
+                          options.format == aps::Format::Text && aps::python_colours(STDOUT_FILENO);
 
     // One target, a live process or a core, asked for one snapshot.
     aps::Result<aps::Target> target =
@@ -54,9 +61,23 @@ int main(int argc, char** argv) {
         std::fwrite(line.data(), 1, line.size(), stderr);
         std::fflush(stderr);
     }
+    // dump --format json names a blocked loop: one held the same way in a second look.
+    std::vector<aps::ThreadLoop> loops;
+    if (options.command == aps::Command::Dump && options.format == aps::Format::Json) {
+        auto second = aps::second_look(*target, *snapshot);
+        if (!second) {
+            const std::string message = aps::describe_error(second.error());
+            std::fwrite(message.data(), 1, message.size(), stderr);
+            std::fflush(stderr);
+            return aps::exit_code_for(second.error().code);
+        }
+        loops = std::move(second->loops);
+        snapshot = std::move(second->snapshot);
+    }
     // What could not be read is said after the output, where it is not scrolled away.
     const std::string problems = aps::describe_problems(*snapshot);
-    const int status = aps::status_with_problems(*snapshot, aps::print_view(options, *snapshot));
+    const int status =
+        aps::status_with_problems(*snapshot, aps::print_view(options, *snapshot, loops));
     if (!problems.empty()) {
         std::fwrite(problems.data(), 1, problems.size(), stderr);
         std::fflush(stderr);

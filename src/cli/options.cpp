@@ -1,6 +1,6 @@
-// CLI11 set-up for `aps ps`, `aps pstree` and `aps watch`; accepts the reference's command line as
-// is. CLI11 sorts the words; aps converts the values and words every usage error itself: one
-// line, what the user typed escaped.
+// CLI11 set-up for `aps ps`, `aps pstree`, `aps watch` and `aps dump`; accepts the reference's
+// command lines as they are. CLI11 sorts the words; aps converts the values and words every usage
+// error itself: one line, what the user typed escaped.
 #include "cli/options.hpp"
 
 #include <fmt/format.h>
@@ -27,9 +27,10 @@ namespace {
 
 constexpr const char* kDescription =
     "aps shows the asyncio tasks of a running CPython 3.14 or 3.15 process from outside,\n"
-    "as a table (ps), as a tree of who awaits whom (pstree), or live with how long each task\n"
-    "has been parked (watch). It reads the target's memory and never writes to it; it stops\n"
-    "the target only when asked to (--stop).";
+    "as a table (ps), as a tree of who awaits whom (pstree), live with how long each task\n"
+    "has been parked (watch), or every thread's stack with its tasks (dump). It reads the\n"
+    "target's memory and never writes to it; it stops the target only when asked to (--stop,\n"
+    "dump --blocking).";
 
 constexpr const char* kFooter =
     "Post-mortem: `aps ps --core FILE` reads an ELF core file (from gcore or the kernel) instead\n"
@@ -67,6 +68,17 @@ constexpr const char* kWatchFooter =
     "Exit codes as for ps (aps --help); watch also exits 0 after q or --count, 3 when the\n"
     "target exits, and ends by the signal after Ctrl-C, SIGTERM or SIGHUP. See aps(1).\n";
 
+constexpr const char* kDumpFooter =
+    "The text is that of `python3.15 -m profiling.sampling dump PID` (same options, same bytes on\n"
+    "3.15 targets), for 3.14 targets too. Per thread: its id, its status (main thread, has GIL,\n"
+    "on CPU, waiting for GIL, has exception; idle when none applies and it is off CPU), then its\n"
+    "Python frames, outermost first, each with its source line, read from the target's own\n"
+    "view of the file system (/proc/PID/root). --async-aware shows one stack per task that no\n"
+    "other task awaits, through the tasks that await it; --async-mode running only the tasks\n"
+    "the threads' loops are running, with the synchronous calls they made. --blocking stops\n"
+    "the target while it is read (as --stop does for ps).\n"
+    "Exit codes as for ps (aps --help). See aps(1).\n";
+
 // --format's words: ps knows table, pstree knows tree and dot; both know json and ndjson.
 struct FormatWord {
     const char* word;
@@ -74,6 +86,7 @@ struct FormatWord {
 };
 constexpr FormatWord kPsFormats[] = {
     {"table", Format::Text}, {"json", Format::Json}, {"ndjson", Format::Ndjson}};
+constexpr FormatWord kDumpFormats[] = {{"text", Format::Text}, {"json", Format::Json}};
 constexpr FormatWord kPsTreeFormats[] = {{"tree", Format::Text},
                                          {"json", Format::Json},
                                          {"ndjson", Format::Ndjson},
@@ -89,6 +102,8 @@ struct Given {
     std::string interval;
     std::string format;
     std::string jobs;
+    std::string async_mode;
+    bool no_gc = false;
 };
 
 // `pid_help` says what else may stand for the pid (ps and pstree: --core).
@@ -144,6 +159,42 @@ CLI::App* add_snapshot_command(CLI::App& app, Options& options, Given& given,
     sub->add_option("--format", given.format, format_help)->type_name("FORMAT");
     add_core_options(*sub, options);
     add_snapshot_options(*sub, options);
+    return sub;
+}
+
+// aps dump: the reference's options, plus aps's own (--retries, -j, -v).
+CLI::App* add_dump_command(CLI::App& app, Options& options, Given& given) {
+    CLI::App* sub = app.add_subcommand(
+        "dump", "Every thread's Python stack (or every task's), like profiling.sampling dump");
+    sub->footer(kDumpFooter);
+    add_target_options(*sub, given, " to dump");
+    auto& d = options.dump;
+    sub->add_flag("-a,--all-threads", d.all_threads,
+                  "Dump all threads in the process instead of just the main thread")
+        ->disable_flag_override();
+    sub->add_flag("--native", d.native,
+                  "Include artificial <native> frames to denote calls to non-Python code")
+        ->disable_flag_override();
+    sub->add_flag("--no-gc", given.no_gc,
+                  "Don't include artificial <GC> frames to denote active garbage collection")
+        ->disable_flag_override();
+    sub->add_flag("--opcodes", d.opcodes, "Show bytecode opcode names when available")
+        ->disable_flag_override();
+    sub->add_flag("--async-aware", d.async_aware,
+                  "Show task stacks: each task no other task awaits, through its awaiters")
+        ->disable_flag_override();
+    sub->add_option("--async-mode", given.async_mode,
+                    "running (only the tasks being run) or all (every task, the default); "
+                    "requires --async-aware")
+        ->type_name("MODE");
+    sub->add_flag("--blocking", options.stop,
+                  "Stop all threads of the target (ptrace) while reading it; it resumes right "
+                  "after, even if aps is killed")
+        ->disable_flag_override();
+    sub->add_flag("-v,--verbose", options.verbose,
+                  "Print one line on stderr after the read: attempts and, with --blocking, how "
+                  "long the target was stopped")
+        ->disable_flag_override();
     return sub;
 }
 
@@ -212,7 +263,7 @@ bool is_option_word(const std::string& word) {
 int not_a_command(const std::string& word) {
     if (is_option_word(word)) return usage_error("unknown option " + shown(word));
     return usage_error(
-        fmt::format("unknown command {} (aps knows ps, pstree and watch)", shown(word)));
+        fmt::format("unknown command {} (aps knows ps, pstree, watch and dump)", shown(word)));
 }
 
 // An option the command does not have ("--format" for watch), shown as far as its '='.
@@ -273,9 +324,10 @@ int convert_values(const CLI::App& command, std::string_view name, const Given& 
         options.interval = *interval;
     }
     if (was_given(command, "--format")) {
-        const std::span<const FormatWord> words = options.command == Command::PsTree
-                                                      ? std::span<const FormatWord>(kPsTreeFormats)
-                                                      : std::span<const FormatWord>(kPsFormats);
+        const std::span<const FormatWord> words =
+            options.command == Command::PsTree ? std::span<const FormatWord>(kPsTreeFormats)
+            : options.command == Command::Dump ? std::span<const FormatWord>(kDumpFormats)
+                                               : std::span<const FormatWord>(kPsFormats);
         const FormatWord* found = nullptr;
         std::string known;
         for (const FormatWord& w : words) {
@@ -312,12 +364,46 @@ int check_combination(const CLI::App& command, std::string_view name, const Opti
         return usage_error("--stop is for live processes: a core file does not change", name);
     }
     if (options.pid == 0 && !core) {
-        return usage_error(fmt::format("{} needs a PID{}", name,
-                                       options.command == Command::Watch ? "" : " or --core FILE"),
-                           name);
+        return usage_error(
+            fmt::format("{} needs a PID{}", name,
+                        options.command == Command::Watch || options.command == Command::Dump
+                            ? ""
+                            : " or --core FILE"),
+            name);
     }
     if (options.pid != 0 && core) {
         return usage_error(fmt::format("{} takes a PID or --core FILE, not both", name), name);
+    }
+    return -1;
+}
+
+// dump's options that go together, checked as the reference checks them, in its words.
+int check_dump(const CLI::App& command, const Given& given, Options& options) {
+    auto& d = options.dump;
+    d.gc = !given.no_gc;
+    if (was_given(command, "--async-mode")) {
+        if (given.async_mode != "running" && given.async_mode != "all") {
+            return usage_error(fmt::format("argument --async-mode: invalid choice: {} (choose "
+                                           "from running, all)",
+                                           shown(given.async_mode)),
+                               "dump");
+        }
+        d.running_only = given.async_mode == "running";
+    }
+    if (d.async_aware) {
+        std::vector<std::string_view> issues;
+        if (d.native) issues.push_back("--native");
+        if (!d.gc) issues.push_back("--no-gc");
+        if (d.all_threads) issues.push_back("--all-threads");
+        if (!issues.empty()) {
+            return usage_error(fmt::format("Options {} are incompatible with --async-aware. "
+                                           "Async-aware profiling uses task-based stack "
+                                           "reconstruction",
+                                           fmt::join(issues, ", ")),
+                               "dump");
+        }
+    } else if (was_given(command, "--async-mode")) {
+        return usage_error("--async-mode requires --async-aware to be enabled", "dump");
     }
     return -1;
 }
@@ -328,6 +414,7 @@ struct Commands {
     CLI::App* ps = nullptr;
     CLI::App* pstree = nullptr;
     CLI::App* watch = nullptr;
+    CLI::App* dump = nullptr;
 };
 
 Commands define_command_line(CLI::App& app, Options& options, Given& given) {
@@ -360,6 +447,13 @@ Commands define_command_line(CLI::App& app, Options& options, Given& given) {
         ->type_name("SECONDS");
     c.watch->add_option("--count", given.count, "Stop after N samples (default: until quit)")
         ->type_name("N");
+    c.dump = add_dump_command(app, options, given);
+    c.dump
+        ->add_option("--format", given.format,
+                     "text (default: the reference's text) or json (one object per thread with "
+                     "its loop's state, docs/json-schema.md; reads the target twice, "
+                     "0.2 s apart, to name a blocked loop)")
+        ->type_name("FORMAT");
     return c;
 }
 
@@ -369,9 +463,11 @@ OptionSpec option_spec(const CLI::Option& o, std::string_view command) {
     for (const std::string& n : o.get_lnames()) out.names.push_back("--" + n);
     if (o.get_type_size_max() > 0) out.value = o.get_type_name();
     if (out.names.back() == "--format") {
-        for (const FormatWord& w : command == "pstree" ? std::span<const FormatWord>(kPsTreeFormats)
-                                                       : std::span<const FormatWord>(kPsFormats))
-            out.words.push_back(w.word);
+        const std::span<const FormatWord> words =
+            command == "pstree" ? std::span<const FormatWord>(kPsTreeFormats)
+            : command == "dump" ? std::span<const FormatWord>(kDumpFormats)
+                                : std::span<const FormatWord>(kPsFormats);
+        for (const FormatWord& w : words) out.words.push_back(w.word);
     }
     out.help = o.get_description();
     return out;
@@ -423,10 +519,14 @@ int parse_options(int argc, char** argv, Options& options) {
     if (argc == 3 && std::string_view(argv[1]) == "--generate") return generate(argv[2]);
     CLI::App app{kDescription, "aps"};
     Given given;
-    const auto [ps, pstree, watch] = define_command_line(app, options, given);
+    const auto [ps, pstree, watch, dump] = define_command_line(app, options, given);
 
     const auto used = [&]() -> CLI::App* {
-        return watch->parsed() ? watch : pstree->parsed() ? pstree : ps->parsed() ? ps : nullptr;
+        return dump->parsed()     ? dump
+               : watch->parsed()  ? watch
+               : pstree->parsed() ? pstree
+               : ps->parsed()     ? ps
+                                  : nullptr;
     };
     try {
         app.parse(argc, argv);
@@ -440,14 +540,15 @@ int parse_options(int argc, char** argv, Options& options) {
         // No subcommand: the first word was not one (or there was none).
         const std::vector<std::string> words = unplaced(app);
         if (!words.empty()) return not_a_command(words.front());
-        return usage_error("no command given: aps ps, aps pstree or aps watch");
+        return usage_error("no command given: aps ps, aps pstree, aps watch or aps dump");
     } catch (const CLI::ParseError& e) {
         const CLI::App* command = used();
         const std::string name = command != nullptr ? command->get_name() : std::string();
         return usage_error(describe_parse_error(e, command != nullptr ? *command : app), name);
     }
     CLI::App* command = used();
-    if (command == nullptr) return usage_error("no command given: aps ps, aps pstree or aps watch");
+    if (command == nullptr)
+        return usage_error("no command given: aps ps, aps pstree, aps watch or aps dump");
     const std::string name = command->get_name();
     if (const std::vector<std::string> words = unplaced(app); !words.empty()) {
         return not_a_command(words.front());
@@ -459,6 +560,7 @@ int parse_options(int argc, char** argv, Options& options) {
         if (is_option_word(word)) return unknown_option(word, name);
     }
     options.command = command == watch    ? Command::Watch
+                      : command == dump   ? Command::Dump
                       : command == pstree ? Command::PsTree
                                           : Command::Ps;
     if (int stop = convert_values(*command, name, given, options); stop >= 0) return stop;
@@ -468,6 +570,7 @@ int parse_options(int argc, char** argv, Options& options) {
             name);
     }
     if (int stop = check_combination(*command, name, options); stop >= 0) return stop;
+    if (options.command == Command::Dump) return check_dump(*command, given, options);
     return -1;
 }
 

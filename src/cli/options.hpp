@@ -10,7 +10,7 @@
 
 namespace aps {
 
-enum class Command { Ps, PsTree, Watch };
+enum class Command { Ps, PsTree, Watch, Dump };
 
 // --format: the reference's text (table for ps, tree for pstree) or a data view.
 enum class Format { Text, Json, Ndjson, Dot };
@@ -28,6 +28,16 @@ struct Options {
     std::string core;     // --core FILE: read this core file instead of a live process (pid 0)
     std::string sysroot;  // --sysroot DIR: the core's mapped files are under DIR
     std::string exe;      // --exe PATH: the core's main executable
+    // aps dump, with the reference's options (python3.15 -m profiling.sampling dump).
+    struct {
+        bool all_threads = false;   // -a: every thread, not only the main thread
+        bool native = false;        // --native: <native> where C code called into Python
+        bool gc = true;             // off with --no-gc: no <GC> frame where a collection runs
+        bool opcodes = false;       // --opcodes: each Python frame's instruction
+        bool async_aware = false;   // --async-aware: task stacks instead of thread stacks
+        bool running_only = false;  // --async-mode running (default all)
+        bool colour = false;        // the text in colour (python_colours: stdout a terminal)
+    } dump;
 };
 
 // Parses argv. Returns the exit code to stop with (0 after --help/--version, 2 for a bad command

@@ -20,6 +20,8 @@ std::string_view part_text(const Problem& p) {
             return p.cut ? "its coroutine stack is cut" : "its coroutine stack could not be read";
         case Problem::Part::Awaiters:
             return "its awaiters could not be read";
+        case Problem::Part::ThreadStack:
+            return p.cut ? "its stack is cut" : "its stack could not be read";
     }
     return "it could not be read";
 }
@@ -43,6 +45,11 @@ std::string describe_problems(const Snapshot& snapshot) {
     std::string out;
     for (std::size_t i = 0; i < shown; ++i) {
         const Problem& p = snapshot.problems[i];
+        if (p.part == Problem::Part::ThreadStack) {  // p.task is the thread's id
+            out += fmt::format("aps: thread {}: {}: {}\n", p.task, part_text(p),
+                               render::escape_text(p.what));
+            continue;
+        }
         const Task* task = named[p.task];
         std::string who = fmt::format("task {:#x}", p.task);
         if (task != nullptr && !(task->marks & kNameUnreadable)) {

@@ -26,6 +26,20 @@ ReadOptions read_options_for(const Options& options) {
     read.stop = options.stop;
     read.jobs = options.jobs;
     read.while_stopped = hold_while_stopped_hook();
+    if (options.command == Command::Watch) {
+        // Each thread's stack too, for the blocked-loop verdict.
+        read.request.stacks = true;
+    }
+    if (options.command == Command::Dump) {
+        // The threads' own stacks; the task lists for task stacks (--async-aware) and to name
+        // the running tasks (json).
+        read.request.stacks = true;
+        read.request.tasks = options.dump.async_aware || options.format == Format::Json;
+        read.request.native = options.dump.native;
+        read.request.gc = options.dump.gc;
+        // Opcodes, and the columns that colour highlights in the source lines.
+        read.request.detail = options.dump.opcodes || options.dump.colour;
+    }
     return read;
 }
 

@@ -2,23 +2,76 @@
 // exit 10 with one line when it cannot be written.
 #include "cli/view.hpp"
 
+#include <unistd.h>
+
+#include <array>
+#include <climits>
 #include <cstdio>
 #include <string>
 
 #include "aps/render.hpp"
+#include "aps/source_lines.hpp"
 #include "cli/exit_status.hpp"
 #include "cli/output_writer.hpp"
 
 namespace aps {
 
-int print_view(const Options& options, const Snapshot& snapshot) {
-    return print_view(options, snapshot, stdout, stderr);
+namespace {
+
+// The directory the reference shows paths relative to: aps's own, as the kernel names it.
+std::string current_directory() {
+    std::array<char, PATH_MAX + 1> buf{};
+    if (::getcwd(buf.data(), buf.size()) == nullptr) return "/";
+    return buf.data();
 }
 
-int print_view(const Options& options, const Snapshot& snapshot, std::FILE* out, std::FILE* err) {
+// Where writing stopped short: exit 10 with one line, else 0.
+int finish(OutputWriter& writer, std::FILE* err) {
+    if (writer.finish()) return kExitOk;
+    const std::string line = describe_write_error(writer.error());
+    std::fwrite(line.data(), 1, line.size(), err);
+    std::fflush(err);
+    return kExitWriteError;
+}
+
+int print_dump(const Options& options, const Snapshot& snapshot, std::FILE* out, std::FILE* err,
+               const std::vector<ThreadLoop>& loops) {
+    OutputWriter writer(out);
+    const OutputSink to_stdout = [&writer](std::string_view piece) { writer.write(piece); };
+    SourceLines sources(options.pid);
+    DumpView view;
+    view.pid = options.pid;
+    view.stacks =
+        options.dump.async_aware
+            ? (options.dump.running_only ? DumpStacks::RunningTasks : DumpStacks::AllTasks)
+            : (options.dump.all_threads ? DumpStacks::AllThreads : DumpStacks::MainThreads);
+    view.opcodes = options.dump.opcodes;
+    view.colour = options.dump.colour;
+    view.cwd = current_directory();
+    view.source_line = [&sources](const std::string& file, int line) {
+        return sources.line(file, line);
+    };
+    if (options.format == Format::Json) {
+        render_dump_json(snapshot, view, loops, to_stdout);
+    } else {
+        render_dump(snapshot, view, to_stdout);
+    }
+    return finish(writer, err);
+}
+
+}  // namespace
+
+int print_view(const Options& options, const Snapshot& snapshot,
+               const std::vector<ThreadLoop>& loops) {
+    return print_view(options, snapshot, stdout, stderr, loops);
+}
+
+int print_view(const Options& options, const Snapshot& snapshot, std::FILE* out, std::FILE* err,
+               const std::vector<ThreadLoop>& loops) {
     // Output goes out in pieces as it is rendered: a million-task view never sits in memory.
     OutputWriter writer(out);
     const OutputSink to_stdout = [&writer](std::string_view piece) { writer.write(piece); };
+    if (options.command == Command::Dump) return print_dump(options, snapshot, out, err, loops);
     const View view = options.command == Command::Ps ? View::Ps : View::PsTree;
     const TargetInfo target{options.pid};
     TreeOutput result;

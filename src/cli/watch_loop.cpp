@@ -12,7 +12,9 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
+#include "aps/loop_state.hpp"
 #include "aps/park_tracker.hpp"
 #include "aps/target.hpp"
 #include "aps/watch_view.hpp"
@@ -68,6 +70,7 @@ class Watch {
 
     Stop run(Snapshot first, SystemClock::time_point first_time,
              SteadyClock::time_point first_steady) {
+        last_steady_ = first_steady;
         tracker_.update(std::move(first), first_steady);
         info_.pid = options_.pid;
         info_.interval = interval_;
@@ -105,6 +108,7 @@ class Watch {
         const SteadyClock::time_point steady = SteadyClock::now();
         Result<Snapshot> snapshot = sampler_();
         if (snapshot) {
+            follow_loops(*snapshot, steady);
             tracker_.update(std::move(*snapshot), steady);
             info_.time = when;
             info_.sample = number;
@@ -135,6 +139,25 @@ class Watch {
         skipped.notice = error.message;
         if (!write_log(render_watch_log_skip(skipped))) return write_failed();
         return std::nullopt;
+    }
+
+    // The blocked-loop verdict: a loop held the same way as in the previous sample (same_hold)
+    // is blocked since that sample, or since the first of an unbroken run of such samples.
+    void follow_loops(const Snapshot& now, SteadyClock::time_point steady) {
+        const std::chrono::duration<double> between = steady - last_steady_;
+        std::unordered_map<uint64_t, SteadyClock::time_point> since;
+        info_.blocked.clear();
+        for (ThreadLoop& loop : thread_loops(now, &tracker_.snapshot(), between.count())) {
+            if (loop.blocked_seconds < 0) continue;
+            auto it = blocked_since_.find(loop.tid);
+            const SteadyClock::time_point start =
+                it != blocked_since_.end() ? it->second : last_steady_;
+            since.emplace(loop.tid, start);
+            loop.blocked_seconds = std::chrono::duration<double>(steady - start).count();
+            info_.blocked.push_back(loop);
+        }
+        blocked_since_ = std::move(since);
+        last_steady_ = steady;
     }
 
     bool show_sample() {
@@ -221,6 +244,9 @@ class Watch {
     std::optional<Terminal> terminal_;
     ParkTracker tracker_;
     WatchInfo info_;
+    SteadyClock::time_point last_steady_{};
+    // Per thread whose loop is blocked: when the unbroken run of same holds began.
+    std::unordered_map<uint64_t, SteadyClock::time_point> blocked_since_;
     int log_error_ = 0;  // errno of the failed write to the log
 };
 

@@ -63,43 +63,66 @@ class Cursor {
 
 }  // namespace
 
-std::optional<int> line_for_instruction(std::span<const std::byte> table, int firstlineno,
-                                        uint64_t code_unit_index) {
+std::optional<Location> location_for_instruction(std::span<const std::byte> table, int firstlineno,
+                                                 uint64_t code_unit_index) {
     Cursor cur(table);
     uint32_t line = static_cast<uint32_t>(firstlineno);  // wraps as CPython's int does
     uint64_t addr = 0;
+    auto as_int = [](uint32_t v) { return static_cast<int>(static_cast<int32_t>(v)); };
     // Each entry consumes at least one byte, so the loop runs at most table.size() times.
     while (!cur.at_end()) {
         unsigned first = cur.byte();
         unsigned code = (first >> 3) & 15u;
         uint64_t length = (first & 7u) + 1;
         bool has_line = true;
+        uint32_t end_line_delta = 0;
+        int column = -1, end_column = -1;
 
         if (code == kNone) {
             has_line = false;
         } else if (code == kLong) {
             auto delta = cur.svarint();
-            if (!delta || !cur.varint() || !cur.varint() || !cur.varint()) return std::nullopt;
+            if (!delta) return std::nullopt;
+            auto end = cur.varint();
+            auto col = end ? cur.varint() : std::nullopt;
+            auto end_col = col ? cur.varint() : std::nullopt;
+            if (!end_col) return std::nullopt;
             line += *delta;
+            end_line_delta = *end;
+            column = as_int(*col - 1);
+            end_column = as_int(*end_col - 1);
         } else if (code == kNoColumns) {
             auto delta = cur.svarint();
             if (!delta) return std::nullopt;
             line += *delta;
         } else if (code >= kOneLine0 && code <= kOneLine2) {
-            if (!cur.any_byte() || !cur.any_byte()) return std::nullopt;
+            auto col = cur.any_byte();
+            auto end_col = col ? cur.any_byte() : std::nullopt;
+            if (!end_col) return std::nullopt;
             line += code - kOneLine0;
+            column = static_cast<int>(*col);
+            end_column = static_cast<int>(*end_col);
         } else {  // SHORT0..SHORT9: one column byte with bit 7 clear, same line
             auto b = cur.any_byte();
             if (!b || (*b & 0x80u)) return std::nullopt;
+            column = static_cast<int>((code << 3) | (*b >> 4));
+            end_column = column + static_cast<int>(*b & 15u);
         }
 
         if (code_unit_index >= addr && code_unit_index - addr < length) {
             if (!has_line) return std::nullopt;
-            return static_cast<int>(static_cast<int32_t>(line));
+            return Location{as_int(line), as_int(line + end_line_delta), column, end_column};
         }
         addr += length;
     }
     return std::nullopt;
+}
+
+std::optional<int> line_for_instruction(std::span<const std::byte> table, int firstlineno,
+                                        uint64_t code_unit_index) {
+    auto location = location_for_instruction(table, firstlineno, code_unit_index);
+    if (!location) return std::nullopt;
+    return location->line;
 }
 
 }  // namespace aps::model

@@ -24,7 +24,10 @@ Frame marker_frame(WalkContext& ctx, bool cut) {
     if (it == ctx.codes.end()) {
         CodeInfo info;
         info.index = static_cast<uint32_t>(ctx.snapshot.codes.size());
-        ctx.snapshot.codes.push_back(Code{cut ? Snapshot::kCut : Snapshot::kUnreadable, ""});
+        Code marker;
+        marker.function = cut ? Snapshot::kCut : Snapshot::kUnreadable;
+        marker.kind = Code::Kind::Marker;
+        ctx.snapshot.codes.push_back(std::move(marker));
         it = ctx.codes.emplace(key, std::move(info)).first;
     }
     Frame frame;

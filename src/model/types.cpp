@@ -21,6 +21,7 @@ constexpr std::pair<std::string_view, TypeInfo::Kind> kNativeKinds[] = {
     {"async_generator_asend", TypeInfo::Kind::AsyncGenStep},
     {"async_generator_athrow", TypeInfo::Kind::AsyncGenStep},
     {"<dummy key> type", TypeInfo::Kind::SetDummy},  // _PySetDummy_Type
+    {"code", TypeInfo::Kind::Code},                  // PyCode_Type
 };
 
 // Type names are read a page-bounded piece at a time: a name near the end of a mapping must not

@@ -32,6 +32,7 @@ struct TypeInfo {
         AsyncGenStep,    // what asend(), athrow(), aclose() and __anext__() return: it steps an
                          // async generator, whose frame is the one to read
         SetDummy,        // the key of a deleted set slot
+        Code,            // a code object (what a thread's frame runs)
     };
     static constexpr uint32_t kNotInterned = UINT32_MAX;
     uint64_t flags = 0;  // tp_flags
@@ -50,6 +51,8 @@ struct CodeInfo {
     bool has_table = false;  // false when co_linetable was not a readable, plausible bytes object
     std::vector<std::byte> linetable;
     std::unordered_map<uint64_t, int32_t> lines;  // instr_ptr → line (Frame::kNoLine if none)
+    // With WalkRequest::detail: instr_ptr → the index of that instruction's own Code.
+    std::unordered_map<uint64_t, uint32_t> sites;
 };
 
 // One coroutine chain as read.
@@ -71,6 +74,8 @@ struct WalkContext {
     Snapshot& snapshot;
     std::span<const AddressRange> runtime_image;  // see WalkInput::runtime_image
     WalkTuning tuning;
+    WalkRequest request;
+    bool has_asyncio = true;  // false: `aio` is empty (asyncio never imported), no task to read
     // Set for the last, fresh read of a task whose chains failed: a chain or an awaited-by set
     // that cannot be read whole keeps what was read, ends in a marker and is reported (see
     // coroutine_stack), instead of failing the task.

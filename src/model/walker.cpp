@@ -10,6 +10,7 @@
 #include "model/cycle_guard.hpp"
 #include "model/remote_object.hpp"
 #include "model/task_list.hpp"
+#include "model/thread_stack.hpp"
 #include "model/walk_context.hpp"
 
 namespace aps {
@@ -48,6 +49,25 @@ Result<Thread> read_thread_tasks(model::WalkContext& ctx, uint64_t tid, uint64_t
     return thread;
 }
 
+// What the threads' stacks need to know of their interpreter: its main thread and its GC.
+Result<model::InterpreterView> interpreter_view(model::WalkContext& ctx, uint64_t interp) {
+    const auto& is = ctx.off.interpreter_state;
+    const auto& gc = ctx.off.gc;
+    model::InterpreterView view;
+    auto main = read_ptr(ctx.memory, interp + is.threads_main, "main thread state");
+    if (!main) return std::move(main).error();
+    view.threads_main = *main;
+    auto collecting = read_value<int32_t>(ctx.memory, interp + is.gc + gc.collecting, "GC state");
+    if (!collecting) return std::move(collecting).error();
+    view.collecting = *collecting != 0;
+    if (gc.frame != 0) {
+        auto frame = read_value<uint64_t>(ctx.memory, interp + is.gc + gc.frame, "GC frame");
+        if (!frame) return std::move(frame).error();
+        view.gc_frame = *frame;
+    }
+    return view;
+}
+
 Result<Interpreter> read_interpreter(model::WalkContext& ctx, uint64_t interp) {
     const auto& is = ctx.off.interpreter_state;
     const auto& ts = ctx.off.thread_state;
@@ -55,6 +75,13 @@ Result<Interpreter> read_interpreter(model::WalkContext& ctx, uint64_t interp) {
     auto id = read_value<int64_t>(ctx.memory, interp + is.id, "interpreter id");
     if (!id) return std::move(id).error();
     out.id = *id;
+    const bool tasks = ctx.request.tasks && ctx.has_asyncio;
+    model::InterpreterView view;
+    if (ctx.request.stacks) {
+        auto v = interpreter_view(ctx, interp);
+        if (!v) return std::move(v).error();
+        view = *v;
+    }
 
     auto head = read_ptr(ctx.memory, interp + is.threads_head, "thread list head");
     if (!head) return std::move(head).error();
@@ -63,17 +90,31 @@ Result<Interpreter> read_interpreter(model::WalkContext& ctx, uint64_t interp) {
     for (uint64_t tstate : *tstates) {
         auto tid = read_value<uint64_t>(ctx.memory, tstate + ts.native_thread_id, "thread id");
         if (!tid) return std::move(tid).error();
-        auto thread =
-            read_thread_tasks(ctx, *tid, tstate + ctx.aio.thread_state.asyncio_tasks_head);
-        if (!thread) {
-            return with_context(std::move(thread).error(),
-                                fmt::format("thread {} (state {})", *tid, hex(tstate)));
+        Thread thread;
+        thread.tid = *tid;
+        if (tasks) {
+            auto listed =
+                read_thread_tasks(ctx, *tid, tstate + ctx.aio.thread_state.asyncio_tasks_head);
+            if (!listed) {
+                return with_context(std::move(listed).error(),
+                                    fmt::format("thread {} (state {})", *tid, hex(tstate)));
+            }
+            thread = std::move(*listed);
         }
-        out.threads.push_back(std::move(*thread));
+        if (ctx.request.stacks) {
+            if (auto r = model::read_thread_stack(ctx, view, tstate, *tid, thread.stack); !r) {
+                return with_context(std::move(r).error(),
+                                    fmt::format("thread {} (state {})", *tid, hex(tstate)));
+            }
+        }
+        out.threads.push_back(std::move(thread));
     }
-    auto exited = read_thread_tasks(ctx, 0, interp + ctx.aio.interpreter_state.asyncio_tasks_head);
-    if (!exited) return with_context(std::move(exited).error(), "tasks of exited threads");
-    out.threads.push_back(std::move(*exited));
+    if (tasks) {
+        auto exited =
+            read_thread_tasks(ctx, 0, interp + ctx.aio.interpreter_state.asyncio_tasks_head);
+        if (!exited) return with_context(std::move(exited).error(), "tasks of exited threads");
+        out.threads.push_back(std::move(*exited));
+    }
     return out;
 }
 
@@ -84,17 +125,28 @@ Result<Snapshot> walk_snapshot(RemoteMemory& memory, const WalkInput& input,
     Snapshot snapshot;
     snapshot.major = input.offsets.major;
     snapshot.minor = input.offsets.minor;
-    if (input.asyncio == nullptr) return snapshot;  // asyncio never imported: no tasks anywhere
+    // asyncio never imported: no tasks anywhere, and nothing else to read unless the stacks are.
+    if (input.asyncio == nullptr && !input.request.stacks) return snapshot;
+    if (input.request.detail) {
+        snapshot.opcode_names.assign(input.offsets.opcode_names.begin(),
+                                     input.offsets.opcode_names.end());
+    }
 
-    model::WalkContext ctx(memory, input.offsets, *input.asyncio, limits, snapshot,
+    const AsyncioOffsets no_asyncio{};
+    model::WalkContext ctx(memory, input.offsets,
+                           input.asyncio != nullptr ? *input.asyncio : no_asyncio, limits, snapshot,
                            input.runtime_image);
     ctx.tuning = input.tuning;
+    ctx.request = input.request;
+    ctx.has_asyncio = input.asyncio != nullptr;
     // A retry checks task by task and reads alone (see read_task_list). The worker starts only
-    // when a list asks for it (see WalkContext::worker), and then once.
+    // when a list asks for it (see WalkContext::worker), and then once. Its codes are per code
+    // object: a walk that reads per-instruction detail reads alone.
     std::unique_ptr<model::ChainWorker> worker;
     bool worker_asked = false;
     if (input.second_reader && input.tuning.tasks_per_check > 1 &&
-        input.tuning.parallel_from != UINT64_MAX) {
+        input.tuning.parallel_from != UINT64_MAX && ctx.has_asyncio && input.request.tasks &&
+        !input.request.detail) {
         ctx.worker = [&]() -> model::ChainWorker* {
             if (!worker_asked) worker = model::ChainWorker::start(ctx, input.second_reader);
             worker_asked = true;

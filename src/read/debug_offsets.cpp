@@ -7,8 +7,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "aps/offsets.hpp"
+#include "read/opcode_names.hpp"
 
 namespace aps {
 namespace {
@@ -48,6 +50,20 @@ constexpr std::array<decltype(DebugOffsets::frame), 2> kFrameKnowledge = {{
      .step_agen = 16},
 }};
 
+// Where 3.14 keeps what its table does not say (from PyThreadState in cpython/pystate.h and
+// _PyErr_StackItem in cpython/pyerrors.h; the same in release and debug builds): the int
+// holds_gil right after the 4-byte _status, current_exception five pointers after current_frame
+// (c_profilefunc, c_tracefunc, c_profileobj, c_traceobj come between). In both versions exc_info
+// is the pointer after current_exception, and an item's previous_item the pointer after its
+// exc_value, which is its first field.
+struct ThreadKnowledge {
+    int holds_gil_after_status;         // -1: in the table
+    int current_exception_after_frame;  // -1: in the table
+    uint64_t exc_info_after_current_exception;
+    uint64_t previous_item_after_exc_value;
+};
+constexpr std::array<ThreadKnowledge, 2> kThreadKnowledge = {{{4, 40, 8, 8}, {-1, -1, 8, 8}}};
+
 // One uint64 field of a table: its byte offset per version (-1: absent in that version), where
 // it goes, and the width of the member it locates (0 for a "size" entry). A field "group.x" must
 // fit, aligned to its width, inside the value of "group.size".
@@ -70,10 +86,19 @@ constexpr RuntimeField kRuntimeFields[] = {
     {"interpreter_state.next",           {64, 64},   [](DebugOffsets& d) { return &d.interpreter_state.next; }, 8},
     {"interpreter_state.threads_head",   {72, 72},   [](DebugOffsets& d) { return &d.interpreter_state.threads_head; }, 8},
     {"interpreter_state.threads_main",   {80, 80},   [](DebugOffsets& d) { return &d.interpreter_state.threads_main; }, 8},
+    {"interpreter_state.gc",             {88, 88},   [](DebugOffsets& d) { return &d.interpreter_state.gc; }, 8},
     {"thread_state.size",                {176, 176}, [](DebugOffsets& d) { return &d.thread_state.size; }, 0},
     {"thread_state.next",                {192, 192}, [](DebugOffsets& d) { return &d.thread_state.next; }, 8},
+    {"thread_state.current_frame",       {208, 208}, [](DebugOffsets& d) { return &d.thread_state.current_frame; }, 8},
+    {"thread_state.base_frame",          {-1, 216},  [](DebugOffsets& d) { return &d.thread_state.base_frame; }, 8},
     {"thread_state.native_thread_id",    {224, 248}, [](DebugOffsets& d) { return &d.thread_state.native_thread_id; }, 8},
+    {"thread_state.status",              {240, 264}, [](DebugOffsets& d) { return &d.thread_state.status; }, 4},
+    {"thread_state.holds_gil",           {-1, 272},  [](DebugOffsets& d) { return &d.thread_state.holds_gil; }, 4},
+    {"thread_state.gil_requested",       {-1, 280},  [](DebugOffsets& d) { return &d.thread_state.gil_requested; }, 4},
+    {"thread_state.current_exception",   {-1, 288},  [](DebugOffsets& d) { return &d.thread_state.current_exception; }, 8},
+    {"err_stackitem.exc_value",          {-1, 304},  [](DebugOffsets& d) { return &d.err_stackitem.exc_value; }, 8},
     {"interpreter_frame.size",           {248, 312}, [](DebugOffsets& d) { return &d.interpreter_frame.size; }, 0},
+    {"interpreter_frame.previous",       {256, 320}, [](DebugOffsets& d) { return &d.interpreter_frame.previous; }, 8},
     {"interpreter_frame.executable",     {264, 328}, [](DebugOffsets& d) { return &d.interpreter_frame.executable; }, 8},
     {"interpreter_frame.instr_ptr",      {272, 336}, [](DebugOffsets& d) { return &d.interpreter_frame.instr_ptr; }, 8},
     {"interpreter_frame.owner",          {288, 352}, [](DebugOffsets& d) { return &d.interpreter_frame.owner; }, 1},
@@ -104,6 +129,9 @@ constexpr RuntimeField kRuntimeFields[] = {
     {"unicode_object.length",            {632, 728}, [](DebugOffsets& d) { return &d.unicode_object.length; }, 8},
     {"unicode_object.asciiobject_size",  {640, 736}, [](DebugOffsets& d) { return &d.unicode_object.asciiobject_size; }, 8},
     {"unicode_object.compactunicodeobject_size", {-1, 744}, [](DebugOffsets& d) { return &d.unicode_object.compactunicodeobject_size; }, 8},
+    {"gc.size",                          {648, 752}, [](DebugOffsets& d) { return &d.gc.size; }, 0},
+    {"gc.collecting",                    {656, 760}, [](DebugOffsets& d) { return &d.gc.collecting; }, 4},
+    {"gc.frame",                         {-1, 768},  [](DebugOffsets& d) { return &d.gc.frame; }, 8},
     {"gen_object.size",                  {664, 792}, [](DebugOffsets& d) { return &d.gen_object.size; }, 0},
     {"gen_object.gi_iframe",             {680, 808}, [](DebugOffsets& d) { return &d.gen_object.gi_iframe; }, 8},
     {"gen_object.gi_frame_state",        {688, 816}, [](DebugOffsets& d) { return &d.gen_object.gi_frame_state; }, 1},
@@ -125,8 +153,8 @@ constexpr AsyncioField kAsyncioFields[] = {
     {"interpreter_state.size",             {56, 56}, [](AsyncioOffsets& a) { return &a.interpreter_state.size; }, 0},
     {"interpreter_state.asyncio_tasks_head", {64, 64}, [](AsyncioOffsets& a) { return &a.interpreter_state.asyncio_tasks_head; }, 16},
     {"thread_state.size",                  {72, 72}, [](AsyncioOffsets& a) { return &a.thread_state.size; }, 0},
-    {"thread_state.asyncio_running_loop",  {80, 80}, nullptr, 8},
-    {"thread_state.asyncio_running_task",  {88, 88}, nullptr, 8},
+    {"thread_state.asyncio_running_loop",  {80, 80}, [](AsyncioOffsets& a) { return &a.thread_state.asyncio_running_loop; }, 8},
+    {"thread_state.asyncio_running_task",  {88, 88}, [](AsyncioOffsets& a) { return &a.thread_state.asyncio_running_task; }, 8},
     {"thread_state.asyncio_tasks_head",    {96, 96}, [](AsyncioOffsets& a) { return &a.thread_state.asyncio_tasks_head; }, 16},
 };
 // clang-format on
@@ -211,6 +239,20 @@ std::array<std::optional<uint64_t>, N> stored_fields(const FieldSpec<T> (&specs)
     return values;
 }
 
+// The thread-state fields the version's table does not carry (kThreadKnowledge).
+void place_thread_fields(DebugOffsets& d, Version v) {
+    const ThreadKnowledge& k = kThreadKnowledge[v];
+    if (k.holds_gil_after_status >= 0) {
+        d.thread_state.holds_gil = d.thread_state.status + k.holds_gil_after_status;
+    }
+    if (k.current_exception_after_frame >= 0) {
+        d.thread_state.current_exception =
+            d.thread_state.current_frame + k.current_exception_after_frame;
+    }
+    d.thread_state.exc_info = d.thread_state.current_exception + k.exc_info_after_current_exception;
+    d.err_stackitem.previous_item = d.err_stackitem.exc_value + k.previous_item_after_exc_value;
+}
+
 bool same_frame_knowledge(const decltype(DebugOffsets::frame)& a,
                           const decltype(DebugOffsets::frame)& b) {
     return a.suspended_yield_from == b.suspended_yield_from && a.cleared == b.cleared &&
@@ -232,6 +274,31 @@ std::optional<std::string> check_relations(const DebugOffsets& d) {
         return fmt::format(
             "gen_object.gi_iframe={} with interpreter_frame.size {} exceeds gen_object.size {}",
             d.gen_object.gi_iframe, d.interpreter_frame.size, d.gen_object.size);
+    }
+    // The GC state is embedded in the interpreter state.
+    if (d.interpreter_state.gc > d.interpreter_state.size ||
+        d.interpreter_state.size - d.interpreter_state.gc < d.gc.size) {
+        return fmt::format(
+            "interpreter_state.gc={} with gc.size {} exceeds interpreter_state.size {}",
+            d.interpreter_state.gc, d.gc.size, d.interpreter_state.size);
+    }
+    // What version knowledge places (3.14's holds_gil and current_exception, exc_info) must fit,
+    // aligned, like the table's own fields.
+    const std::pair<std::string_view, uint64_t> placed[] = {
+        {"holds_gil", d.thread_state.holds_gil},
+        {"current_exception", d.thread_state.current_exception},
+        {"exc_info", d.thread_state.exc_info}};
+    for (const auto& [name, at] : placed) {
+        const uint64_t width = name == "holds_gil" ? 4 : 8;
+        if (at % width != 0 || at > d.thread_state.size || d.thread_state.size - at < width) {
+            return fmt::format("thread_state.{}={} does not fit aligned in thread_state.size {}",
+                               name, at, d.thread_state.size);
+        }
+    }
+    if (d.err_stackitem.previous_item % 8 != 0 || d.err_stackitem.exc_value % 8 != 0 ||
+        d.err_stackitem.previous_item > 64 || d.err_stackitem.exc_value > 64) {
+        return fmt::format("err_stackitem.exc_value={} previous_item={} are not plausible",
+                           d.err_stackitem.exc_value, d.err_stackitem.previous_item);
     }
     if (d.unicode_object.asciiobject_size > d.unicode_object.size ||
         d.unicode_object.compactunicodeobject_size > d.unicode_object.size) {
@@ -306,6 +373,8 @@ Result<DebugOffsets> parse_debug_offsets(std::span<const std::byte> bytes) {
     auto values = read_fields(kRuntimeFields, bytes, v, d);
     if (v == k314) d.unicode_object.compactunicodeobject_size = kCompactUnicodeSize314;
     d.frame = kFrameKnowledge[v];
+    place_thread_fields(d, v);
+    d.opcode_names = read::opcode_names(d.minor);
 
     // The raw check also covers the fields the struct does not keep (pyobject.size).
     if (auto problem = check_fields(kRuntimeFields, values))

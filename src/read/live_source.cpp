@@ -16,6 +16,7 @@
 #include "read/partial_judge.hpp"
 #include "read/process_freezer.hpp"
 #include "read/target_source.hpp"
+#include "read/thread_cpu_state.hpp"
 
 namespace aps::read {
 namespace {
@@ -42,7 +43,12 @@ Error explained(Error error, pid_t pid) {
 class LiveSource final : public Target::Source {
   public:
     LiveSource(pid_t pid, ReadOptions options)
-        : pid_(pid), options_(std::move(options)), memory_(open_live_memory(pid)) {}
+        : pid_(pid), options_(std::move(options)), memory_(open_live_memory(pid)) {
+        // A thread's CPU state is the kernel's: asked while the walk reads that thread.
+        if (options_.request.stacks) {
+            options_.request.cpu_state = [pid](uint64_t tid) { return thread_cpu_state(pid, tid); };
+        }
+    }
 
     Result<Snapshot> snapshot(ReadReport& report) override {
         Result<Snapshot> snapshot = retried(report);

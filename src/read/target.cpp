@@ -38,6 +38,7 @@ Result<Snapshot> walk_runtime(const Runtime& runtime, CachedMemory& cached,
                               const std::function<std::unique_ptr<RemoteMemory>()>& another) {
     WalkInput input = walk_input(runtime);
     input.tuning = tuning;
+    input.request = options.request;
     if (options.jobs > 1 && another) {
         // The second thread's cache takes the blocks this one has just loaded (tasks and their
         // coroutines share pages).

@@ -87,6 +87,24 @@ void PyIntSet::resize(std::size_t min_used) {
     fill_ = used_;
 }
 
+PyIntSet PyIntSet::copied() const {
+    PyIntSet copy;
+    // set_merge: an empty 8-slot set first grows to fit twice the elements when they would fill
+    // it past 3/5; the same table size with no deleted slot is copied slot for slot, any other
+    // is filled by clean inserts in this table's slot order.
+    if (used_ * 5 >= copy.mask_ * 3) copy.resize(used_ * 2);
+    if (copy.mask_ == mask_ && fill_ == used_) {
+        copy.table_ = table_;
+    } else {
+        for (const Slot& slot : table_) {
+            if (slot.full) insert_clean(copy.table_, copy.mask_, slot.key, slot.hash);
+        }
+    }
+    copy.fill_ = used_;
+    copy.used_ = used_;
+    return copy;
+}
+
 void PyIntSet::append_in_iteration_order(std::vector<uint64_t>& out) const {
     for (const Slot& slot : table_) {
         if (slot.full) out.push_back(slot.key);

@@ -24,6 +24,10 @@ class PyIntSet {
 
     std::size_t size() const { return used_; }
 
+    // set(s) or s.copy(): a new set filled from this one's table in slot order (Objects/
+    // setobject.c, set_merge into an empty set), which may order the elements differently.
+    PyIntSet copied() const;
+
     // Appends the elements in the order `for x in s` yields them.
     void append_in_iteration_order(std::vector<uint64_t>& out) const;
 

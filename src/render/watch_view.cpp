@@ -8,6 +8,7 @@
 #include <ctime>
 #include <string_view>
 
+#include "render/blocked_line.hpp"
 #include "render/display_width.hpp"
 #include "render/escape.hpp"
 #include "render/name_cut.hpp"
@@ -254,6 +255,11 @@ std::vector<std::string> render_watch_screen(const Snapshot& snapshot,
                              interval_text(info.interval), kGap, info.sample, kGap));
         push(line);
     }
+    for (const ThreadLoop& loop : info.blocked) {
+        ScreenLine line(size.cols, colour);
+        line.add(render::blocked_loop_text(snapshot, loop), Style::Red);
+        push(line);
+    }
     for (const std::string& text : summary_lines(snapshot, size.cols)) {
         ScreenLine line(size.cols, colour);
         line.add(text);
@@ -297,6 +303,10 @@ std::string render_watch_log(const Snapshot& snapshot, const std::vector<ParkTim
                              const WatchInfo& info) {
     std::string out = fmt::format("{}  {}  sample {}\n", stamp_text(info.time),
                                   target_text(snapshot, info), info.sample);
+    for (const ThreadLoop& loop : info.blocked) {
+        out.append(render::blocked_loop_text(snapshot, loop));
+        out.push_back('\n');
+    }
     out.append(kSummaryHead);
     const std::vector<render::CoroutineCount> counts = render::count_by_coroutine(snapshot);
     if (counts.empty()) out.append(" none");

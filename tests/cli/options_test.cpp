@@ -283,4 +283,47 @@ TEST(Options, HelpAndVersionExitZero) {
     }
 }
 
+TEST(Options, DumpTakesTheReferencesOptions) {
+    aps::Options options;
+    EXPECT_EQ(parse({"aps", "dump", "-a", "--native", "--no-gc", "--opcodes", "--blocking", "42"},
+                    options),
+              -1);
+    EXPECT_EQ(options.command, aps::Command::Dump);
+    EXPECT_EQ(options.pid, 42);
+    EXPECT_TRUE(options.dump.all_threads);
+    EXPECT_TRUE(options.dump.native);
+    EXPECT_FALSE(options.dump.gc);
+    EXPECT_TRUE(options.dump.opcodes);
+    EXPECT_TRUE(options.stop);  // --blocking is --stop
+    aps::Options async;
+    EXPECT_EQ(parse({"aps", "dump", "--async-aware", "--async-mode", "running", "7"}, async), -1);
+    EXPECT_TRUE(async.dump.async_aware);
+    EXPECT_TRUE(async.dump.running_only);
+    EXPECT_TRUE(async.dump.gc);
+}
+
+// The option sets the reference refuses: exit 2 and one line in its words.
+TEST(Options, DumpRefusesWhatTheReferenceRefuses) {
+    const std::pair<std::vector<std::string>, std::string> cases[] = {
+        {{"aps", "dump", "--async-aware", "-a", "1"},
+         "Options --all-threads are incompatible with --async-aware"},
+        {{"aps", "dump", "--async-aware", "--native", "--no-gc", "1"},
+         "Options --native, --no-gc are incompatible with --async-aware"},
+        {{"aps", "dump", "--async-mode", "all", "1"},
+         "--async-mode requires --async-aware to be enabled"},
+        {{"aps", "dump", "--async-aware", "--async-mode", "some", "1"},
+         "argument --async-mode: invalid choice: 'some' (choose from running, all)"},
+    };
+    for (const auto& [words, message] : cases) {
+        aps::Options options;
+        testing::internal::CaptureStderr();
+        EXPECT_EQ(parse(words, options), 2) << message;
+        const std::string err = testing::internal::GetCapturedStderr();
+        EXPECT_EQ(err.rfind("aps: " + message, 0), 0u) << err;
+        EXPECT_EQ(err.find('\n'), err.size() - 1) << err;
+    }
+    expect_usage_error({"aps", "dump"});
+    expect_usage_error({"aps", "dump", "--core", "x", "1"});
+}
+
 }  // namespace

@@ -13,7 +13,7 @@ using aps::Problem;
 aps::Snapshot snapshot_with(std::size_t problems) {
     aps::Snapshot s;
     s.interpreters.emplace_back();
-    s.interpreters[0].threads.push_back(aps::Thread{7, {}});
+    s.interpreters[0].threads.push_back(aps::Thread{7, {}, {}});
     auto& tasks = s.interpreters[0].threads[0].tasks;
     for (std::size_t i = 0; i < problems; ++i) {
         aps::Task t;

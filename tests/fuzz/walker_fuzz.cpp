@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "aps/loop_state.hpp"
 #include "aps/offsets.hpp"
 #include "aps/render.hpp"
 #include "aps/walker.hpp"
@@ -146,6 +147,7 @@ enum Kind {
     kType,
     kWrapper,
     kFuture,
+    kFrame,  // a frame of a thread's own stack (aps dump)
     kKinds
 };
 
@@ -177,7 +179,7 @@ class Scenario {
     }
 
     FakeImage& img_;
-    std::vector<Addr> interps_, threads_, lists_, tasks_, futures_;
+    std::vector<Addr> interps_, threads_, lists_, tasks_, futures_, frames_;
     std::vector<Target> targets_;
     std::set<Addr> seen_;
 };
@@ -199,6 +201,31 @@ void Scenario::build(Input& in) {
         std::vector<Fn> chain(in.u8() % 6);
         for (auto& fn : chain) fn = frame_fn(in);
         tasks_.push_back(img_.add_task(list, name, chain));
+    }
+    // Each thread's own stack (read by aps dump and watch): entry frames, Python frames, frames
+    // being torn down, and a task's coroutine being stepped, which the thread then runs.
+    for (Addr thread : threads_) {
+        std::vector<test::ThreadFrame> stack;
+        Addr running = 0;
+        for (unsigned n = in.u8() % 6; n > 0; --n) {
+            const uint8_t what = in.u8();
+            if (what < 40) {
+                stack.push_back(test::ThreadFrame::entry());
+            } else if (what < 60) {
+                stack.push_back(test::ThreadFrame::clearing());
+            } else if (what < 90 && !tasks_.empty() && running == 0) {
+                running = tasks_[what % tasks_.size()];
+                stack.push_back(test::ThreadFrame::running(img_.coroutines(running).empty()
+                                                               ? img_.coroutine({frame_fn(in)})
+                                                               : img_.coroutines(running).front()));
+            } else {
+                stack.push_back(test::ThreadFrame{frame_fn(in)});
+            }
+        }
+        for (Addr f : img_.set_stack(thread, stack)) frames_.push_back(f);
+        if (running != 0) img_.set_running(thread, img_.alloc(16), running);
+        if (in.u8() & 1) img_.set_holds_gil(thread, true);
+        if (in.u8() & 1) img_.push_handled_exception(thread, in.u8() & 1 ? img_.integer(1) : 0);
     }
     if (tasks_.empty()) return;
     for (unsigned n = in.u8() % 10; n > 0; --n) {
@@ -224,6 +251,7 @@ void Scenario::discover() {
     for (Addr a : threads_) add(a, kThread);
     for (Addr a : lists_) add(a, kListHead);
     for (Addr a : futures_) add(a, kFuture);
+    for (Addr a : frames_) add(a, kFrame);
     add(img_.pending_future(), kFuture);
     const auto& ty = img_.types();
     for (Addr a : {ty.str, ty.integer, ty.bytes, ty.code, ty.coroutine, ty.async_gen, ty.asend,
@@ -277,7 +305,16 @@ std::vector<Field> Scenario::fields(Kind kind) const {
             return {{d.thread_state.next, 8},
                     {d.thread_state.native_thread_id, 8},
                     {a.thread_state.asyncio_tasks_head, 8},
-                    {a.thread_state.asyncio_tasks_head + 8, 8}};
+                    {a.thread_state.asyncio_tasks_head + 8, 8},
+                    {d.thread_state.current_frame, 8},
+                    {d.thread_state.holds_gil, 4},
+                    {d.thread_state.exc_info, 8},
+                    {a.thread_state.asyncio_running_task, 8}};
+        case kFrame:
+            return {{d.interpreter_frame.previous, 8},
+                    {d.interpreter_frame.executable, 8},
+                    {d.interpreter_frame.instr_ptr, 8},
+                    {d.interpreter_frame.owner, 1}};
         case kListHead:
             return {{0, 8}, {8, 8}};
         case kTask:
@@ -614,6 +651,33 @@ void check_data_views(const Snapshot& snapshot, int tree_exit) {
     if (dot_exit != tree_exit || dot.compare(dot.size() - 2, 2, "}\n") != 0) __builtin_trap();
 }
 
+// aps dump's views over the same snapshot: every thread stack within the frames, the text and
+// the JSON made without a trap, the JSON ending where it should.
+void check_dump(const Snapshot& snapshot) {
+    for (const Interpreter& interp : snapshot.interpreters) {
+        for (const Thread& thread : interp.threads) {
+            const Slice s = thread.stack.frames;
+            if (s.at > snapshot.frames.size() || s.n > snapshot.frames.size() - s.at) {
+                __builtin_trap();
+            }
+        }
+    }
+    for (DumpStacks stacks :
+         {DumpStacks::AllThreads, DumpStacks::AllTasks, DumpStacks::RunningTasks}) {
+        DumpView view;
+        view.pid = 1;
+        view.stacks = stacks;
+        view.opcodes = true;
+        view.cwd = "/";
+        std::string text, json;
+        render_dump(snapshot, view, [&](std::string_view piece) { text += piece; });
+        if (text.empty() || text.back() != '\n') __builtin_trap();
+        const std::vector<ThreadLoop> loops = thread_loops(snapshot, &snapshot, 1.0);
+        render_dump_json(snapshot, view, loops, [&](std::string_view piece) { json += piece; });
+        if (json.compare(json.size() - 2, 2, "}\n") != 0) __builtin_trap();
+    }
+}
+
 }  // namespace
 }  // namespace aps::fuzz
 
@@ -635,6 +699,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     input.asyncio = (head & 0x0E) == 0x0E ? nullptr : &aio;
     // The first attempt's batched check, or a retry's task-by-task one.
     if (head & 0x10) input.tuning.tasks_per_check = 1;
+    // aps dump's and watch's walk: the threads' own stacks too, with every kind of frame.
+    if (head & 0x40) {
+        input.request.stacks = true;
+        input.request.native = head & 0x80;
+        input.request.gc = true;
+        input.request.detail = head & 0x80;
+    }
     auto snapshot = walk_snapshot(img.memory(), input);
     if (!snapshot) {
         if (snapshot.error().message.empty()) __builtin_trap();  // every error says what failed
@@ -645,5 +716,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     TreeOutput tree = render_pstree(*snapshot);
     if (ps.empty() || (tree.exit_code != 0 && tree.err.empty())) __builtin_trap();
     fuzz::check_data_views(*snapshot, tree.exit_code);
+    if (head & 0x40) fuzz::check_dump(*snapshot);
     return 0;
 }

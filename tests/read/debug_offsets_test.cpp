@@ -13,6 +13,7 @@ namespace {
 
 using read::test::asyncio_module_path;
 using read::test::libpython_path;
+using read::test::python_build_path;
 using read::test::python_path;
 using read::test::section_bytes;
 
@@ -78,6 +79,65 @@ TEST(DebugOffsets, Python314TableHasTheDocumentedValues) {
     EXPECT_EQ(d->frame.owned_by_cstack, 4);
     EXPECT_EQ(d->frame.owned_by_interpreter, 3);
     EXPECT_EQ(d->frame.awaited_slot, 1u);
+}
+
+// What aps dump reads of a thread (docs/design.md, "Thread stacks"): 3.14's table lacks
+// holds_gil, current_exception and exc_info, which version knowledge places.
+TEST(DebugOffsets, Python314ThreadFieldsForDump) {
+    auto d = parse_debug_offsets(runtime_table(python_path(14)));
+    ASSERT_TRUE(d) << d.error().message;
+    EXPECT_EQ(d->interpreter_state.gc, 7408u);
+    EXPECT_EQ(d->thread_state.current_frame, 72u);
+    EXPECT_EQ(d->thread_state.base_frame, 0u);  // 3.14 has none
+    EXPECT_EQ(d->thread_state.status, 32u);
+    EXPECT_EQ(d->thread_state.holds_gil, 36u);
+    EXPECT_EQ(d->thread_state.gil_requested, 0u);  // 3.14 has none
+    EXPECT_EQ(d->thread_state.current_exception, 112u);
+    EXPECT_EQ(d->thread_state.exc_info, 120u);
+    EXPECT_EQ(d->err_stackitem.exc_value, 0u);
+    EXPECT_EQ(d->err_stackitem.previous_item, 8u);
+    EXPECT_EQ(d->interpreter_frame.previous, 8u);
+    EXPECT_EQ(d->gc.size, 264u);
+    EXPECT_EQ(d->gc.collecting, 192u);
+    EXPECT_EQ(d->gc.frame, 0u);  // 3.14 has none
+    ASSERT_EQ(d->opcode_names.size(), 256u);
+    EXPECT_EQ(d->opcode_names[0], "CACHE");
+    EXPECT_EQ(d->opcode_names[161], "CALL_PY_EXACT_ARGS (CALL)");
+}
+
+TEST(DebugOffsets, Python315ThreadFieldsForDump) {
+    auto d = parse_debug_offsets(runtime_table(python_path(15)));
+    ASSERT_TRUE(d) << d.error().message;
+    EXPECT_EQ(d->interpreter_state.gc, 7400u);
+    EXPECT_EQ(d->thread_state.current_frame, 72u);
+    EXPECT_EQ(d->thread_state.base_frame, 80u);
+    EXPECT_EQ(d->thread_state.status, 32u);
+    EXPECT_EQ(d->thread_state.holds_gil, 36u);
+    EXPECT_EQ(d->thread_state.gil_requested, 40u);
+    EXPECT_EQ(d->thread_state.current_exception, 136u);
+    EXPECT_EQ(d->thread_state.exc_info, 144u);
+    EXPECT_EQ(d->err_stackitem.exc_value, 0u);
+    EXPECT_EQ(d->err_stackitem.previous_item, 8u);
+    EXPECT_EQ(d->interpreter_frame.previous, 8u);
+    EXPECT_EQ(d->gc.size, 176u);
+    EXPECT_EQ(d->gc.collecting, 112u);
+    EXPECT_EQ(d->gc.frame, 120u);
+    ASSERT_EQ(d->opcode_names.size(), 256u);
+    EXPECT_EQ(d->opcode_names[93], "LOAD_SMALL_INT");
+    EXPECT_EQ(d->opcode_names[164], "CALL_PY_EXACT_ARGS (CALL)");
+}
+
+// The debug builds lay the thread state out the same way (the knowledge holds for them too).
+TEST(DebugOffsets, DebugBuildsHaveTheSameThreadLayout) {
+    for (int minor : {14, 15}) {
+        auto release = parse_debug_offsets(runtime_table(python_path(minor)));
+        auto debug = parse_debug_offsets(runtime_table(python_build_path(minor, "-dbg")));
+        ASSERT_TRUE(release) << release.error().message;
+        ASSERT_TRUE(debug) << debug.error().message;
+        EXPECT_EQ(release->thread_state.current_frame, debug->thread_state.current_frame);
+        EXPECT_EQ(release->thread_state.status, debug->thread_state.status);
+        EXPECT_EQ(release->thread_state.size, debug->thread_state.size);
+    }
 }
 
 TEST(DebugOffsets, Python315TableHasTheDocumentedValues) {

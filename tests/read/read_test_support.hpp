@@ -25,10 +25,11 @@ inline const char* kProvisionHint =
     "the test interpreters are missing: run scripts/provision-pythons.sh "
     "(APS_PYTHON_BIN_DIR=" APS_PYTHON_BIN_DIR ")";
 
-// The resolved path of python3.<minor> in APS_PYTHON_BIN_DIR, or empty (with a test failure).
-inline std::string python_path(int minor) {
-    std::filesystem::path link =
-        std::filesystem::path(APS_PYTHON_BIN_DIR) / ("python3." + std::to_string(minor));
+// The resolved path of python3.<minor><flavour> ("", "-dbg", "-nopie") in APS_PYTHON_BIN_DIR, or
+// empty (with a test failure).
+inline std::string python_build_path(int minor, std::string_view flavour) {
+    std::filesystem::path link = std::filesystem::path(APS_PYTHON_BIN_DIR) /
+                                 ("python3." + std::to_string(minor) + std::string(flavour));
     std::error_code ec;
     auto real = std::filesystem::canonical(link, ec);
     if (ec) {
@@ -36,6 +37,9 @@ inline std::string python_path(int minor) {
         return {};
     }
     return real.string();
+}
+inline std::string python_path(int minor) {
+    return python_build_path(minor, {});
 }
 
 // The provisioning root (the folder holding usr/) of the interpreter for python3.<minor>.

@@ -32,7 +32,7 @@ class SnapshotBuilder {
     }
     SnapshotBuilder& thread(uint64_t tid) {
         if (snapshot_.interpreters.empty()) interpreter();
-        snapshot_.interpreters.back().threads.push_back(Thread{tid, {}});
+        snapshot_.interpreters.back().threads.push_back(Thread{tid, {}, {}});
         return *this;
     }
     SnapshotBuilder& task(uint64_t id, std::string name, const std::vector<F>& frames = {}) {

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "read/opcode_names.hpp"
+
 namespace aps::test {
 namespace {
 
@@ -57,9 +59,19 @@ DebugOffsets debian_offsets(int minor) {
     d.free_threaded = false;
     d.runtime_state = {v15 ? 346568u : 316616u, v15 ? 936u : 808u};
     d.interpreter_state = {v15 ? 226240u : 225864u, v15 ? 7272u : 7280u, v15 ? 7264u : 7272u,
-                           v15 ? 7336u : 7344u, v15 ? 7352u : 7360u};
-    d.thread_state = {v15 ? 888u : 832u, 8, v15 ? 184u : 160u};
-    d.interpreter_frame = {88, 0, 56, 74, 64};
+                           v15 ? 7336u : 7344u,     v15 ? 7352u : 7360u, v15 ? 7400u : 7408u};
+    d.thread_state = {.size = v15 ? 888u : 832u,
+                      .next = 8,
+                      .native_thread_id = v15 ? 184u : 160u,
+                      .current_frame = 72,
+                      .base_frame = v15 ? 80u : 0u,
+                      .status = 32,
+                      .holds_gil = 36,
+                      .gil_requested = v15 ? 40u : 0u,
+                      .current_exception = v15 ? 136u : 112u,
+                      .exc_info = v15 ? 144u : 120u};
+    d.err_stackitem = {0, 8};
+    d.interpreter_frame = {88, 0, 56, 74, 64, 8};
     d.code_object = {216, 112, 128, 136, 68, 208};
     d.pyobject = {8};
     d.type_object = {v15 ? 424u : 416u, 24, 168};
@@ -68,7 +80,9 @@ DebugOffsets debian_offsets(int minor) {
     d.bytes_object = {40, 16, 32};
     d.unicode_object = {64, 32, 16, 40, 56};
     d.gen_object = {160, 72, 67};
+    d.gc = {v15 ? 176u : 264u, v15 ? 112u : 192u, v15 ? 120u : 0u};
     d.llist_node = {0, 8};
+    d.opcode_names = read::opcode_names(d.minor);
     if (v15) {
         d.frame = {.suspended_yield_from = 2,
                    .cleared = 5,
@@ -100,7 +114,8 @@ AsyncioOffsets debian_asyncio_offsets(int minor) {
     AsyncioOffsets a;
     a.task_object = {168, 136, 96, 108, 109, 128, 152};
     a.interpreter_state = {v15 ? 226240u : 225864u, v15 ? 10856u : 10880u};
-    a.thread_state = {v15 ? 1104u : 936u, v15 ? 1048u : 880u};
+    a.thread_state = {v15 ? 1104u : 936u, v15 ? 1048u : 880u, v15 ? 1024u : 864u,
+                      v15 ? 1032u : 872u};
     return a;
 }
 
@@ -157,6 +172,7 @@ Addr FakeImage::add_interpreter(int64_t id) {
     if (lean_) {
         size = std::max({is.id, is.next, is.threads_head, is.threads_main}) + 8;
         size = std::max(size, aio_.interpreter_state.asyncio_tasks_head + 16);
+        size = std::max(size, is.gc + off_.gc.size);
     }
     Addr interp = alloc(size);
     mem_.put<int64_t>(interp + is.id, id);
@@ -181,7 +197,95 @@ Addr FakeImage::add_thread(Addr interp, uint64_t native_tid) {
     Addr tasks = tasks_of(t);
     mem_.put<uint64_t>(tasks + off_.llist_node.next, tasks);
     mem_.put<uint64_t>(tasks + off_.llist_node.prev, tasks);
+    // The thread's stack starts empty: 3.15's current frame is its base frame, 3.14's NULL.
+    const auto& ts = off_.thread_state;
+    // exc_info points at the thread state's own item (exc_state: 256 in 3.14, 288 in 3.15), which
+    // holds no exception.
+    mem_.put<uint64_t>(t + ts.exc_info, t + (off_.minor == 15 ? 288 : 256));
+    if (ts.base_frame != 0) {
+        Addr base = alloc(off_.interpreter_frame.size);
+        mem_.put<uint8_t>(base + off_.interpreter_frame.owner, off_.frame.owned_by_interpreter);
+        // Like an entry frame, it holds an object that is no code object (None in CPython).
+        mem_.put<uint64_t>(base + off_.interpreter_frame.executable, set_dummy_);
+        mem_.put<uint64_t>(t + ts.base_frame, base);
+        mem_.put<uint64_t>(t + ts.current_frame, base);
+        base_frames_[t] = base;
+    }
     return t;
+}
+
+Addr FakeImage::base_frame(Addr tstate) const {
+    auto it = base_frames_.find(tstate);
+    return it == base_frames_.end() ? 0 : it->second;
+}
+
+std::vector<Addr> FakeImage::set_stack(Addr tstate, const std::vector<ThreadFrame>& frames) {
+    const auto& f = off_.interpreter_frame;
+    const auto& k = off_.frame;
+    std::vector<Addr> out;
+    Addr previous = base_frame(tstate);
+    for (const ThreadFrame& tf : frames) {
+        Addr frame = 0;
+        if (tf.kind == ThreadFrame::Kind::Coroutine) {
+            frame = tf.coro + off_.gen_object.gi_iframe;
+            // A coroutine whose step runs is executing, its frame linked into the thread's.
+            mem_.put<int8_t>(tf.coro + off_.gen_object.gi_frame_state, k.last_state);
+        } else {
+            frame = alloc(f.size);
+            if (tf.kind == ThreadFrame::Kind::Python) {
+                Addr code_addr = code(tf.fn);
+                mem_.put<uint64_t>(frame + f.executable, code_addr | 1);
+                mem_.put<uint64_t>(frame + f.instr_ptr,
+                                   code_addr + off_.code_object.co_code_adaptive + 2 * kInstrUnit);
+                mem_.put<uint8_t>(frame + f.owner, k.owned_by_thread);
+            } else if (tf.kind == ThreadFrame::Kind::Entry) {
+                mem_.put<uint64_t>(frame + f.executable, set_dummy_);  // any object: not a code
+                mem_.put<uint8_t>(frame + f.owner, k.owned_by_interpreter);
+            } else {
+                mem_.put<uint8_t>(frame + f.owner, k.owned_by_thread);
+            }
+        }
+        mem_.put<uint64_t>(frame + f.previous, previous);
+        previous = frame;
+        out.push_back(frame);
+    }
+    mem_.put<uint64_t>(tstate + off_.thread_state.current_frame, previous);
+    return out;
+}
+
+void FakeImage::set_holds_gil(Addr tstate, bool holds) {
+    mem_.put<int32_t>(tstate + off_.thread_state.holds_gil, holds ? 1 : 0);
+}
+
+void FakeImage::set_gil_requested(Addr tstate, bool requested) {
+    if (off_.thread_state.gil_requested == 0) std::abort();  // 3.14 has no such field
+    mem_.put<int32_t>(tstate + off_.thread_state.gil_requested, requested ? 1 : 0);
+}
+
+void FakeImage::set_current_exception(Addr tstate, Addr exception) {
+    mem_.put<uint64_t>(tstate + off_.thread_state.current_exception, exception);
+}
+
+Addr FakeImage::push_handled_exception(Addr tstate, Addr exception) {
+    const auto& e = off_.err_stackitem;
+    Addr item = alloc(16);
+    mem_.put<uint64_t>(item + e.exc_value, exception);
+    mem_.put<uint64_t>(item + e.previous_item,
+                       mem_.get<uint64_t>(tstate + off_.thread_state.exc_info));
+    mem_.put<uint64_t>(tstate + off_.thread_state.exc_info, item);
+    return item;
+}
+
+void FakeImage::set_running(Addr tstate, Addr loop, Addr task) {
+    mem_.put<uint64_t>(tstate + aio_.thread_state.asyncio_running_loop, loop);
+    mem_.put<uint64_t>(tstate + aio_.thread_state.asyncio_running_task, task);
+}
+
+void FakeImage::set_gc(Addr interp, bool collecting, Addr frame) {
+    const auto& gc = off_.gc;
+    const Addr state = interp + off_.interpreter_state.gc;
+    mem_.put<int32_t>(state + gc.collecting, collecting ? 1 : 0);
+    if (gc.frame != 0) mem_.put<uint64_t>(state + gc.frame, frame);
 }
 
 Addr FakeImage::str(std::string_view utf8, StrLayout layout) {
@@ -270,6 +374,7 @@ Addr FakeImage::code(const Fn& fn) {
     mem_.put<uint64_t>(code + c.filename, filename);
     mem_.put<uint64_t>(code + c.linetable, table);
     mem_.put<int32_t>(code + c.firstlineno, firstlineno);
+    mem_.put<uint8_t>(code + c.co_code_adaptive + 2 * kInstrUnit, kOpcode);
     codes_.emplace(key, code);
     return code;
 }

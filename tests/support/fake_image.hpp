@@ -59,6 +59,22 @@ struct Name {
 
 enum class StrLayout { Compact, Legacy };
 
+// One frame of a thread's own stack (aps dump). Stacks are given outermost first.
+struct ThreadFrame {
+    enum class Kind {
+        Python,     // a function's frame, owned by the thread
+        Entry,      // owned by the interpreter: C code called into Python here
+        Clearing,   // a frame with no code object (being set up or torn down)
+        Coroutine,  // the embedded frame of the coroutine `coro` (a task's step being run)
+    };
+    Fn fn;
+    Kind kind = Kind::Python;
+    Addr coro = 0;  // Kind::Coroutine: a coroutine object made by coroutine() or add_task()
+    static ThreadFrame entry() { return ThreadFrame{{}, Kind::Entry}; }
+    static ThreadFrame clearing() { return ThreadFrame{{}, Kind::Clearing}; }
+    static ThreadFrame running(Addr coro) { return ThreadFrame{{}, Kind::Coroutine, coro}; }
+};
+
 class FakeImage {
   public:
     struct Types {
@@ -112,6 +128,22 @@ class FakeImage {
         return interp + aio_.interpreter_state.asyncio_tasks_head;
     }
 
+    // A thread's own stack, outermost first (3.15: above its base frame); returns the frames'
+    // addresses in the same order. The thread's status fields are set separately.
+    std::vector<Addr> set_stack(Addr tstate, const std::vector<ThreadFrame>& frames);
+    Addr base_frame(Addr tstate) const;  // 3.15's sentinel at the bottom of the stack (3.14: 0)
+    void set_holds_gil(Addr tstate, bool holds);
+    void set_gil_requested(Addr tstate, bool requested);  // 3.15 only
+    void set_current_exception(Addr tstate, Addr exception);
+    // Pushes an item on the thread's stack of handled exceptions (exc_info), holding `exception`
+    // (0: an item with none, as a generator's is while it handles none); returns the item.
+    Addr push_handled_exception(Addr tstate, Addr exception);
+    // The running event loop and the task whose step it runs (asyncio's thread-state fields).
+    void set_running(Addr tstate, Addr loop, Addr task);
+    void set_gc(Addr interp, bool collecting, Addr frame);
+    // The opcode byte at each fake frame's instruction.
+    static constexpr uint8_t kOpcode = 0x2A;
+
     // Tasks. add_task appends to the list whose head node is list_head (tasks_of / exited_tasks).
     Addr add_task(Addr list_head, const Name& name, const std::vector<Fn>& chain);
     Addr add_future();  // a plain asyncio Future (fut_is_task 0), in no list
@@ -162,6 +194,7 @@ class FakeImage {
     std::map<Addr, TaskRec> tasks_;
     std::map<std::pair<std::string, int>, Addr> strs_;
     std::map<std::tuple<std::string, std::string, int, bool>, Addr> codes_;
+    std::map<Addr, Addr> base_frames_;  // tstate → its base frame (3.15)
 };
 
 }  // namespace aps::test
