@@ -519,7 +519,13 @@ int parse_options(int argc, char** argv, Options& options) {
     if (argc == 3 && std::string_view(argv[1]) == "--generate") return generate(argv[2]);
     CLI::App app{kDescription, "aps"};
     Given given;
-    const auto [ps, pstree, watch, dump] = define_command_line(app, options, given);
+    // Named pointers, not a structured binding: clang (the fuzz build) does not let a lambda
+    // capture one.
+    const Commands commands = define_command_line(app, options, given);
+    CLI::App* const ps = commands.ps;
+    CLI::App* const pstree = commands.pstree;
+    CLI::App* const watch = commands.watch;
+    CLI::App* const dump = commands.dump;
 
     const auto used = [&]() -> CLI::App* {
         return dump->parsed()     ? dump
