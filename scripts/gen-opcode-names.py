@@ -56,9 +56,13 @@ def main():
 
 namespace aps::read {
 namespace {
-""")
+
+// One name a line, as generated.
+// clang-format off""")
         print("\n".join(parts))
-        print("""}  // namespace
+        print("""// clang-format on
+
+}  // namespace
 
 std::span<const std::string_view> opcode_names(int minor) {
     if (minor == 14) return kNames314;

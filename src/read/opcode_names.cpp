@@ -6,6 +6,8 @@
 namespace aps::read {
 namespace {
 
+// One name a line, as generated.
+// clang-format off
 // Python 3.14.10
 constexpr std::string_view kNames314[256] = {
     "CACHE",  // 0
@@ -525,6 +527,8 @@ constexpr std::string_view kNames315[256] = {
     "ENTER_EXECUTOR",  // 254
     "TRACE_RECORD",  // 255
 };
+
+// clang-format on
 
 }  // namespace
 

@@ -103,7 +103,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
         {kBase, kBase + mapped, "rw-p", 0, "00:00", 1, kMappedPath, false}};
     std::vector<read::MappedFile> files = read::mapped_files(maps);
     read::FileAccess access{
-        [](const read::MappedFile&) { return std::vector<read::FilePath>{{file.path()}}; }, nullptr};
+        [](const read::MappedFile&) { return std::vector<read::FilePath>{{file.path()}}; },
+        nullptr};
     read::MappedTarget target{maps, files, access, kMappedPath};
 
     auto search = read::locate_runtime(target, memory);
