@@ -27,17 +27,17 @@ namespace {
 enum class End { Whole, Cut };
 
 // The object that holds the frame for the chain's object at addr, of type `type`: itself, or the
-// async generator an asend/athrow steps. 0 when the object has no frame aps can read.
-Result<uint64_t> frame_holder(WalkContext& ctx, CycleGuard& guard, uint64_t addr, uint64_t& type) {
-    auto info = type_info(ctx, type);
-    if (!info) return std::move(info).error();
-    if ((*info)->has_frame()) return addr;
-    if ((*info)->kind != TypeInfo::Kind::AsyncGenStep) return uint64_t{0};
+// async generator an asend/athrow steps. 0 when the object has no frame aps can read. `info` is
+// the type's, looked up by the caller; both become the holder's.
+Result<uint64_t> frame_holder(WalkContext& ctx, CycleGuard& guard, uint64_t addr, uint64_t& type,
+                              const TypeInfo*& info) {
+    if (info->has_frame()) return addr;
+    if (info->kind != TypeInfo::Kind::AsyncGenStep) return uint64_t{0};
     auto agen = read_ptr(ctx.memory, addr + ctx.off.frame.step_agen, "stepped async generator");
     if (!agen) return std::move(agen).error();
     if (*agen == 0 || guard.revisits(*agen)) {
         return Error{Errc::CorruptData, fmt::format("{} at {} steps no async generator ({})",
-                                                    (*info)->name, hex(addr), hex(*agen))};
+                                                    info->name, hex(addr), hex(*agen))};
     }
     auto agen_type = type_of(ctx, *agen);
     if (!agen_type) return std::move(agen_type).error();
@@ -45,10 +45,11 @@ Result<uint64_t> frame_holder(WalkContext& ctx, CycleGuard& guard, uint64_t addr
     if (!agen_info) return std::move(agen_info).error();
     if ((*agen_info)->kind != TypeInfo::Kind::AsyncGenerator) {
         return Error{Errc::CorruptData,
-                     fmt::format("{} at {} steps a {} at {}, not an async generator", (*info)->name,
+                     fmt::format("{} at {} steps a {} at {}, not an async generator", info->name,
                                  hex(addr), (*agen_info)->name, hex(*agen))};
     }
     type = *agen_type;
+    info = *agen_info;
     return *agen;
 }
 
@@ -66,19 +67,24 @@ Result<End> walk_chain(WalkContext& ctx, uint64_t coro_addr, std::vector<Frame>&
     auto type = type_of(ctx, current);
     if (!type) return std::move(type).error();
     first_type = *type;
+    // Each object's type is looked up once: here for the first, below for each awaited one.
+    auto first_info = type_info(ctx, *type);
+    if (!first_info) return std::move(first_info).error();
+    const TypeInfo* info = *first_info;
     for (;;) {
         if (guard.revisits(current)) {
             return Error{Errc::CorruptData, fmt::format("coroutine chain from {} loops at {}",
                                                         hex(coro_addr), hex(current))};
         }
         uint64_t holder_type = *type;
-        auto holder = frame_holder(ctx, guard, current, holder_type);
+        const TypeInfo* holder_info = info;
+        auto holder = frame_holder(ctx, guard, current, holder_type, holder_info);
         if (!holder) return std::move(holder).error();
         if (*holder == 0) break;  // no frame to read: only the first object can be such
         auto obj = RemoteObject::read(ctx.memory, *holder, gen.size, "coroutine");
         if (!obj) return std::move(obj).error();
         auto what = [&] {
-            return fmt::format("{} at {}", ctx.types.at(holder_type).name, hex(*holder));
+            return fmt::format("{} at {}", holder_info->name, hex(*holder));
         };
         const auto state = obj->get<int8_t>(gen.gi_frame_state);
         if (state == k.cleared) break;  // finished: no frame, as in the reference
@@ -129,6 +135,7 @@ Result<End> walk_chain(WalkContext& ctx, uint64_t coro_addr, std::vector<Frame>&
         }
         current = *awaited;
         type = awaited_type;
+        info = *awaited_info;
     }
     return End::Whole;
 }
