@@ -83,9 +83,7 @@ Result<End> walk_chain(WalkContext& ctx, uint64_t coro_addr, std::vector<Frame>&
         if (*holder == 0) break;  // no frame to read: only the first object can be such
         auto obj = RemoteObject::read(ctx.memory, *holder, gen.size, "coroutine");
         if (!obj) return std::move(obj).error();
-        auto what = [&] {
-            return fmt::format("{} at {}", holder_info->name, hex(*holder));
-        };
+        auto what = [&] { return fmt::format("{} at {}", holder_info->name, hex(*holder)); };
         const auto state = obj->get<int8_t>(gen.gi_frame_state);
         if (state == k.cleared) break;  // finished: no frame, as in the reference
         if (state < k.first_state || state > k.last_state) {
