@@ -12,6 +12,18 @@ import threading
 FOREVER = 3600  # seconds; the driver kills the target long before
 
 
+def field_offset(obj, value, size):
+    """The offset of the pointer `value` among the first `size` bytes of `obj` (for targets that
+    break their own objects with ctypes)."""
+    import ctypes
+    word = ctypes.sizeof(ctypes.c_void_p)
+    raw = ctypes.string_at(id(obj), size)
+    for at in range(0, size - word + 1, word):
+        if int.from_bytes(raw[at:at + word], sys.byteorder) == value:
+            return at
+    raise SystemExit("no field of %r holds %#x" % (obj, value))
+
+
 def announce_ready(oracle=None):
     """Write the oracle (if asked for) and print READY."""
     path = os.environ.get("APS_TEST_ORACLE")

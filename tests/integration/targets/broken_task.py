@@ -16,14 +16,6 @@ import aps_target
 WORD = ctypes.sizeof(ctypes.c_void_p)
 
 
-def field_offset(obj, value, size):
-    """The offset of the pointer `value` among the first `size` bytes of `obj`."""
-    raw = ctypes.string_at(id(obj), size)
-    for at in range(0, size - WORD + 1, WORD):
-        if int.from_bytes(raw[at:at + WORD], sys.byteorder) == value:
-            return at
-    raise SystemExit("no field of %r holds %#x" % (obj, value))
-
 
 def fake_coroutine(like):
     """A buffer with a coroutine's header (a huge refcount, the real coroutine type) and garbage
@@ -37,7 +29,7 @@ def fake_coroutine(like):
 
 def break_stack(task, keep):
     coro = task.get_coro()
-    at = field_offset(task, id(coro), 512)
+    at = aps_target.field_offset(task, id(coro), 512)
     buf = fake_coroutine(coro)
     keep.extend([coro, buf])   # the real coroutine and the buffer stay alive, unreferenced
     ctypes.c_void_p.from_address(id(task) + at).value = ctypes.addressof(buf)

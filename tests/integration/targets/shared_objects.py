@@ -12,16 +12,6 @@ import sys
 
 import aps_target
 
-WORD = ctypes.sizeof(ctypes.c_void_p)
-
-
-def field_offset(obj, value, size):
-    raw = ctypes.string_at(id(obj), size)
-    for at in range(0, size - WORD + 1, WORD):
-        if int.from_bytes(raw[at:at + WORD], sys.byteorder) == value:
-            return at
-    raise SystemExit("no field of %r holds %#x" % (obj, value))
-
 
 async def park():
     await asyncio.sleep(aps_target.FOREVER)
@@ -52,7 +42,7 @@ async def main():
             awaited_by.update(futures)
             keep.append(futures)
             # The set pointer, then fut_state, fut_is_task and fut_awaited_by_is_set behind it.
-            at = field_offset(hub, id(awaited_by), 512)
+            at = aps_target.field_offset(hub, id(awaited_by), 512)
             fields = ctypes.string_at(id(hub) + at, 16)
             for t in tasks[2:]:
                 ctypes.memmove(id(t) + at, fields, 16)
