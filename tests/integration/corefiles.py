@@ -194,13 +194,19 @@ def other_python(python):
     return other
 
 
-def case_mismatch(args, tmp):
+def dumped_target(args, tmp):
+    """Starts the target, dumps it with gcore and stops it: its executable's path and the core."""
     target = start(args.python, args.target, tmp)
     try:
         exe = os.path.realpath("/proc/%d/exe" % target.pid)
         core = gcore(target.pid, tmp)
     finally:
         target.stop()
+    return exe, core
+
+
+def case_mismatch(args, tmp):
+    exe, core = dumped_target(args, tmp)
 
     # A python of the other version given as the executable.
     other = other_python(args.python)
@@ -325,12 +331,7 @@ def run_fifo_case(args, argv, fifo, want_rc, *needles):
 
 
 def case_fifo(args, tmp):
-    target = start(args.python, args.target, tmp)
-    try:
-        exe = os.path.realpath("/proc/%d/exe" % target.pid)
-        core = gcore(target.pid, tmp)
-    finally:
-        target.stop()
+    exe, core = dumped_target(args, tmp)
     fifo = os.path.join(tmp, "fifo")
     os.mkfifo(fifo)
     print("the core is a FIFO:")
