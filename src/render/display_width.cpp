@@ -107,4 +107,33 @@ std::string fit_to_width(std::string_view utf8, std::size_t width) {
     return out;
 }
 
+std::vector<std::string> wrap_to_width(std::string_view utf8, std::size_t width, std::size_t indent,
+                                       std::size_t max_lines) {
+    std::vector<std::string> lines;
+    if (max_lines == 0) return lines;
+    if (indent >= width) indent = 0;  // no room for a continuation's indent
+    while (lines.size() + 1 < max_lines) {
+        const std::size_t room = lines.empty() ? width : width - indent;
+        if (display_width(utf8) <= room) break;
+        std::string_view head = cut_to_width(utf8, room);
+        if (head.empty()) break;  // not even one character fits
+        // Break after the last space of the part that fits (the part is a whole word when a
+        // space follows it), when there is one past the start.
+        if (utf8[head.size()] == ' ') {
+            head = utf8.substr(0, head.size() + 1);
+        } else if (const std::size_t space = head.rfind(' ');
+                   space != std::string_view::npos && space > 0) {
+            head = head.substr(0, space + 1);
+        }
+        std::string line(lines.empty() ? 0 : indent, ' ');
+        line.append(head.substr(0, head.find_last_not_of(' ') + 1));
+        lines.push_back(std::move(line));
+        utf8.remove_prefix(head.size());
+    }
+    std::string last(lines.empty() ? 0 : indent, ' ');
+    last.append(fit_to_width(utf8, lines.empty() ? width : width - indent));
+    lines.push_back(std::move(last));
+    return lines;
+}
+
 }  // namespace aps::render

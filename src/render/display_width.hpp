@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace aps::render {
 
@@ -18,5 +19,11 @@ std::string_view cut_to_width(std::string_view utf8, std::size_t width);
 
 // `utf8` cut to `width` columns, with "…" as its last column when something was cut off.
 std::string fit_to_width(std::string_view utf8, std::size_t width);
+
+// `utf8` on lines of at most `width` columns, broken after a space where one fits (else inside a
+// word), each line after the first indented by `indent` spaces; at most `max_lines` lines, the
+// last fitted to the width (with "…" when text is left over).
+std::vector<std::string> wrap_to_width(std::string_view utf8, std::size_t width, std::size_t indent,
+                                       std::size_t max_lines);
 
 }  // namespace aps::render

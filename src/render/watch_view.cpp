@@ -30,6 +30,8 @@ constexpr std::string_view kFrameHead = "CURRENT FRAME";
 constexpr std::string_view kGap = "  ";
 constexpr std::string_view kSummaryHead = "coroutines:";
 constexpr std::size_t kSummaryLines = 3;
+constexpr std::size_t kMaxBlockedLines = 3;  // a blocked loop's line, wrapped, at most
+constexpr std::size_t kBlockedIndent = 2;
 constexpr auto kWarnAfter = std::chrono::seconds(10);
 constexpr auto kAlarmAfter = std::chrono::seconds(60);
 
@@ -255,10 +257,16 @@ std::vector<std::string> render_watch_screen(const Snapshot& snapshot,
                              interval_text(info.interval), kGap, info.sample, kGap));
         push(line);
     }
+    // The blocked-loop line is the screen's headline: wrapped, not cut, so that the call that
+    // holds the loop (at its end) shows on a narrow terminal too.
     for (const ThreadLoop& loop : info.blocked) {
-        ScreenLine line(size.cols, colour);
-        line.add(render::blocked_loop_text(snapshot, loop), Style::Red);
-        push(line);
+        for (const std::string& part :
+             render::wrap_to_width(render::blocked_loop_text(snapshot, loop), size.cols,
+                                   kBlockedIndent, kMaxBlockedLines)) {
+            ScreenLine line(size.cols, colour);
+            line.add(part, Style::Red);
+            push(line);
+        }
     }
     for (const std::string& text : summary_lines(snapshot, size.cols)) {
         ScreenLine line(size.cols, colour);

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace aps::render {
 namespace {
 
@@ -36,6 +39,36 @@ TEST(DisplayWidth, FitEndsCutTextWithAnEllipsis) {
     EXPECT_EQ(fit_to_width("\xe4\xbb\xbb\xe5\x8a\xa1\xe4\xbb\xbb", 4), "\xe4\xbb\xbb\xe2\x80\xa6");
     EXPECT_EQ(fit_to_width("abc", 0), "");
     EXPECT_EQ(fit_to_width("abc", 1), "\xe2\x80\xa6");
+}
+
+using Lines = std::vector<std::string>;
+
+TEST(WrapToWidth, ShortTextIsOneLine) {
+    EXPECT_EQ(wrap_to_width("loop blocked", 20, 2, 3), Lines{"loop blocked"});
+    EXPECT_EQ(wrap_to_width("", 20, 2, 3), Lines{""});
+}
+
+TEST(WrapToWidth, BreaksAfterSpacesAndIndentsTheRest) {
+    EXPECT_EQ(wrap_to_width("in blocking_io <- handler, inside time.sleep", 20, 2, 3),
+              (Lines{"in blocking_io <-", "  handler, inside", "  time.sleep"}));
+}
+
+TEST(WrapToWidth, AWordLongerThanTheLineIsBrokenInside) {
+    EXPECT_EQ(wrap_to_width("abcdefghij", 4, 1, 4), (Lines{"abcd", " efg", " hij"}));
+}
+
+TEST(WrapToWidth, PastTheLastLineTheTextIsCutWithAnEllipsis) {
+    EXPECT_EQ(wrap_to_width("aa bb cc dd ee", 5, 0, 2), (Lines{"aa bb", "cc d\xE2\x80\xA6"}));
+}
+
+TEST(WrapToWidth, WideCharactersCountTwoColumns) {
+    // "数据" is 4 columns: it does not fit after "ab " in 6.
+    EXPECT_EQ(wrap_to_width("ab \xE6\x95\xB0\xE6\x8D\xAE", 6, 0, 3),
+              (Lines{"ab", "\xE6\x95\xB0\xE6\x8D\xAE"}));
+}
+
+TEST(WrapToWidth, NoRoomForTheIndentMeansNone) {
+    EXPECT_EQ(wrap_to_width("abcd", 2, 5, 3), (Lines{"ab", "cd"}));
 }
 
 }  // namespace
