@@ -4,6 +4,7 @@
 // the rest of aps reaches every field by name.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -101,6 +102,25 @@ struct DebugOffsets {
         // The async generator an asend/athrow object steps is its first field after the header.
         uint64_t step_agen;
     } frame{};
+
+    // What names the built-in a frame is calling (time.sleep): where a call instruction's
+    // callable sits on the frame's evaluation stack, and the layouts of the objects that name
+    // a C function, which the table does not carry.
+    struct CallKnowledge {
+        // Per opcode byte: the callable is `slots` slots below the stack pointer while the call
+        // runs, plus the instruction's argument where that counts the arguments (plus_arg);
+        // slots 0: the opcode makes no such call.
+        struct Callable {
+            uint8_t slots = 0;
+            bool plus_arg = false;
+        };
+        std::array<Callable, 256> callable;
+        int16_t extended_arg;  // EXTENDED_ARG's byte: the argument's high byte comes before
+        uint64_t m_ml, m_self, m_module;  // builtin_function_or_method (PyCFunctionObject)
+        uint64_t d_type, d_method;        // method_descriptor (PyMethodDescrObject)
+        uint64_t ml_name;                 // PyMethodDef: the function's C name
+    };
+    CallKnowledge calls{};
 };
 
 struct AsyncioOffsets {

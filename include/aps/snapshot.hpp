@@ -130,6 +130,9 @@ struct ThreadStack {
     uint64_t running_task = 0;  // the task whose step the loop is running, or 0
     // Index in `frames` of the running task's own coroutine frame, or kNoFrame.
     uint32_t task_frame = kNoFrame;
+    // The built-in the innermost Python frame is calling ("time.sleep"), as read from its
+    // evaluation stack; empty when that frame calls none (or runs Python code).
+    std::string calling;
 };
 
 struct Thread {

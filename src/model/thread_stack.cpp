@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/budget.hpp"
+#include "model/builtin_call.hpp"
 #include "model/code_objects.hpp"
 #include "model/coro_chain.hpp"
 #include "model/cycle_guard.hpp"
@@ -89,6 +90,7 @@ struct Walked {
     std::vector<Frame> frames;  // innermost first
     uint32_t task_frame = ThreadStack::kNoFrame;
     bool cut = false;
+    std::string calling;  // the built-in the innermost frame calls
 };
 
 // The frames from current_frame out. On failure the frames read so far stay in `out`.
@@ -152,6 +154,8 @@ Result<void> walk_frames(WalkContext& ctx, RemoteMemory& memory, const Interpret
             }
             auto f = frame_for(ctx, code, frame->get<uint64_t>(fr.instr_ptr));
             if (!f) return with_context(std::move(f).error(), "the frame at " + hex(addr));
+            // Only the innermost frame can be waiting for a built-in to return.
+            if (visited == 1) out.calling = builtin_call(ctx, memory, *frame, code);
             if (addr == task_frame_addr && out.task_frame == ThreadStack::kNoFrame) {
                 out.task_frame = static_cast<uint32_t>(out.frames.size());
             }
@@ -239,6 +243,7 @@ Result<void> read_thread_stack(WalkContext& ctx, const InterpreterView& interp, 
     if (!slice) return std::move(slice).error();
     out.frames = *slice;
     out.task_frame = walked.task_frame;
+    out.calling = std::move(walked.calling);
     return {};
 }
 

@@ -22,15 +22,20 @@ constexpr std::pair<std::string_view, TypeInfo::Kind> kNativeKinds[] = {
     {"async_generator_athrow", TypeInfo::Kind::AsyncGenStep},
     {"<dummy key> type", TypeInfo::Kind::SetDummy},  // _PySetDummy_Type
     {"code", TypeInfo::Kind::Code},                  // PyCode_Type
+    // Objects/methodobject.c (PyCFunction_Type, PyCMethod_Type) and descrobject.c.
+    {"builtin_function_or_method", TypeInfo::Kind::CFunction},
+    {"builtin_method", TypeInfo::Kind::CFunction},
+    {"method_descriptor", TypeInfo::Kind::MethodDescriptor},
+    {"classmethod_descriptor", TypeInfo::Kind::MethodDescriptor},
 };
 
 // Type names are read a page-bounded piece at a time: a name near the end of a mapping must not
 // fail for the bytes after it.
 constexpr uint64_t kPage = 4096;
 
-// Up to kMaxTypeName bytes of the C string at addr, without its NUL. Unreadable → empty (the type
-// is then just Other, with no name).
-std::string read_type_name(RemoteMemory& memory, uint64_t addr) {
+}  // namespace
+
+std::string read_c_string(RemoteMemory& memory, uint64_t addr) {
     std::string name;
     std::array<std::byte, kMaxTypeName> buf{};
     while (name.size() < kMaxTypeName) {
@@ -55,6 +60,8 @@ std::string read_type_name(RemoteMemory& memory, uint64_t addr) {
     return name;
 }
 
+namespace {
+
 bool in_runtime_image(const WalkContext& ctx, uint64_t addr) {
     if (ctx.runtime_image.empty()) return true;
     return std::any_of(ctx.runtime_image.begin(), ctx.runtime_image.end(),
@@ -71,7 +78,7 @@ Result<const TypeInfo*> type_info(WalkContext& ctx, uint64_t type_addr) {
     TypeInfo info;
     info.flags = type->get<uint64_t>(t.tp_flags);
     if (uint64_t name_addr = type->get<uint64_t>(t.tp_name)) {
-        info.name = read_type_name(ctx.memory, name_addr);
+        info.name = read_c_string(ctx.memory, name_addr);
     }
     if (!(info.flags & kTpFlagsHeapType) && in_runtime_image(ctx, type_addr)) {
         for (const auto& [name, kind] : kNativeKinds) {

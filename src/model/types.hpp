@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "aps/error.hpp"
 #include "model/walk_context.hpp"
@@ -16,6 +17,10 @@ inline constexpr uint64_t kTpFlagsUnicodeSubclass = uint64_t{1} << 28;
 
 // Type names are kept up to this many bytes (a class name longer than this is cut).
 inline constexpr std::size_t kMaxTypeName = 256;
+
+// Up to kMaxTypeName bytes of the C string at addr (a tp_name, a method's ml_name), without its
+// NUL. Unreadable → empty (a type is then just Other, with no name).
+std::string read_c_string(RemoteMemory& memory, uint64_t addr);
 
 // The cached info of the type at type_addr (read on first use; the pointer stays valid for the
 // walk). A type is of a native kind only

@@ -26,13 +26,15 @@ struct TypeInfo {
     // The interpreter's own types that the walk treats apart; every other type is Other.
     enum class Kind {
         Other,
-        Coroutine,       // a native coroutine: its frame is embedded in it
-        Generator,       // a generator (also a @types.coroutine one): likewise
-        AsyncGenerator,  // likewise
-        AsyncGenStep,    // what asend(), athrow(), aclose() and __anext__() return: it steps an
-                         // async generator, whose frame is the one to read
-        SetDummy,        // the key of a deleted set slot
-        Code,            // a code object (what a thread's frame runs)
+        Coroutine,         // a native coroutine: its frame is embedded in it
+        Generator,         // a generator (also a @types.coroutine one): likewise
+        AsyncGenerator,    // likewise
+        AsyncGenStep,      // what asend(), athrow(), aclose() and __anext__() return: it steps an
+                           // async generator, whose frame is the one to read
+        SetDummy,          // the key of a deleted set slot
+        Code,              // a code object (what a thread's frame runs)
+        CFunction,         // a built-in function or a built-in bound to its object (sock.recv)
+        MethodDescriptor,  // a C type's method, unbound (what a method call calls)
     };
     static constexpr uint32_t kNotInterned = UINT32_MAX;
     uint64_t flags = 0;  // tp_flags

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "aps/offsets.hpp"
+#include "read/call_layout.hpp"
 #include "read/opcode_names.hpp"
 
 namespace aps {
@@ -49,6 +50,12 @@ constexpr std::array<decltype(DebugOffsets::frame), 2> kFrameKnowledge = {{
      .awaited_slot = 2,
      .step_agen = 16},
 }};
+
+// PyCFunctionObject (cpython/methodobject.h: m_ml, m_self, m_module after the object header),
+// PyMethodDescrObject (descrobject.h: d_type, d_name, d_qualname, then d_method) and PyMethodDef
+// (ml_name first): the same in 3.14 and 3.15, release and debug builds alike.
+constexpr uint64_t kCFunctionMl = 16, kCFunctionSelf = 24, kCFunctionModule = 32;
+constexpr uint64_t kDescrType = 16, kDescrMethod = 40, kMethodDefName = 0;
 
 // Where 3.14 keeps what its table does not say (from PyThreadState in cpython/pystate.h and
 // _PyErr_StackItem in cpython/pyerrors.h; the same in release and debug builds): the int
@@ -375,6 +382,14 @@ Result<DebugOffsets> parse_debug_offsets(std::span<const std::byte> bytes) {
     d.frame = kFrameKnowledge[v];
     place_thread_fields(d, v);
     d.opcode_names = read::opcode_names(d.minor);
+    d.calls = {.callable = read::callable_slots(d.opcode_names),
+               .extended_arg = read::extended_arg_opcode(d.opcode_names),
+               .m_ml = kCFunctionMl,
+               .m_self = kCFunctionSelf,
+               .m_module = kCFunctionModule,
+               .d_type = kDescrType,
+               .d_method = kDescrMethod,
+               .ml_name = kMethodDefName};
 
     // The raw check also covers the fields the struct does not keep (pyobject.size).
     if (auto problem = check_fields(kRuntimeFields, values))

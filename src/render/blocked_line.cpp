@@ -72,6 +72,7 @@ std::string blocked_loop_text(const Snapshot& s, const ThreadLoop& loop) {
         ++shown;
     }
     if (shown == 0) out += "in C code";
+    if (!thread->stack.calling.empty()) out += ", inside " + escape_text(thread->stack.calling);
     return out;
 }
 

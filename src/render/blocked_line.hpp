@@ -10,7 +10,8 @@
 namespace aps::render {
 
 // "loop in thread 4242 blocked for 3.4 s: task req-17 in blocking_io (app.py:15) <- handler
-// (app.py:19)", names escaped; files by their base name. `loop.blocked_seconds` is the time.
+// (app.py:19), inside time.sleep", names escaped; files by their base name; the built-in the
+// innermost frame calls, when it calls one. `loop.blocked_seconds` is the time.
 std::string blocked_loop_text(const Snapshot& snapshot, const ThreadLoop& loop);
 
 }  // namespace aps::render

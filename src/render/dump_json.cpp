@@ -156,6 +156,12 @@ class DumpJson {
         o += st.cpu == CpuState::Running ? "true" : st.cpu == CpuState::Idle ? "false" : "null";
         o += ",\"frames\":";
         frames(o, s_.frames_of(st.frames));
+        o += ",\"calling\":";
+        if (st.calling.empty()) {
+            o += "null";
+        } else {
+            render::append_json_string(o, st.calling);
+        }
         o += ",\"stack\":\"";
         o += (st.marks & kStackCut)          ? "cut"
              : (st.marks & kStackUnreadable) ? "unreadable"

@@ -14,8 +14,11 @@
 namespace aps {
 namespace {
 
+using test::Addr;
 using test::Fn;
 using test::ThreadFrame;
+
+constexpr uint64_t kHeapType = uint64_t{1} << 9;  // Py_TPFLAGS_HEAPTYPE: a class's type
 
 // A Python function's frame of a thread's stack.
 ThreadFrame F(std::string function, std::string file, int line) {
@@ -263,6 +266,81 @@ TEST_P(ThreadStacks, NoAsyncioStillReadsStacks) {
     ASSERT_TRUE(r) << r.error().message;
     ASSERT_EQ(r->interpreters.size(), 1u);
     EXPECT_EQ(frames_text(*r, r->interpreters[0].threads.at(0).stack), "<module> app.py:1");
+}
+
+// The built-in the innermost frame waits for is named from its call instruction and the
+// callable its evaluation stack holds.
+TEST_P(ThreadStacks, TheBuiltinTheInnermostFrameCallsIsNamed) {
+    auto frames = img.set_stack(main_thread, {F("main", "app.py", 3), F("nap", "app.py", 7)});
+    img.set_call(frames.back(), "CALL_BUILTIN_O (CALL)", 1, img.builtin_function("time", "sleep"));
+    auto s = walk(stacks());
+    EXPECT_EQ(thread(s).stack.calling, "time.sleep");
+    EXPECT_TRUE(s.problems.empty());
+}
+
+TEST_P(ThreadStacks, ACTypesMethodIsNamedWithItsType) {
+    auto frames = img.set_stack(main_thread, {F("serve", "app.py", 3)});
+    const Addr socket = img.type("_socket.socket", 0, false);  // an extension's static type
+    img.set_call(frames.back(), "CALL_KW", 2, img.method_descriptor(socket, "recv"));
+    EXPECT_EQ(thread(walk(stacks())).stack.calling, "_socket.socket.recv");
+}
+
+TEST_P(ThreadStacks, ABoundBuiltinIsNamedWithItsObjectsType) {
+    auto frames = img.set_stack(main_thread, {F("wait", "app.py", 3)});
+    const Addr lock = img.alloc(32);
+    img.memory().put<uint64_t>(lock + img.offsets().pyobject.ob_type, img.type("_thread.lock", 0));
+    img.set_call(frames.back(), "INSTRUMENTED_CALL", 0, img.builtin_function("", "acquire", lock));
+    EXPECT_EQ(thread(walk(stacks())).stack.calling, "_thread.lock.acquire");
+}
+
+TEST_P(ThreadStacks, AnArgumentCountPast255ComesWithItsExtendedArg) {
+    auto frames = img.set_stack(main_thread, {F("pack", "app.py", 3)});
+    img.set_call(frames.back(), "CALL", 300, img.builtin_function("struct", "pack"));
+    EXPECT_EQ(thread(walk(stacks())).stack.calling, "struct.pack");
+}
+
+// f(*args, **kwargs): the callable, NULL, the tuple and the dict (or NULL); the argument is no
+// count.
+TEST_P(ThreadStacks, ACallWithUnpackedArgumentsIsNamed) {
+    auto frames = img.set_stack(main_thread, {F("nap", "app.py", 3)});
+    img.set_call(frames.back(), "CALL_FUNCTION_EX", 1, img.builtin_function("time", "sleep"));
+    EXPECT_EQ(thread(walk(stacks())).stack.calling, "time.sleep");
+}
+
+TEST_P(ThreadStacks, NothingIsNamedWithoutABuiltinCallInTheInnermostFrame) {
+    const Addr sleep = img.builtin_function("time", "sleep");
+    // An outer frame's call: only the innermost frame waits for its call to return.
+    auto frames = img.set_stack(main_thread, {F("main", "app.py", 3), F("nap", "app.py", 7)});
+    img.set_call(frames.front(), "CALL", 1, sleep);
+    EXPECT_EQ(thread(walk(stacks())).stack.calling, "");
+    // Not a call instruction.
+    img.set_call(frames.back(), "LOAD_FAST", 1, sleep);
+    EXPECT_EQ(thread(walk(stacks())).stack.calling, "");
+    // A call of something that is no built-in (a Python function runs in a frame of its own).
+    const Addr function = img.alloc(32);
+    img.memory().put<uint64_t>(function + img.offsets().pyobject.ob_type, img.type("function", 0));
+    img.set_call(frames.back(), "CALL", 1, function);
+    EXPECT_EQ(thread(walk(stacks())).stack.calling, "");
+    // A class named like a built-in is not one.
+    const Addr fake = img.alloc(64);
+    img.memory().put<uint64_t>(fake + img.offsets().pyobject.ob_type,
+                               img.type("builtin_function_or_method", kHeapType));
+    img.set_call(frames.back(), "CALL", 1, fake);
+    EXPECT_EQ(thread(walk(stacks())).stack.calling, "");
+}
+
+TEST_P(ThreadStacks, AGarbageStackPointerNamesNothingAndIsNoProblem) {
+    auto frames = img.set_stack(main_thread, {F("nap", "app.py", 7)});
+    img.set_call(frames.back(), "CALL", 1, img.builtin_function("time", "sleep"));
+    const uint64_t sp = frames.back() + img.offsets().interpreter_frame.stackpointer;
+    for (uint64_t bad : {uint64_t{0}, uint64_t{8}, frames.back() + (uint64_t{1} << 21),
+                         ~uint64_t{0}, frames.back() - 64}) {
+        img.memory().put<uint64_t>(sp, bad);
+        auto s = walk(stacks());
+        EXPECT_EQ(thread(s).stack.calling, "") << bad;
+        EXPECT_EQ(frames_text(s, thread(s).stack), "nap app.py:7");
+        EXPECT_TRUE(s.problems.empty());
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Versions, ThreadStacks, ::testing::Values(14, 15),

@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <stdexcept>
+#include <string>
 
+#include "read/call_layout.hpp"
 #include "read/opcode_names.hpp"
 
 namespace aps::test {
@@ -83,6 +86,14 @@ DebugOffsets debian_offsets(int minor) {
     d.gc = {v15 ? 176u : 264u, v15 ? 112u : 192u, v15 ? 120u : 0u};
     d.llist_node = {0, 8};
     d.opcode_names = read::opcode_names(d.minor);
+    d.calls = {.callable = read::callable_slots(d.opcode_names),
+               .extended_arg = read::extended_arg_opcode(d.opcode_names),
+               .m_ml = 16,
+               .m_self = 24,
+               .m_module = 32,
+               .d_type = 16,
+               .d_method = 40,
+               .ml_name = 0};
     if (v15) {
         d.frame = {.suspended_yield_from = 2,
                    .cleared = 5,
@@ -231,7 +242,7 @@ std::vector<Addr> FakeImage::set_stack(Addr tstate, const std::vector<ThreadFram
             // A coroutine whose step runs is executing, its frame linked into the thread's.
             mem_.put<int8_t>(tf.coro + off_.gen_object.gi_frame_state, k.last_state);
         } else {
-            frame = alloc(f.size);
+            frame = alloc(tf.kind == ThreadFrame::Kind::Python ? f.size + kStackRoom : f.size);
             if (tf.kind == ThreadFrame::Kind::Python) {
                 Addr code_addr = code(tf.fn);
                 mem_.put<uint64_t>(frame + f.executable, code_addr | 1);
@@ -251,6 +262,56 @@ std::vector<Addr> FakeImage::set_stack(Addr tstate, const std::vector<ThreadFram
     }
     mem_.put<uint64_t>(tstate + off_.thread_state.current_frame, previous);
     return out;
+}
+
+Addr FakeImage::builtin_function(std::string_view module, std::string_view name, Addr self) {
+    const auto& c = off_.calls;
+    Addr def = alloc(32);  // a PyMethodDef
+    Addr text = alloc(name.size() + 1);
+    mem_.write(text, std::as_bytes(std::span(name.data(), name.size())));
+    mem_.put<uint64_t>(def + c.ml_name, text);
+    Addr fn = alloc(c.m_module + 24);
+    mem_.put<uint64_t>(fn + off_.pyobject.ob_type, type("builtin_function_or_method", 0));
+    mem_.put<uint64_t>(fn + c.m_ml, def);
+    mem_.put<uint64_t>(fn + c.m_self, self);
+    mem_.put<uint64_t>(fn + c.m_module, module.empty() ? 0 : str(module));
+    return fn;
+}
+
+Addr FakeImage::method_descriptor(Addr owner, std::string_view name) {
+    const auto& c = off_.calls;
+    Addr def = alloc(32);
+    Addr text = alloc(name.size() + 1);
+    mem_.write(text, std::as_bytes(std::span(name.data(), name.size())));
+    mem_.put<uint64_t>(def + c.ml_name, text);
+    Addr descr = alloc(c.d_method + 16);
+    mem_.put<uint64_t>(descr + off_.pyobject.ob_type, type("method_descriptor", 0));
+    mem_.put<uint64_t>(descr + c.d_type, owner);
+    mem_.put<uint64_t>(descr + c.d_method, def);
+    return descr;
+}
+
+void FakeImage::set_call(Addr frame, std::string_view opcode, uint16_t nargs, Addr callable) {
+    const auto& f = off_.interpreter_frame;
+    const auto& names = off_.opcode_names;
+    const auto byte = [&](std::string_view name) {
+        const auto it = std::find(names.begin(), names.end(), name);
+        if (it == names.end()) throw std::invalid_argument("no opcode " + std::string(name));
+        return static_cast<uint8_t>(it - names.begin());
+    };
+    const uint8_t op = byte(opcode);
+    const uint64_t instr = mem_.get<uint64_t>(frame + f.instr_ptr);
+    mem_.put<uint8_t>(instr, op);
+    mem_.put<uint8_t>(instr + 1, static_cast<uint8_t>(nargs & 0xff));
+    if (nargs > 0xff) {
+        mem_.put<uint8_t>(instr - 2, byte("EXTENDED_ARG"));
+        mem_.put<uint8_t>(instr - 1, static_cast<uint8_t>(nargs >> 8));
+    }
+    const auto where = off_.calls.callable[op];
+    const Addr stack = frame + f.size;
+    mem_.put<uint64_t>(stack, callable | 1);  // a tagged _PyStackRef
+    mem_.put<uint64_t>(frame + f.stackpointer,
+                       stack + 8 * (where.slots + (where.plus_arg ? nargs : 0)));
 }
 
 void FakeImage::set_holds_gil(Addr tstate, bool holds) {

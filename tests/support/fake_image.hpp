@@ -143,6 +143,17 @@ class FakeImage {
     void set_gc(Addr interp, bool collecting, Addr frame);
     // The opcode byte at each fake frame's instruction.
     static constexpr uint8_t kOpcode = 0x2A;
+    // Built-ins a frame can be calling: a module's C function (a builtin_function_or_method
+    // whose m_module is the module's name, or with none, bound to `self`), and a C type's method
+    // (a method_descriptor of the type at `type`).
+    Addr builtin_function(std::string_view module, std::string_view name, Addr self = 0);
+    Addr method_descriptor(Addr type, std::string_view name);
+    // Puts the frame at `frame` (a Python frame of set_stack) in the call instruction named
+    // `opcode` (as opcode_names names it) with `nargs` arguments (EXTENDED_ARG before it past
+    // 255), waiting for `callable`, which its evaluation stack holds where the version puts it.
+    void set_call(Addr frame, std::string_view opcode, uint16_t nargs, Addr callable);
+    // Room for a Python frame's evaluation stack after the frame (set_call's arguments).
+    static constexpr uint64_t kStackRoom = 8 * 300;
 
     // Tasks. add_task appends to the list whose head node is list_head (tasks_of / exited_tasks).
     Addr add_task(Addr list_head, const Name& name, const std::vector<Fn>& chain);
