@@ -147,7 +147,8 @@ enum Kind {
     kType,
     kWrapper,
     kFuture,
-    kFrame,  // a frame of a thread's own stack (aps dump)
+    kFrame,    // a frame of a thread's own stack (aps dump)
+    kBuiltin,  // a built-in function or method descriptor a frame is calling
     kKinds
 };
 
@@ -173,16 +174,38 @@ class Scenario {
 
   private:
     void build(Input& in);
+    void call(Input& in, Addr frame);
     void discover();
     void add(Addr addr, Kind kind) {
         if (addr != 0 && seen_.insert(addr).second) targets_.push_back({addr, kind});
     }
 
     FakeImage& img_;
-    std::vector<Addr> interps_, threads_, lists_, tasks_, futures_, frames_;
+    std::vector<Addr> interps_, threads_, lists_, tasks_, futures_, frames_, builtins_;
     std::vector<Target> targets_;
     std::set<Addr> seen_;
 };
+
+// The frame at `frame` (a thread's innermost Python frame) waits in a call of a built-in: a
+// module's function, one bound to an object, or a C type's method; each call instruction's
+// stack layout, with an EXTENDED_ARG past 255 arguments. Or in no call.
+void Scenario::call(Input& in, Addr frame) {
+    static constexpr std::string_view kCalls[] = {"CALL", "CALL_KW", "CALL_FUNCTION_EX",
+                                                  "CALL_BUILTIN_O (CALL)"};
+    const uint8_t how = in.u8();
+    if (how < 64) return;
+    Addr callable = 0;
+    if (how < 128) {
+        callable = img_.builtin_function("time", "sleep");
+    } else if (how < 192) {
+        callable = img_.builtin_function("", "acquire", img_.integer(how));
+    } else {
+        callable = img_.method_descriptor(img_.type("_socket.socket", 0, false), "recv");
+    }
+    builtins_.push_back(callable);
+    const uint16_t nargs = how & 1 ? 300 : how % 4;
+    img_.set_call(frame, kCalls[(how >> 1) % std::size(kCalls)], nargs, callable);
+}
 
 void Scenario::build(Input& in) {
     interps_.push_back(img_.main_interpreter());
@@ -222,7 +245,12 @@ void Scenario::build(Input& in) {
                 stack.push_back(test::ThreadFrame{frame_fn(in)});
             }
         }
-        for (Addr f : img_.set_stack(thread, stack)) frames_.push_back(f);
+        const auto addrs = img_.set_stack(thread, stack);
+        for (Addr f : addrs) frames_.push_back(f);
+        // The innermost frame waiting in a built-in (what names a blocked loop's call).
+        if (!stack.empty() && stack.back().kind == test::ThreadFrame::Kind::Python) {
+            call(in, addrs.back());
+        }
         if (running != 0) img_.set_running(thread, img_.alloc(16), running);
         if (in.u8() & 1) img_.set_holds_gil(thread, true);
         if (in.u8() & 1) img_.push_handled_exception(thread, in.u8() & 1 ? img_.integer(1) : 0);
@@ -252,6 +280,7 @@ void Scenario::discover() {
     for (Addr a : lists_) add(a, kListHead);
     for (Addr a : futures_) add(a, kFuture);
     for (Addr a : frames_) add(a, kFrame);
+    for (Addr a : builtins_) add(a, kBuiltin);
     add(img_.pending_future(), kFuture);
     const auto& ty = img_.types();
     for (Addr a : {ty.str, ty.integer, ty.bytes, ty.code, ty.coroutine, ty.async_gen, ty.asend,
@@ -314,7 +343,14 @@ std::vector<Field> Scenario::fields(Kind kind) const {
             return {{d.interpreter_frame.previous, 8},
                     {d.interpreter_frame.executable, 8},
                     {d.interpreter_frame.instr_ptr, 8},
-                    {d.interpreter_frame.owner, 1}};
+                    {d.interpreter_frame.owner, 1},
+                    {d.interpreter_frame.stackpointer, 8}};
+        case kBuiltin:  // m_ml/d_type, m_self, m_module, d_method
+            return {{ob_type, 8},
+                    {d.calls.m_ml, 8},
+                    {d.calls.m_self, 8},
+                    {d.calls.m_module, 8},
+                    {d.calls.d_method, 8}};
         case kListHead:
             return {{0, 8}, {8, 8}};
         case kTask:
