@@ -2,6 +2,7 @@
 // in tests all implement RemoteMemory, and nothing above the read layer knows which one it has.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -27,6 +28,23 @@ class RemoteMemory {
     // completed fails as a whole (ReadFailed for unmapped memory, NoSuchProcess when the target
     // is gone, PermissionDenied when the kernel refuses); `out` is then unspecified.
     virtual Result<void> read(uint64_t addr, std::span<std::byte> out) = 0;
+
+    // Copies the bytes of [addr, addr + out.size()) from the start up to the first 4 KiB page
+    // that cannot be read, and returns how many that is (0 to out.size()): what fills most of a
+    // cache's block whose middle page the target cannot read. This default reads the whole, else
+    // page by page up to the first page that fails.
+    virtual std::size_t read_prefix(uint64_t addr, std::span<std::byte> out) {
+        if (read(addr, out)) return out.size();
+        constexpr uint64_t kPage = 4096;
+        std::size_t done = 0;
+        while (done < out.size()) {
+            const uint64_t at = addr + done;
+            const std::size_t n = std::min<uint64_t>(kPage - at % kPage, out.size() - done);
+            if (!read(at, out.subspan(done, n))) break;
+            done += n;
+        }
+        return done;
+    }
 
     // Like read(), but never served from a cache: what the target holds now. Used to re-check
     // an object after reading what it points to (a cached copy would hide the change).

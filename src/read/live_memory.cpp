@@ -36,8 +36,10 @@ Error LiveMemory::error_for(int err, uint64_t addr, size_t size) const {
 }
 
 // Loops over partial reads; a read that makes no progress is EFAULT at the first missing byte.
-Result<void> LiveMemory::read_vm(uint64_t addr, std::span<std::byte> out, int& failed_errno) {
-    size_t done = 0;
+// `done`: how many bytes from the start were read.
+Result<void> LiveMemory::read_vm(uint64_t addr, std::span<std::byte> out, int& failed_errno,
+                                 std::size_t& done) {
+    done = 0;
     while (done < out.size()) {
         iovec local{out.data() + done, out.size() - done};
         iovec remote{reinterpret_cast<void*>(addr + done), out.size() - done};
@@ -50,6 +52,11 @@ Result<void> LiveMemory::read_vm(uint64_t addr, std::span<std::byte> out, int& f
         done += static_cast<size_t>(n);
     }
     return {};
+}
+
+Result<void> LiveMemory::read_vm(uint64_t addr, std::span<std::byte> out, int& failed_errno) {
+    std::size_t done = 0;
+    return read_vm(addr, out, failed_errno, done);
 }
 
 Result<void> LiveMemory::read_mem(uint64_t addr, std::span<std::byte> out) {
@@ -95,6 +102,16 @@ Result<void> LiveMemory::read(uint64_t addr, std::span<std::byte> out) {
     ::close(mem_fd_);
     mem_fd_ = -1;
     return failed_errno == ENOSYS ? mem : vm;
+}
+
+std::size_t LiveMemory::read_prefix(uint64_t addr, std::span<std::byte> out) {
+    if (mode_ == Mode::VmReadv && !out.empty()) {
+        int failed_errno = 0;
+        std::size_t done = 0;
+        if (read_vm(addr, out, failed_errno, done)) return out.size();
+        if (failed_errno != ENOSYS && failed_errno != EPERM) return done;
+    }
+    return RemoteMemory::read_prefix(addr, out);  // read() finds the way that works
 }
 
 // Up to IOV_MAX requests per process_vm_readv; a batch that comes back short (a request crosses

@@ -19,6 +19,8 @@ class LiveMemory final : public RemoteMemory {
     LiveMemory& operator=(const LiveMemory&) = delete;
 
     Result<void> read(uint64_t addr, std::span<std::byte> out) override;
+    // process_vm_readv stops at the first page it cannot read and says how far it got.
+    std::size_t read_prefix(uint64_t addr, std::span<std::byte> out) override;
     Result<void> read_fresh_batch(std::span<const ReadRequest> requests) override;
     // Another reader of the same process, for another thread (it shares no state with this
     // one); none once reads fell back to /proc/PID/mem (that mode is rare and slow, and one
@@ -29,6 +31,8 @@ class LiveMemory final : public RemoteMemory {
     enum class Mode { VmReadv, ProcMem };
 
     Result<void> read_vm(uint64_t addr, std::span<std::byte> out, int& failed_errno);
+    Result<void> read_vm(uint64_t addr, std::span<std::byte> out, int& failed_errno,
+                         std::size_t& done);
     Result<void> read_mem(uint64_t addr, std::span<std::byte> out);
     Error error_for(int err, uint64_t addr, size_t size) const;
 

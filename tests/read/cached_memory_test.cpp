@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -115,6 +116,65 @@ TEST(CachedMemory, HoleInsideABlockFailsOnlyForReadsThatTouchIt) {
     EXPECT_EQ(in_hole.error().code, Errc::ReadFailed);
     auto across_hole = cached.read(kBase + 2 * 4096 - 8, out);
     EXPECT_FALSE(across_hole);
+}
+
+// A source that reads as process_vm_readv does: up to the first page it cannot read, saying how
+// far it got; it counts its calls.
+class PrefixReader final : public RemoteMemory {
+  public:
+    explicit PrefixReader(FakeMemory& inner) : inner_(inner) {}
+    Result<void> read(uint64_t addr, std::span<std::byte> out) override {
+        ++calls;
+        return inner_.read(addr, out);
+    }
+    std::size_t read_prefix(uint64_t addr, std::span<std::byte> out) override {
+        ++calls;
+        std::size_t done = 0;
+        while (done < out.size()) {
+            const std::size_t n = std::min<uint64_t>(4096 - (addr + done) % 4096, out.size() - done);
+            if (!inner_.read(addr + done, out.subspan(done, n))) break;
+            done += n;
+        }
+        return done;
+    }
+    int calls = 0;
+
+  private:
+    FakeMemory& inner_;
+};
+
+// A guard page inside a block (between two thread stacks, which /proc/PID/maps shows as one
+// mapping) costs one more read, for the pages after it, not one read per page.
+TEST(CachedMemory, APageThatCannotBeReadIsSkippedNotReadAroundPageByPage) {
+    FakeMemory mem;
+    map_pattern(mem, kBase, 2 * 4096);
+    map_pattern(mem, kBase + 3 * 4096, 4096);  // kBlock is 4 pages: the third is the hole
+    PrefixReader reader(mem);
+    CachedMemory cached(reader, small_blocks());
+    std::vector<std::byte> out(64);
+    ASSERT_TRUE(cached.read(kBase + 4096 - 32, out));
+    EXPECT_EQ(out, expected(kBase + 4096 - 32, 64));
+    EXPECT_EQ(reader.calls, 2);  // the pages before the hole, then the page after it
+    ASSERT_TRUE(cached.read(kBase + 3 * 4096 + 8, out));
+    EXPECT_EQ(out, expected(kBase + 3 * 4096 + 8, 64));
+    ASSERT_TRUE(cached.read(kBase + 8, out));
+    EXPECT_EQ(reader.calls, 2);  // all from the cache
+    auto in_hole = cached.read(kBase + 2 * 4096 + 8, out);
+    ASSERT_FALSE(in_hole);
+    EXPECT_EQ(in_hole.error().code, Errc::ReadFailed);
+    EXPECT_FALSE(cached.read(kBase + 2 * 4096 - 8, out));
+}
+
+TEST(CachedMemory, AHoleAtABlocksStartIsSkippedToo) {
+    FakeMemory mem;
+    map_pattern(mem, kBase + 4096, 3 * 4096);
+    PrefixReader reader(mem);
+    CachedMemory cached(reader, small_blocks());
+    std::vector<std::byte> out(64);
+    ASSERT_TRUE(cached.read(kBase + 2 * 4096, out));
+    EXPECT_EQ(out, expected(kBase + 2 * 4096, 64));
+    EXPECT_EQ(reader.calls, 2);  // nothing at the start, then the three pages after it
+    EXPECT_FALSE(cached.read(kBase, out));
 }
 
 TEST(CachedMemory, RegionSmallerThanAPageIsReadExactly) {

@@ -61,6 +61,25 @@ TEST(LiveMemory, ReadRunningIntoAGuardPageFailsAsAWhole) {
     ::munmap(p, 2 * page);
 }
 
+// What a cache's block with a guard page inside gets: the bytes before the guard page, and from
+// the page after it, each in one read.
+TEST(LiveMemory, ReadPrefixStopsAtTheFirstPageThatCannotBeRead) {
+    long page = ::sysconf(_SC_PAGESIZE);
+    void* p = ::mmap(nullptr, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(p, MAP_FAILED);
+    char* base = static_cast<char*>(p);
+    std::memset(base, 'a', static_cast<size_t>(3 * page));
+    ASSERT_EQ(::mprotect(base + page, page, PROT_NONE), 0);
+    LiveMemory memory(::getpid());
+    std::vector<std::byte> out(static_cast<size_t>(3 * page) - 8);
+    EXPECT_EQ(memory.read_prefix(address_of(base + 8), out), static_cast<size_t>(page) - 8);
+    EXPECT_EQ(out[0], std::byte{'a'});
+    EXPECT_EQ(memory.read_prefix(address_of(base + page), std::span(out).first(8)), 0u);
+    EXPECT_EQ(memory.read_prefix(address_of(base + 2 * page), std::span(out).first(page)),
+              static_cast<size_t>(page));
+    ::munmap(p, 3 * page);
+}
+
 TEST(LiveMemory, ExitedProcessIsNoSuchProcess) {
     pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
