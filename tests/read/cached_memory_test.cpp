@@ -131,7 +131,8 @@ class PrefixReader final : public RemoteMemory {
         ++calls;
         std::size_t done = 0;
         while (done < out.size()) {
-            const std::size_t n = std::min<uint64_t>(4096 - (addr + done) % 4096, out.size() - done);
+            const std::size_t n =
+                std::min<uint64_t>(4096 - (addr + done) % 4096, out.size() - done);
             if (!inner_.read(addr + done, out.subspan(done, n))) break;
             done += n;
         }
