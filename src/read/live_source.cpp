@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <limits>
 
 #include "read/access_refusal.hpp"
 #include "read/cached_memory.hpp"
@@ -59,7 +60,11 @@ class LiveSource final : public Target::Source {
   private:
     // A fresh cache, bounded by the target's readable mappings: a retry must see it anew.
     std::unique_ptr<CachedMemory> fresh_cache(std::span<const MapEntry> maps) {
-        auto cached = std::make_unique<CachedMemory>(*memory_);
+        CacheOptions cache;
+        // Thread stacks alone (aps dump without tasks): a few objects per thread, spread over
+        // the heap (each thread's state, its frames' chunk), are read a page each.
+        if (!options_.request.tasks) cache.page_loads = std::numeric_limits<std::size_t>::max();
+        auto cached = std::make_unique<CachedMemory>(*memory_, cache);
         cached->set_readable_ranges(readable_ranges(maps));
         return cached;
     }
