@@ -2,7 +2,8 @@
 # linked executable that runs on any x86-64 Linux with nothing installed, the file to copy into a
 # container or onto a production host (README, "One file for a container or a host").
 #
-# Sets APS_FMT (the fmt target to link) and APS_LIBELF (libelf and what it needs), and defines
+# Sets APS_FMT (the fmt target to link), APS_LIBELF (libelf and what it needs) and APS_LIBDW
+# (libdw, the native unwinder, and what it needs: bzip2, xz, zlib, libelf), and defines
 # aps_link_static(TARGET), which links an executable statically when APS_STATIC is on.
 #
 # Debian ships static archives of libelf and of the libraries it is built with (libelf.pc's
@@ -22,10 +23,14 @@ if(APS_STATIC)
   set(APS_FMT fmt::fmt-header-only)
   # -L<libdir> -lelf -lz: with -static on the executable these resolve to the .a archives.
   set(APS_LIBELF ${LIBELF_STATIC_LDFLAGS})
+  set(APS_LIBDW ${LIBDW_STATIC_LDFLAGS})
 else()
   set(APS_FMT fmt::fmt)
   if(LIBELF_FOUND)
     set(APS_LIBELF PkgConfig::LIBELF)
+  endif()
+  if(LIBDW_FOUND)
+    set(APS_LIBDW PkgConfig::LIBDW)
   endif()
 endif()
 

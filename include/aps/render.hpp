@@ -103,4 +103,16 @@ void render_dump(const Snapshot& snapshot, const DumpView& view, const OutputSin
 void render_dump_json(const Snapshot& snapshot, const DumpView& view,
                       const std::vector<ThreadLoop>& loops, const OutputSink& sink);
 
+// aps dump --native-frames: per thread the target held (Snapshot::native_stacks) a header line
+// ("Native stack of PID P, thread T (most recent call first):"), then its native frames,
+// innermost first, "#N 0xPC function (library)" ("?? (library+0xOFFSET)" without a symbol),
+// with the Python frames each evaluation loop runs, as `File "f", line N, in q`, placed above
+// that loop's _PyEval_EvalFrameDefault frame.
+void render_native_dump(const Snapshot& snapshot, const DumpView& view, const OutputSink& sink);
+
+// The same as JSON (docs/json-schema.md, "aps dump --native-frames"): one object per thread,
+// its frames innermost first, each {"kind": "native"|"python"|"marker", ...}.
+void render_native_dump_json(const Snapshot& snapshot, const DumpView& view,
+                             const OutputSink& sink);
+
 }  // namespace aps

@@ -146,6 +146,21 @@ struct Interpreter {
     std::vector<Thread> threads;  // newest thread first, then the exited-threads list (tid 0)
 };
 
+// A thread's native stack (aps dump --native-frames), unwound while the target was held.
+struct NativeFrame {
+    uint64_t pc = 0;       // the return address (the faulting/current address innermost)
+    std::string function;  // from the mapped file's symbol table; empty when it has none
+    std::string library;   // the mapped file's name (basename), empty when no file maps pc
+    uint64_t offset = 0;   // pc's offset from the start of that mapping's file image
+};
+
+struct NativeStack {
+    uint64_t tid = 0;
+    std::vector<NativeFrame> frames;  // innermost first
+    bool cut = false;                 // more frames than the unwinder's bound
+    std::string error;                // why the unwind ended early ("" when it reached the end)
+};
+
 struct Snapshot {
     // The text that marks what could not be read: a marker frame's function, an unreadable name.
     static constexpr const char* kUnreadable = "<unreadable>";
@@ -168,6 +183,8 @@ struct Snapshot {
     // snapshot; otherwise the views print the rest and say so.
     std::vector<Problem> problems;
     std::size_t problems_left_out = 0;
+    // With ReadOptions::native_frames: each held thread's native stack, by thread.
+    std::vector<NativeStack> native_stacks;
 
     // The walk (and a test's builder) makes every Slice within its array.
     std::span<const Frame> frames_of(Slice s) const { return {frames.data() + s.at, s.n}; }

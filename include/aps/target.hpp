@@ -35,6 +35,9 @@ struct ReadOptions {
     // What each walk reads (ps/pstree/watch: the task lists; dump: the threads' stacks too). A
     // live source answers WalkRequest::cpu_state itself, from /proc, when stacks are asked for.
     WalkRequest request;
+    // Unwind each thread's native stack while the target is held (dump --native-frames): implies
+    // the stop of --stop, fills Snapshot::native_stacks.
+    bool native_frames = false;
     std::function<void()> while_stopped;  // runs while --stop holds the target (a test hook)
 };
 

@@ -63,7 +63,9 @@ int main(int argc, char** argv) {
     }
     // dump --format json names a blocked loop: one held the same way in a second look.
     std::vector<aps::ThreadLoop> loops;
-    if (options.command == aps::Command::Dump && options.format == aps::Format::Json) {
+    // Not with --native-frames: a second look would hold the target a second time.
+    if (options.command == aps::Command::Dump && options.format == aps::Format::Json &&
+        !options.dump.native_frames) {
         auto second = aps::second_look(*target, *snapshot);
         if (!second) {
             const std::string message = aps::describe_error(second.error());

@@ -76,7 +76,10 @@ constexpr const char* kDumpFooter =
     "view of the file system (/proc/PID/root). --async-aware shows one stack per task that no\n"
     "other task awaits, through the tasks that await it; --async-mode running only the tasks\n"
     "the threads' loops are running, with the synchronous calls they made. --blocking stops\n"
-    "the target while it is read (as --stop does for ps).\n"
+    "the target while it is read (as --stop does for ps). --native-frames (aps's own) prints\n"
+    "each thread's native stack instead, innermost first, with the Python frames above the\n"
+    "_PyEval_EvalFrameDefault frame that runs them; the target's threads are stopped while\n"
+    "they are unwound (milliseconds), and run on after, even if aps is killed.\n"
     "Exit codes as for ps (aps --help). See aps(1).\n";
 
 // --format's words: ps knows table, pstree knows tree and dot; both know json and ndjson.
@@ -187,6 +190,11 @@ CLI::App* add_dump_command(CLI::App& app, Options& options, Given& given) {
                     "running (only the tasks being run) or all (every task, the default); "
                     "requires --async-aware")
         ->type_name("MODE");
+    sub->add_flag("--native-frames", d.native_frames,
+                  "Each thread's real native stack (libdw), innermost first, with its Python "
+                  "frames placed at the evaluation loops that run them; stops every thread of "
+                  "the target (ptrace) while it is unwound, then lets it run on")
+        ->disable_flag_override();
     sub->add_flag("--blocking", options.stop,
                   "Stop all threads of the target (ptrace) while reading it; it resumes right "
                   "after, even if aps is killed")
@@ -389,6 +397,16 @@ int check_dump(const CLI::App& command, const Given& given, Options& options) {
                                "dump");
         }
         d.running_only = given.async_mode == "running";
+    }
+    if (d.native_frames && (d.async_aware || d.native || d.opcodes)) {
+        return usage_error("--native-frames does not go with --async-aware, --native or --opcodes",
+                           "dump");
+    }
+    if (d.native_frames && !options.core.empty()) {
+        return usage_error(
+            "--native-frames is for live processes: a core has no threads to "
+            "unwind here",
+            "dump");
     }
     if (d.async_aware) {
         std::vector<std::string_view> issues;

@@ -30,13 +30,14 @@ struct Options {
     std::string exe;      // --exe PATH: the core's main executable
     // aps dump, with the reference's options (python3.15 -m profiling.sampling dump).
     struct {
-        bool all_threads = false;   // -a: every thread, not only the main thread
-        bool native = false;        // --native: <native> where C code called into Python
-        bool gc = true;             // off with --no-gc: no <GC> frame where a collection runs
-        bool opcodes = false;       // --opcodes: each Python frame's instruction
-        bool async_aware = false;   // --async-aware: task stacks instead of thread stacks
-        bool running_only = false;  // --async-mode running (default all)
-        bool colour = false;        // the text in colour (python_colours: stdout a terminal)
+        bool all_threads = false;    // -a: every thread, not only the main thread
+        bool native = false;         // --native: <native> where C code called into Python
+        bool gc = true;              // off with --no-gc: no <GC> frame where a collection runs
+        bool opcodes = false;        // --opcodes: each Python frame's instruction
+        bool async_aware = false;    // --async-aware: task stacks instead of thread stacks
+        bool running_only = false;   // --async-mode running (default all)
+        bool colour = false;         // the text in colour (python_colours: stdout a terminal)
+        bool native_frames = false;  // --native-frames: real native stacks (libdw), target held
     } dump;
 };
 

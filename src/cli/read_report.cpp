@@ -35,7 +35,11 @@ ReadOptions read_options_for(const Options& options) {
         // the running tasks (json).
         read.request.stacks = true;
         read.request.tasks = options.dump.async_aware || options.format == Format::Json;
-        read.request.native = options.dump.native;
+        // --native-frames: the <native> frames delimit the runs of Python frames placed at
+        // each evaluation loop; the target is held while its threads are unwound.
+        read.request.native = options.dump.native || options.dump.native_frames;
+        read.native_frames = options.dump.native_frames;
+        read.stop = read.stop || options.dump.native_frames;
         read.request.gc = options.dump.gc;
         // Opcodes, and the columns that colour highlights in the source lines.
         read.request.detail = options.dump.opcodes || options.dump.colour;

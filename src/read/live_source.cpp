@@ -14,6 +14,7 @@
 #include "read/cached_memory.hpp"
 #include "read/job_control_hold.hpp"
 #include "read/live_platform.hpp"
+#include "read/native_unwind.hpp"
 #include "read/partial_judge.hpp"
 #include "read/process_freezer.hpp"
 #include "read/target_source.hpp"
@@ -111,8 +112,18 @@ class LiveSource final : public Target::Source {
         if (!frozen) return std::move(frozen).error();
         ++report.stops;
         report.threads = frozen->thread_count();
-        if (options_.while_stopped) options_.while_stopped();
+        // --native-frames: the native stacks and the Python ones are of the same instant, so
+        // each eval-loop frame gets the Python frames it runs. The test hook then runs
+        // mid-unwind, else before the walk.
+        std::vector<NativeStack> native;
+        if (options_.native_frames) {
+            native = unwind_native_stacks(pid_, frozen->stopped_threads(), UnwindLimits{},
+                                          options_.while_stopped);
+        } else if (options_.while_stopped) {
+            options_.while_stopped();
+        }
         Result<Snapshot> snapshot = walk(*runtime, *fresh_cache(*maps), WalkTuning{});
+        if (snapshot) snapshot->native_stacks = std::move(native);
         const std::chrono::nanoseconds pause = frozen->thaw();
         report.total_pause += pause;
         report.longest_pause = std::max(report.longest_pause, pause);

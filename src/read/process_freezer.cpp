@@ -298,4 +298,12 @@ std::chrono::nanoseconds ProcessFreezer::thaw() {
     return pause_;
 }
 
+std::vector<pid_t> ProcessFreezer::stopped_threads() const {
+    std::vector<pid_t> tids;
+    for (const Thread& t : threads_) {
+        if (t.stopped && !t.gone) tids.push_back(t.tid);
+    }
+    return tids;
+}
+
 }  // namespace aps::read

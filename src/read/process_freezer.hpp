@@ -40,6 +40,8 @@ class ProcessFreezer {
 
     pid_t pid() const { return pid_; }
     std::size_t thread_count() const { return threads_.size(); }
+    // The threads held in a ptrace stop now (not those that exited meanwhile), in seize order.
+    std::vector<pid_t> stopped_threads() const;
 
     // Detaches every thread, handing back a signal one of them stopped to receive, and returns
     // how long the target was held: from the first PTRACE_INTERRUPT to the last PTRACE_DETACH.
