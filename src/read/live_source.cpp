@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <limits>
+#include <optional>
 
 #include "read/access_refusal.hpp"
 #include "read/cached_memory.hpp"
@@ -105,6 +106,10 @@ class LiveSource final : public Target::Source {
         if (!runtime) return std::move(runtime).error();
         opened = true;
 
+        // --native-frames: the mapped files are read before the stop, which then only walks.
+        std::optional<NativeUnwinder> unwinder;
+        if (options_.native_frames) unwinder.emplace(NativeUnwinder::prepare(pid_));
+
         // Declared before the freezer, so destroyed after it: a Ctrl-Z during the pause stops
         // aps only once the target runs again.
         const JobControlHold hold;
@@ -116,15 +121,16 @@ class LiveSource final : public Target::Source {
         // each eval-loop frame gets the Python frames it runs. The test hook then runs
         // mid-unwind, else before the walk.
         std::vector<NativeStack> native;
-        if (options_.native_frames) {
-            native = unwind_native_stacks(pid_, frozen->stopped_threads(), UnwindLimits{},
-                                          options_.while_stopped);
+        if (unwinder) {
+            native =
+                unwinder->unwind(frozen->stopped_threads(), UnwindLimits{}, options_.while_stopped);
         } else if (options_.while_stopped) {
             options_.while_stopped();
         }
         Result<Snapshot> snapshot = walk(*runtime, *fresh_cache(*maps), WalkTuning{});
-        if (snapshot) snapshot->native_stacks = std::move(native);
         const std::chrono::nanoseconds pause = frozen->thaw();
+        if (unwinder) unwinder->name_frames(native);  // the target runs again: no hurry
+        if (snapshot) snapshot->native_stacks = std::move(native);
         report.total_pause += pause;
         report.longest_pause = std::max(report.longest_pause, pause);
         return snapshot;

@@ -12,8 +12,12 @@
 
 #ifdef APS_NO_DW  // a build without libdw (macOS: CMakeLists.txt)
 namespace aps::read {
-std::vector<NativeStack> unwind_native_stacks(pid_t, const std::vector<pid_t>& tids,
-                                              const UnwindLimits&, const std::function<void()>&) {
+struct NativeUnwinder::State {};
+NativeUnwinder NativeUnwinder::prepare(pid_t) {
+    return NativeUnwinder(nullptr);
+}
+std::vector<NativeStack> NativeUnwinder::unwind(const std::vector<pid_t>& tids, const UnwindLimits&,
+                                                const std::function<void()>&) {
     std::vector<NativeStack> stacks;
     for (pid_t tid : tids) {
         stacks.push_back(
@@ -111,16 +115,16 @@ struct Walk {
     Dwfl* dwfl = nullptr;
     const UnwindLimits* limits = nullptr;
     NativeStack* out = nullptr;
+    std::vector<bool>* activations = nullptr;  // per frame of `out`: dwfl_frame_pc's flag
     std::string frame_error;
 };
 
-NativeFrame symbolize(Dwfl* dwfl, Dwarf_Addr pc, bool activation) {
-    NativeFrame f;
-    f.pc = pc;
+void symbolize(Dwfl* dwfl, bool activation, NativeFrame& f) {
+    const Dwarf_Addr pc = f.pc;
     // A return address points past its call, maybe into the next function: look up the call.
     const Dwarf_Addr lookup = activation || pc == 0 ? pc : pc - 1;
     Dwfl_Module* module = dwfl_addrmodule(dwfl, lookup);
-    if (module == nullptr) return f;
+    if (module == nullptr) return;
     Dwarf_Addr start = 0;
     const char* name =
         dwfl_module_info(module, nullptr, &start, nullptr, nullptr, nullptr, nullptr, nullptr);
@@ -129,7 +133,6 @@ NativeFrame symbolize(Dwfl* dwfl, Dwarf_Addr pc, bool activation) {
     if (const char* symbol = dwfl_module_addrname(module, lookup); symbol != nullptr) {
         f.function = symbol;
     }
-    return f;
 }
 
 int on_frame(Dwfl_Frame* state, void* arg) {
@@ -144,37 +147,70 @@ int on_frame(Dwfl_Frame* state, void* arg) {
         walk.out->cut = true;
         return DWARF_CB_ABORT;
     }
-    walk.out->frames.push_back(symbolize(walk.dwfl, pc, activation));
+    // Only the address now: naming it (a search of the symbol tables) waits until the target
+    // runs again (NativeUnwinder::name_frames).
+    walk.out->frames.push_back(NativeFrame{pc, {}, {}, 0});
+    walk.activations->push_back(activation);
+    return DWARF_CB_OK;
+}
+
+// Loads what the walk needs of one mapped file now, not during the stop.
+int load_module(Dwfl_Module* module, void**, const char*, Dwarf_Addr, void*) {
+    dwfl_module_getsymtab(module);
+    Dwarf_Addr bias = 0;
+    dwfl_module_eh_cfi(module, &bias);
     return DWARF_CB_OK;
 }
 
 }  // namespace
 
-std::vector<NativeStack> unwind_native_stacks(pid_t pid, const std::vector<pid_t>& tids,
-                                              const UnwindLimits& limits,
-                                              const std::function<void()>& after_first) {
+struct NativeUnwinder::State {
+    pid_t pid = 0;
+    Dwfl_Callbacks callbacks{};  // the Dwfl keeps a pointer to it: it lives here, on the heap
+    DwflPtr dwfl;
+    std::string error;                            // set: no thread can be unwound, for this reason
+    std::vector<std::vector<bool> > activations;  // per thread unwound, per frame
+};
+
+NativeUnwinder NativeUnwinder::prepare(pid_t pid) {
+    auto state = std::make_unique<State>();
+    state->pid = pid;
+    state->callbacks.find_elf = dwfl_linux_proc_find_elf;
+    state->callbacks.find_debuginfo = find_debug_file;
+    state->dwfl.reset(dwfl_begin(&state->callbacks));
+    if (!state->dwfl) {
+        state->error = "libdwfl: " + last_dwfl_error();
+        return NativeUnwinder(std::move(state));
+    }
+    Dwfl* dwfl = state->dwfl.get();
+    dwfl_report_begin(dwfl);
+    const int reported = dwfl_linux_proc_report(dwfl, pid);
+    if (dwfl_report_end(dwfl, nullptr, nullptr) != 0 || reported != 0) {
+        state->error = reported > 0 ? fmt::format("the mappings: {}", std::strerror(reported))
+                                    : "the mappings: " + last_dwfl_error();
+        return NativeUnwinder(std::move(state));
+    }
+    dwfl_getmodules(dwfl, load_module, nullptr, 0);
+    return NativeUnwinder(std::move(state));
+}
+
+std::vector<NativeStack> NativeUnwinder::unwind(const std::vector<pid_t>& tids,
+                                                const UnwindLimits& limits,
+                                                const std::function<void()>& after_first) {
     std::vector<NativeStack> stacks(tids.size());
     for (std::size_t i = 0; i < tids.size(); ++i) stacks[i].tid = static_cast<uint64_t>(tids[i]);
     const auto fail_all = [&stacks](const std::string& why) {
         for (NativeStack& s : stacks) s.error = why;
         return stacks;
     };
-
-    // Lives as long as the Dwfl, which keeps a pointer to it.
-    Dwfl_Callbacks callbacks{};
-    callbacks.find_elf = dwfl_linux_proc_find_elf;
-    callbacks.find_debuginfo = find_debug_file;
-    DwflPtr dwfl(dwfl_begin(&callbacks));
-    if (!dwfl) return fail_all("libdwfl: " + last_dwfl_error());
-    dwfl_report_begin(dwfl.get());
-    const int reported = dwfl_linux_proc_report(dwfl.get(), pid);
-    if (dwfl_report_end(dwfl.get(), nullptr, nullptr) != 0 || reported != 0) {
-        return fail_all(reported > 0 ? fmt::format("the mappings: {}", std::strerror(reported))
-                                     : "the mappings: " + last_dwfl_error());
-    }
+    if (!state_) return fail_all("no unwinder");
+    if (!state_->error.empty()) return fail_all(state_->error);
+    Dwfl* dwfl = state_->dwfl.get();
+    state_->activations.assign(stacks.size(), {});
     // true: the caller already holds the threads stopped (libdwfl must not attach or detach).
-    if (dwfl_linux_proc_attach(dwfl.get(), pid, true) != 0) {
-        return fail_all("libdwfl attach: " + last_dwfl_error());
+    if (dwfl_linux_proc_attach(dwfl, state_->pid, true) != 0) {
+        state_->error = "libdwfl attach: " + last_dwfl_error();
+        return fail_all(state_->error);
     }
     for (std::size_t i = 0; i < stacks.size(); ++i) {
         NativeStack& stack = stacks[i];
@@ -182,8 +218,8 @@ std::vector<NativeStack> unwind_native_stacks(pid_t pid, const std::vector<pid_t
             stack.error = fmt::format("not unwound: past {} threads", limits.max_threads);
             continue;
         }
-        Walk walk{dwfl.get(), &limits, &stack, {}};
-        const int rc = dwfl_getthread_frames(dwfl.get(), tids[i], on_frame, &walk);
+        Walk walk{dwfl, &limits, &stack, &state_->activations[i], {}};
+        const int rc = dwfl_getthread_frames(dwfl, tids[i], on_frame, &walk);
         if (!walk.frame_error.empty()) {
             stack.error = walk.frame_error;
         } else if (rc == -1) {
@@ -194,5 +230,22 @@ std::vector<NativeStack> unwind_native_stacks(pid_t pid, const std::vector<pid_t
     return stacks;
 }
 
+void NativeUnwinder::name_frames(std::vector<NativeStack>& stacks) const {
+    if (!state_ || !state_->dwfl) return;
+    for (std::size_t i = 0; i < stacks.size() && i < state_->activations.size(); ++i) {
+        const std::vector<bool>& activations = state_->activations[i];
+        for (std::size_t k = 0; k < stacks[i].frames.size() && k < activations.size(); ++k) {
+            symbolize(state_->dwfl.get(), activations[k], stacks[i].frames[k]);
+        }
+    }
+}
+
 }  // namespace aps::read
 #endif
+
+namespace aps::read {
+NativeUnwinder::NativeUnwinder(std::unique_ptr<State> state) : state_(std::move(state)) {}
+NativeUnwinder::NativeUnwinder(NativeUnwinder&&) noexcept = default;
+NativeUnwinder& NativeUnwinder::operator=(NativeUnwinder&&) noexcept = default;
+NativeUnwinder::~NativeUnwinder() = default;
+}  // namespace aps::read
