@@ -1,5 +1,6 @@
 // Stopping a live process for a consistent read (--stop): every thread seized and interrupted
-// with ptrace, let go again when the guard ends. The only user of ptrace in aps.
+// with ptrace, let go again when the guard ends. The only place aps attaches with ptrace
+// (native_unwind only reads the registers and memory of the threads this holds).
 #pragma once
 
 #include <sys/types.h>
