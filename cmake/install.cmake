@@ -23,7 +23,7 @@ install(FILES ${APS_COMPLETION_DIR}/_aps DESTINATION ${CMAKE_INSTALL_DATAROOTDIR
 install(FILES ${APS_COMPLETION_DIR}/aps.fish
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/fish/vendor_completions.d)
 
-# cpack -G DEB. Depends comes from dpkg-shlibdeps on the installed binary: libc6, libelf1,
+# cpack -G DEB. Depends comes from dpkg-shlibdeps on the installed binary: libc6, libelf1, libdw1,
 # libfmt9, libstdc++6 ... for the dynamic build, nothing for the static one.
 set(CPACK_PACKAGE_NAME aps)
 set(CPACK_PACKAGE_VENDOR "aps")

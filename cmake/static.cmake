@@ -23,6 +23,9 @@ if(APS_STATIC)
   set(APS_FMT fmt::fmt-header-only)
   # -L<libdir> -lelf -lz: with -static on the executable these resolve to the .a archives.
   set(APS_LIBELF ${LIBELF_STATIC_LDFLAGS})
+  # libdw.a's debuginfod client makes the linker warn that dlopen needs the shared libc at run
+  # time: aps never asks debuginfod (native_unwind.cpp finds debug files itself), and a dlopen
+  # that fails in a static aps only means none.
   set(APS_LIBDW ${LIBDW_STATIC_LDFLAGS})
 else()
   set(APS_FMT fmt::fmt)
