@@ -154,6 +154,32 @@ int on_frame(Dwfl_Frame* state, void* arg) {
     return DWARF_CB_OK;
 }
 
+// A mapped file as the target sees it (/proc/PID/root/PATH: a process in a container has its
+// own files), else libdwfl's own search (which also reads an image from the target's memory:
+// the vDSO, a deleted file). The module's userdata points at the target's pid (prepare()).
+int find_elf_in_root(Dwfl_Module* module, void** userdata, const char* name, Dwarf_Addr base,
+                     char** file_name, Elf** elfp) {
+    const auto* pid = static_cast<const pid_t*>(*userdata);
+    if (pid != nullptr && name != nullptr && name[0] == '/') {
+        const std::string path = fmt::format("/proc/{}/root{}", *pid, name);
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            *file_name = ::strdup(path.c_str());  // libdwfl frees it
+            *elfp = nullptr;
+            return fd;
+        }
+    }
+    return dwfl_linux_proc_find_elf(module, userdata, name, base, file_name, elfp);
+}
+
+// Points each reported module's userdata at the target's pid, for find_elf_in_root.
+int set_pid(Dwfl_Module* module, void**, const char*, Dwarf_Addr, void* pid) {
+    void** userdata = nullptr;
+    dwfl_module_info(module, &userdata, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+    if (userdata != nullptr) *userdata = pid;
+    return DWARF_CB_OK;
+}
+
 // Loads what the walk needs of one mapped file now, not during the stop.
 int load_module(Dwfl_Module* module, void**, const char*, Dwarf_Addr, void*) {
     dwfl_module_getsymtab(module);
@@ -175,7 +201,7 @@ struct NativeUnwinder::State {
 NativeUnwinder NativeUnwinder::prepare(pid_t pid) {
     auto state = std::make_unique<State>();
     state->pid = pid;
-    state->callbacks.find_elf = dwfl_linux_proc_find_elf;
+    state->callbacks.find_elf = find_elf_in_root;
     state->callbacks.find_debuginfo = find_debug_file;
     state->dwfl.reset(dwfl_begin(&state->callbacks));
     if (!state->dwfl) {
@@ -190,6 +216,7 @@ NativeUnwinder NativeUnwinder::prepare(pid_t pid) {
                                     : "the mappings: " + last_dwfl_error();
         return NativeUnwinder(std::move(state));
     }
+    dwfl_getmodules(dwfl, set_pid, &state->pid, 0);
     dwfl_getmodules(dwfl, load_module, nullptr, 0);
     return NativeUnwinder(std::move(state));
 }
