@@ -4,7 +4,8 @@
 #
 # Sets APS_FMT (the fmt target to link), APS_LIBELF (libelf and what it needs) and APS_LIBDW
 # (libdw, the native unwinder, and what it needs: bzip2, xz, zlib, libelf), and defines
-# aps_link_static(TARGET), which links an executable statically when APS_STATIC is on.
+# aps_link_static(TARGET), which links an executable statically when APS_STATIC is on (its one
+# dlopen call sent to src/static/no_dlopen.cpp: no shared object is ever loaded).
 #
 # Debian ships static archives of libelf and of the libraries it is built with (libelf.pc's
 # Requires.private, which `pkg-config --static` adds: zlib on bookworm, more on later releases),
@@ -23,9 +24,8 @@ if(APS_STATIC)
   set(APS_FMT fmt::fmt-header-only)
   # -L<libdir> -lelf -lz: with -static on the executable these resolve to the .a archives.
   set(APS_LIBELF ${LIBELF_STATIC_LDFLAGS})
-  # libdw.a's debuginfod client makes the linker warn that dlopen needs the shared libc at run
-  # time: aps never asks debuginfod (native_unwind.cpp finds debug files itself), and a dlopen
-  # that fails in a static aps only means none.
+  # libdw.a's debuginfod client calls dlopen, which the linker warns needs glibc's shared
+  # libraries at run time: aps_link_static sends the call to src/static/no_dlopen.cpp instead.
   set(APS_LIBDW ${LIBDW_STATIC_LDFLAGS})
 else()
   set(APS_FMT fmt::fmt)
@@ -41,6 +41,7 @@ function(aps_link_static target)
   if(APS_STATIC)
     # Plain -static, not -static-pie: `file` calls the result "statically linked", and it has
     # no loader to find at run time.
-    target_link_options(${target} PRIVATE -static)
+    target_link_options(${target} PRIVATE -static -Wl,--wrap=dlopen)
+    target_sources(${target} PRIVATE ${CMAKE_SOURCE_DIR}/src/static/no_dlopen.cpp)
   endif()
 endfunction()
