@@ -6,7 +6,6 @@
 
 #include <cstring>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,64 +31,33 @@ std::vector<NativeStack> NativeUnwinder::unwind(const std::vector<pid_t>& tids, 
 #include <gelf.h>
 #include <unistd.h>
 
+#include <unordered_map>
+
+#include "read/debug_file.hpp"
+
 namespace aps::read {
 
 namespace {
 
-// The address of the first PT_LOAD segment of an ELF file, or none.
-std::optional<GElf_Addr> first_load(Elf* elf) {
-    std::size_t count = 0;
-    if (elf == nullptr || elf_getphdrnum(elf, &count) != 0) return std::nullopt;
-    for (std::size_t i = 0; i < count; ++i) {
-        GElf_Phdr phdr;
-        if (gelf_getphdr(elf, static_cast<int>(i), &phdr) != nullptr && phdr.p_type == PT_LOAD) {
-            return phdr.p_vaddr;
-        }
-    }
-    return std::nullopt;
-}
-
-// libdwfl places a debug file's symbols by its first PT_LOAD: a file whose segments were
-// rewritten after the build (patchelf adds one in front) would get every name shifted, and a
-// wrong name is worse than none.
-bool same_layout(Dwfl_Module* module, int debug_fd) {
-    GElf_Addr bias = 0;
-    const std::optional<GElf_Addr> main = first_load(dwfl_module_getelf(module, &bias));
-    Elf* debug = elf_begin(debug_fd, ELF_C_READ_MMAP, nullptr);
-    const std::optional<GElf_Addr> other = first_load(debug);
-    elf_end(debug);
-    return main && other && *main == *other;
-}
-
-// A stripped file's full symbol table (static functions such as the evaluation loop's cold
-// part) is in its separate debug file, found by build id: under /usr/lib/debug, and under the
-// usr/lib/debug of the tree the file itself lies in (an interpreter unpacked with its debug
-// files in a folder of its own). Nothing is fetched (no debuginfod): the target is held.
+// The debug file of a stripped file (its full symbol table names static functions such as the
+// evaluation loop's cold part), handed to libdwfl when libdwfl places it right; one it would
+// misplace is refused here and read by load_module instead.
 int find_debug_file(Dwfl_Module* module, void**, const char*, Dwarf_Addr, const char* file_name,
                     const char*, GElf_Word, char** debuginfo_file_name) {
-    const unsigned char* bits = nullptr;
-    GElf_Addr vaddr = 0;
-    const int len = dwfl_module_build_id(module, &bits, &vaddr);
-    if (len < 2 || bits == nullptr) return -1;
-    std::string id;
-    for (int i = 0; i < len; ++i) id += fmt::format("{:02x}", bits[i]);
-    const std::string tail = fmt::format(".build-id/{}/{}.debug", id.substr(0, 2), id.substr(2));
-    std::vector<std::string> dirs{"/usr/lib/debug"};
-    if (file_name != nullptr) {
-        const std::string_view path(file_name);
-        if (const std::size_t usr = path.find("/usr/"); usr != std::string_view::npos && usr > 0) {
-            dirs.push_back(std::string(path.substr(0, usr)) + "/usr/lib/debug");
-        }
-    }
-    for (const std::string& dir : dirs) {
-        const std::string candidate = dir + "/" + tail;
-        const int fd = ::open(candidate.c_str(), O_RDONLY | O_CLOEXEC);
+    GElf_Addr bias = 0;
+    Elf* main = dwfl_module_getelf(module, &bias);
+    for (const std::string& path :
+         debug_file_paths(build_id_hex(module), file_name != nullptr ? file_name : "")) {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) continue;
-        if (!same_layout(module, fd)) {
+        Elf* debug = elf_begin(fd, ELF_C_READ_MMAP, nullptr);
+        const bool placed_right = same_first_load(main, debug);
+        elf_end(debug);
+        if (!placed_right) {  // load_module reads it instead (DebugSymbols)
             ::close(fd);
             continue;
         }
-        *debuginfo_file_name = ::strdup(candidate.c_str());  // libdwfl frees it
+        *debuginfo_file_name = ::strdup(path.c_str());  // libdwfl frees it
         return fd;
     }
     return -1;
@@ -119,7 +87,11 @@ struct Walk {
     std::string frame_error;
 };
 
-void symbolize(Dwfl* dwfl, bool activation, NativeFrame& f) {
+// Per stripped file whose debug file libdwfl would misplace: that file's functions (load_module).
+using DebugSymbolsByModule = std::unordered_map<Dwfl_Module*, DebugSymbols>;
+
+void symbolize(Dwfl* dwfl, const DebugSymbolsByModule& debug_symbols, bool activation,
+               NativeFrame& f) {
     const Dwarf_Addr pc = f.pc;
     // A return address points past its call, maybe into the next function: look up the call.
     const Dwarf_Addr lookup = activation || pc == 0 ? pc : pc - 1;
@@ -130,9 +102,25 @@ void symbolize(Dwfl* dwfl, bool activation, NativeFrame& f) {
         dwfl_module_info(module, nullptr, &start, nullptr, nullptr, nullptr, nullptr, nullptr);
     if (name != nullptr) f.library = basename_of(name);
     f.offset = pc - start;
-    if (const char* symbol = dwfl_module_addrname(module, lookup); symbol != nullptr) {
+    GElf_Off offset = 0;
+    GElf_Sym sym{};
+    const char* symbol =
+        dwfl_module_addrinfo(module, lookup, &offset, &sym, nullptr, nullptr, nullptr);
+    // A symbol whose size holds the address is the function; a sizeless one is only the
+    // nearest name below, which the debug file's symbols may better.
+    if (symbol != nullptr && sym.st_size > 0) {
         f.function = symbol;
+        return;
     }
+    if (const auto it = debug_symbols.find(module); it != debug_symbols.end()) {
+        GElf_Addr bias = 0;
+        dwfl_module_getelf(module, &bias);
+        if (const FunctionSymbol* found = it->second.find(lookup - bias); found != nullptr) {
+            f.function = found->name;
+            return;
+        }
+    }
+    if (symbol != nullptr) f.function = symbol;
 }
 
 int on_frame(Dwfl_Frame* state, void* arg) {
@@ -180,11 +168,31 @@ int set_pid(Dwfl_Module* module, void**, const char*, Dwarf_Addr, void* pid) {
     return DWARF_CB_OK;
 }
 
-// Loads what the walk needs of one mapped file now, not during the stop.
-int load_module(Dwfl_Module* module, void**, const char*, Dwarf_Addr, void*) {
+// Loads what the walk needs of one mapped file now, not during the stop. A stripped file whose
+// debug file find_debug_file refused (libdwfl would shift its names) gets that file's functions
+// placed by sections instead, into the DebugSymbolsByModule `arg` points at.
+int load_module(Dwfl_Module* module, void**, const char*, Dwarf_Addr, void* arg) {
     dwfl_module_getsymtab(module);
     Dwarf_Addr bias = 0;
     dwfl_module_eh_cfi(module, &bias);
+    const char* main_file = nullptr;
+    const char* debug_file = nullptr;
+    dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, &main_file, &debug_file);
+    Elf* main = dwfl_module_getelf(module, &bias);
+    if (main == nullptr || debug_file != nullptr || has_symbol_table(main)) return DWARF_CB_OK;
+    for (const std::string& path :
+         debug_file_paths(build_id_hex(module), main_file != nullptr ? main_file : "")) {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        Elf* debug = elf_begin(fd, ELF_C_READ_MMAP, nullptr);
+        DebugSymbols symbols = read_debug_symbols(main, debug);
+        elf_end(debug);
+        ::close(fd);
+        if (!symbols.empty()) {
+            (*static_cast<DebugSymbolsByModule*>(arg))[module] = std::move(symbols);
+            break;
+        }
+    }
     return DWARF_CB_OK;
 }
 
@@ -196,6 +204,7 @@ struct NativeUnwinder::State {
     DwflPtr dwfl;
     std::string error;                            // set: no thread can be unwound, for this reason
     std::vector<std::vector<bool> > activations;  // per thread unwound, per frame
+    DebugSymbolsByModule debug_symbols;           // load_module's, for symbolize
 };
 
 NativeUnwinder NativeUnwinder::prepare(pid_t pid) {
@@ -217,7 +226,7 @@ NativeUnwinder NativeUnwinder::prepare(pid_t pid) {
         return NativeUnwinder(std::move(state));
     }
     dwfl_getmodules(dwfl, set_pid, &state->pid, 0);
-    dwfl_getmodules(dwfl, load_module, nullptr, 0);
+    dwfl_getmodules(dwfl, load_module, &state->debug_symbols, 0);
     return NativeUnwinder(std::move(state));
 }
 
@@ -262,7 +271,8 @@ void NativeUnwinder::name_frames(std::vector<NativeStack>& stacks) const {
     for (std::size_t i = 0; i < stacks.size() && i < state_->activations.size(); ++i) {
         const std::vector<bool>& activations = state_->activations[i];
         for (std::size_t k = 0; k < stacks[i].frames.size() && k < activations.size(); ++k) {
-            symbolize(state_->dwfl.get(), activations[k], stacks[i].frames[k]);
+            symbolize(state_->dwfl.get(), state_->debug_symbols, activations[k],
+                      stacks[i].frames[k]);
         }
     }
 }

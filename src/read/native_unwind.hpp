@@ -1,6 +1,7 @@
 // Native stacks of a held process (aps dump --native-frames): elfutils' libdwfl unwinds each
 // stopped thread from its registers through the mapped files' call frame information, and names
-// each frame from their symbol tables. The read layer's only user of libdw.
+// each frame from their symbol tables (or their debug files': read/debug_file.hpp). With
+// debug_file.cpp, the read layer's only user of libdw.
 #pragma once
 
 #include <sys/types.h>

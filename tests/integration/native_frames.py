@@ -6,9 +6,12 @@ checked against gdb, and the target always left running.
 
 stack    targets/blocked_loop.py (its main thread in time.sleep): the main thread's native stack
          names clock_nanosleep, and its Python frames come in order (blocking_io, handler, then
-         the loop's). With the interpreter's -dbg build beside --python (its symbol table names
-         _PyEval_EvalFrameDefault), blocking_io and handler sit right above an eval-loop frame,
-         below clock_nanosleep. The target runs on after each run (not stopped, TracerPid 0).
+         the loop's). On an interpreter whose eval loop has names (its own symbol table, as the
+         -dbg build beside --python has, or a debug file by build id, as the provisioned
+         stripped ones have in their tree's usr/lib/debug), blocking_io and handler sit right
+         above an eval-loop frame (_PyEval_EvalFrameDefault or its .cold part), below
+         clock_nanosleep, and every Python frame is placed. The target runs on after each run
+         (not stopped, TracerPid 0).
 gdb      the same target: every function `gdb -p PID -batch -ex 'thread apply all bt'` names for
          a thread is in aps's list for that thread (the interpreter and its -dbg build).
 sigkill  aps_test_hooks held mid-unwind (APS_TEST_HOLD_STOPPED_MS, after the first thread):
@@ -21,6 +24,7 @@ import os
 import re
 import signal
 import shutil
+import struct
 import subprocess
 import sys
 import time
@@ -43,6 +47,46 @@ def pythons(args):
     if os.path.exists(args.python + "-dbg"):
         found.append(args.python + "-dbg")
     return found
+
+
+def elf_facts(path):
+    """(whether it has a .symtab, its build id in hex) of a 64-bit little-endian ELF file."""
+    with open(path, "rb") as f:
+        data = f.read()
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum = struct.unpack_from("<HH", data, 0x3a)
+    symtab, build_id = False, ""
+    for i in range(shnum):
+        _, sh_type, _, _, off, _ = struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize)
+        if sh_type == 2:  # SHT_SYMTAB
+            symtab = True
+        elif sh_type == 7:  # SHT_NOTE: the first note of the build-id section
+            namesz, descsz, ntype = struct.unpack_from("<III", data, off)
+            if ntype == 3 and data[off + 12:off + 12 + namesz].rstrip(b"\0") == b"GNU":
+                desc = off + 12 + ((namesz + 3) & ~3)
+                build_id = data[desc:desc + descsz].hex()
+    return symtab, build_id
+
+
+def eval_loop_named(python):
+    """Whether aps can name the eval loop's frames of `python`: its own symbol table, or a debug
+    file where aps looks (/usr/lib/debug, and the usr/lib/debug of the tree it lies in)."""
+    path = os.path.realpath(python)
+    symtab, build_id = elf_facts(path)
+    if symtab:
+        return True
+    if len(build_id) < 4:
+        return False
+    tail = os.path.join(".build-id", build_id[:2], build_id[2:] + ".debug")
+    roots = ["/"]
+    if path.find("/usr/") > 0:
+        roots.append(path[:path.find("/usr/")])
+    return any(os.path.exists(os.path.join(r, "usr/lib/debug", tail)) for r in roots)
+
+
+def is_eval_loop(name):
+    return name == "_PyEval_EvalFrameDefault" or (name or "").startswith(
+        "_PyEval_EvalFrameDefault.")
 
 
 def native_json(args, target):
@@ -77,16 +121,16 @@ def case_stack(args, tmp):
             py = [f["function"] for f in frames if f["kind"] == "python"]
             if py[:2] != ["blocking_io", "handler"] or "BaseEventLoop.run_forever" not in py:
                 raise Fail("%s: Python frames out of order: %s" % (python, py))
-            placed = ""
-            if python.endswith("-dbg"):
+            placed = ", eval loop unnamed: placement not checked"
+            if eval_loop_named(python):
                 at = names.index("blocking_io")
                 after = frames[at + 2] if at + 2 < len(frames) else {}
                 if names.index("clock_nanosleep") > at or names[at + 1] != "handler" or \
-                        after.get("function") != "_PyEval_EvalFrameDefault" or \
+                        not is_eval_loop(after.get("function")) or \
                         main["python_frames_not_placed"] != 0:
                     raise Fail("%s: blocking_io/handler not placed above an eval loop: %s"
                                % (python, names))
-                placed = ", each run placed above its _PyEval_EvalFrameDefault"
+                placed = ", each run placed above its %s" % after["function"]
             print("%s: %d threads, main thread %d frames (clock_nanosleep, %d Python in order%s); "
                   "paused %s ms; target running" % (os.path.basename(python), len(stacks),
                                                     len(frames), len(py), placed, pause))
