@@ -82,6 +82,8 @@ struct DumpView {
     int64_t pid = 0;
     DumpStacks stacks = DumpStacks::MainThreads;
     bool opcodes = false;  // --opcodes: the instruction's name after each Python frame
+    // --native-frames: the JSON gives each thread's native stack (Snapshot::native_stacks).
+    bool native_frames = false;
     // The reference's colours (a terminal): its theme's escape sequences around each part, the
     // instruction's columns highlighted in the source line (the walk must read detail for them).
     bool colour = false;
@@ -107,12 +109,7 @@ void render_dump_json(const Snapshot& snapshot, const DumpView& view,
 // ("Native stack of PID P, thread T (most recent call first):"), then its native frames,
 // innermost first, "#N 0xPC function (library)" ("?? (library+0xOFFSET)" without a symbol),
 // with the Python frames each evaluation loop runs, as `File "f", line N, in q`, placed above
-// that loop's _PyEval_EvalFrameDefault frame.
+// that loop's _PyEval_EvalFrameDefault frame. Without -a (view.stacks), the main threads only.
 void render_native_dump(const Snapshot& snapshot, const DumpView& view, const OutputSink& sink);
-
-// The same as JSON (docs/json-schema.md, "aps dump --native-frames"): one object per thread,
-// its frames innermost first, each {"kind": "native"|"python"|"marker", ...}.
-void render_native_dump_json(const Snapshot& snapshot, const DumpView& view,
-                             const OutputSink& sink);
 
 }  // namespace aps

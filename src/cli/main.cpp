@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "aps/loop_state.hpp"
 #include "aps/target.hpp"
 #include "cli/dump_probe.hpp"
 #include "cli/exit_status.hpp"
@@ -75,6 +76,9 @@ int main(int argc, char** argv) {
         }
         loops = std::move(second->loops);
         snapshot = std::move(second->snapshot);
+    } else if (options.command == aps::Command::Dump && options.format == aps::Format::Json) {
+        // One look: each loop's state, and no loop can be named blocked.
+        loops = aps::thread_loops(*snapshot, nullptr, 0);
     }
     // What could not be read is said after the output, where it is not scrolled away.
     const std::string problems = aps::describe_problems(*snapshot);

@@ -77,8 +77,8 @@ constexpr const char* kDumpFooter =
     "other task awaits, through the tasks that await it; --async-mode running only the tasks\n"
     "the threads' loops are running, with the synchronous calls they made. --blocking stops\n"
     "the target while it is read (as --stop does for ps). --native-frames (aps's own) prints\n"
-    "each thread's native stack instead, innermost first, with the Python frames above the\n"
-    "_PyEval_EvalFrameDefault frame that runs them; the target's threads are stopped while\n"
+    "the native stacks instead (of every thread with -a), innermost first, with the Python\n"
+    "frames above the _PyEval_EvalFrameDefault frame that runs them; the threads are stopped while\n"
     "they are unwound (milliseconds), and run on after, even if aps is killed.\n"
     "Exit codes as for ps (aps --help). See aps(1).\n";
 

@@ -51,14 +51,11 @@ int print_dump(const Options& options, const Snapshot& snapshot, std::FILE* out,
     view.source_line = [&sources](const std::string& file, int line) {
         return sources.line(file, line);
     };
-    if (options.dump.native_frames) {
-        if (options.format == Format::Json) {
-            render_native_dump_json(snapshot, view, to_stdout);
-        } else {
-            render_native_dump(snapshot, view, to_stdout);
-        }
-    } else if (options.format == Format::Json) {
+    view.native_frames = options.dump.native_frames;
+    if (options.format == Format::Json) {
         render_dump_json(snapshot, view, loops, to_stdout);
+    } else if (options.dump.native_frames) {
+        render_native_dump(snapshot, view, to_stdout);
     } else {
         render_dump(snapshot, view, to_stdout);
     }

@@ -4,10 +4,12 @@
 
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "aps/render.hpp"
 #include "render/chunked_output.hpp"
 #include "render/json_text.hpp"
+#include "render/native_json.hpp"
 #include "render/task_stacks.hpp"
 
 namespace aps {
@@ -46,6 +48,7 @@ class DumpJson {
     DumpJson(const Snapshot& s, const DumpView& v, const std::vector<ThreadLoop>& loops)
         : s_(s), v_(v) {
         for (const ThreadLoop& l : loops) loops_[l.tid] = &l;
+        for (const NativeStack& n : s.native_stacks) natives_[n.tid] = &n;
         for (const Interpreter& interp : s.interpreters) {
             for (const Thread& thread : interp.threads) {
                 for (const Task& task : thread.tasks) tasks_[task.id] = &task;
@@ -75,6 +78,7 @@ class DumpJson {
             }
         }
         o += "]";
+        if (v_.native_frames) other_threads(out);
         if (v_.stacks == DumpStacks::AllTasks || v_.stacks == DumpStacks::RunningTasks) {
             task_stacks(out);
         }
@@ -167,6 +171,15 @@ class DumpJson {
              : (st.marks & kStackUnreadable) ? "unreadable"
                                              : "whole";
         o += '"';
+        if (v_.native_frames) {
+            o += ",\"native\":";
+            auto native = natives_.find(thread.tid);
+            if (native == natives_.end()) {
+                o += "null";
+            } else {
+                render::append_native_json(o, s_, *native->second, s_.frames_of(st.frames));
+            }
+        }
         auto found = loops_.find(thread.tid);
         o += ",\"loop\":";
         if (found == loops_.end() || found->second->state.kind == LoopState::Kind::NoLoop) {
@@ -193,6 +206,31 @@ class DumpJson {
             o += fmt::format("{{\"for_at_least_seconds\":{:.3f}}}", l.blocked_seconds);
         }
         o += "}}";
+    }
+
+    // --native-frames: the threads the target held that run no Python (no thread state).
+    void other_threads(render::ChunkedOutput& out) {
+        std::unordered_set<uint64_t> python;
+        for (const Interpreter& interp : s_.interpreters) {
+            for (const Thread& thread : interp.threads) {
+                if (thread.stack.read) python.insert(thread.tid);
+            }
+        }
+        std::string& o = out.text();
+        o += ",\"other_threads\":[";
+        bool first = true;
+        for (const NativeStack& n : s_.native_stacks) {
+            if (python.contains(n.tid)) continue;
+            if (!first) o += ',';
+            first = false;
+            o += "{\"thread_id\":";
+            render::append_json_uint(o, n.tid);
+            o += ",\"native\":";
+            render::append_native_json(o, s_, n, {});
+            o += '}';
+            out.item_done();
+        }
+        o += ']';
     }
 
     void task_stacks(render::ChunkedOutput& out) {
@@ -249,6 +287,7 @@ class DumpJson {
     const DumpView& v_;
     std::unordered_map<uint64_t, const Task*> tasks_;
     std::unordered_map<uint64_t, const ThreadLoop*> loops_;
+    std::unordered_map<uint64_t, const NativeStack*> natives_;
 };
 
 }  // namespace

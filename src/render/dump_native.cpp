@@ -1,5 +1,6 @@
-// aps dump --native-frames, text and JSON: each held thread's native stack, innermost first,
-// with its Python frames placed above the evaluation-loop frames that run them (native_merge).
+// aps dump --native-frames' text: each held thread's native stack, innermost first, with its
+// Python frames placed above the evaluation-loop frames that run them (native_merge). Its JSON
+// is aps dump's (dump_json.cpp, native_json.cpp).
 #include <fmt/format.h>
 
 #include <string>
@@ -7,7 +8,6 @@
 #include "aps/render.hpp"
 #include "render/display_path.hpp"
 #include "render/escape.hpp"
-#include "render/json_text.hpp"
 #include "render/native_merge.hpp"
 
 namespace aps {
@@ -21,6 +21,15 @@ std::span<const Frame> python_frames(const Snapshot& s, uint64_t tid) {
         }
     }
     return {};
+}
+
+bool is_main_thread(const Snapshot& s, uint64_t tid) {
+    for (const Interpreter& interp : s.interpreters) {
+        for (const Thread& t : interp.threads) {
+            if (t.tid == tid && t.stack.read && (t.stack.flags & kMainThread)) return true;
+        }
+    }
+    return false;
 }
 
 // "clock_nanosleep (libc.so.6)", or "?? (libfoo.so+0x1a2b)" for a frame without a symbol.
@@ -63,70 +72,18 @@ void text_thread(const Snapshot& s, const DumpView& view, const NativeStack& sta
     }
 }
 
-void json_thread(const Snapshot& s, const NativeStack& stack, std::string& out) {
-    const std::span<const Frame> python = python_frames(s, stack.tid);
-    std::size_t leftover = 0;
-    const auto merged = render::merge_stacks(s, stack, python, leftover);
-    out += fmt::format("{{\"thread_id\":{},\"frames\":[", stack.tid);
-    bool first = true;
-    for (const render::MergedFrame& m : merged) {
-        if (!first) out += ',';
-        first = false;
-        if (m.native != nullptr) {
-            out += fmt::format("{{\"kind\":\"native\",\"pc\":{},\"function\":", m.native->pc);
-            if (m.native->function.empty()) {
-                out += "null";
-            } else {
-                render::append_json_string(out, m.native->function);
-            }
-            out += ",\"library\":";
-            render::append_json_string(out, m.native->library);
-            out += fmt::format(",\"offset\":{}}}", m.native->offset);
-            continue;
-        }
-        const Code& code = s.codes[m.python->code];
-        out += "{\"kind\":";
-        out += code.kind == Code::Kind::Python ? "\"python\"" : "\"marker\"";
-        out += ",\"function\":";
-        render::append_json_string(out, code.function);
-        out += ",\"file\":";
-        render::append_json_string(out, code.file);
-        out += fmt::format(",\"line\":{}}}", m.python->line);
-    }
-    out += fmt::format("],\"python_frames_not_placed\":{},\"cut\":{},\"error\":", leftover,
-                       stack.cut ? "true" : "false");
-    if (stack.error.empty()) {
-        out += "null";
-    } else {
-        render::append_json_string(out, stack.error);
-    }
-    out += '}';
-}
-
 }  // namespace
 
 void render_native_dump(const Snapshot& snapshot, const DumpView& view, const OutputSink& sink) {
-    for (std::size_t i = 0; i < snapshot.native_stacks.size(); ++i) {
-        std::string out = i == 0 ? "" : "\n";
-        text_thread(snapshot, view, snapshot.native_stacks[i], out);
+    bool first = true;
+    for (const NativeStack& stack : snapshot.native_stacks) {
+        // As for the Python stacks: without -a, each interpreter's main thread only.
+        if (view.stacks != DumpStacks::AllThreads && !is_main_thread(snapshot, stack.tid)) continue;
+        std::string out = first ? "" : "\n";
+        first = false;
+        text_thread(snapshot, view, stack, out);
         sink(out);
     }
-}
-
-void render_native_dump_json(const Snapshot& snapshot, const DumpView& view,
-                             const OutputSink& sink) {
-    std::string out = fmt::format(
-        "{{\"target\":{{\"pid\":{}}},\"python_version\":\"{}.{}\","
-        "\"native_stacks\":[",
-        view.pid, snapshot.major, snapshot.minor);
-    for (std::size_t i = 0; i < snapshot.native_stacks.size(); ++i) {
-        if (i > 0) out += ',';
-        json_thread(snapshot, snapshot.native_stacks[i], out);
-        sink(out);
-        out.clear();
-    }
-    out += "]}\n";
-    sink(out);
 }
 
 }  // namespace aps

@@ -97,7 +97,9 @@ def native_json(args, target):
         raise Fail("aps dump --native-frames: exit %d, %r" % (rc, err))
     pause = re.search(rb"for (\d+\.\d+) ms", err)
     doc = json.loads(out)
-    return {t["thread_id"]: t for t in doc["native_stacks"]}, pause.group(1).decode()
+    stacks = {t["thread_id"]: dict(t["native"], loop=t["loop"]) for t in doc["threads"]}
+    stacks.update({t["thread_id"]: t["native"] for t in doc["other_threads"]})
+    return stacks, pause.group(1).decode()
 
 
 def start_blocked(python, tmp):
@@ -113,6 +115,11 @@ def case_stack(args, tmp):
             main = stacks.get(target.pid)
             if main is None:
                 raise Fail("no native stack for the main thread %d: %s" % (target.pid, stacks))
+            # One look (the target is held once): the loop's state, never a blocked verdict.
+            loop = main.get("loop") or {}
+            if loop.get("state") != "in_task" or loop.get("blocked") is not None:
+                raise Fail("%s: the main thread's loop should be in task req-17, not named "
+                           "blocked: %s" % (python, loop))
             frames = main["frames"]
             names = [f["function"] for f in frames]
             if "clock_nanosleep" not in names:
