@@ -78,8 +78,8 @@ constexpr const char* kDumpFooter =
     "the threads' loops are running, with the synchronous calls they made. --blocking stops\n"
     "the target while it is read (as --stop does for ps). --native-frames (aps's own) prints\n"
     "the native stacks instead (of every thread with -a), innermost first, with the Python\n"
-    "frames above the _PyEval_EvalFrameDefault frame that runs them; the threads are stopped while\n"
-    "they are unwound (milliseconds), and run on after, even if aps is killed.\n"
+    "frames above the _PyEval_EvalFrameDefault frame that runs them; the threads are stopped\n"
+    "while they are unwound (milliseconds), and run on after, even if aps is killed.\n"
     "Exit codes as for ps (aps --help). See aps(1).\n";
 
 // --format's words: ps knows table, pstree knows tree and dot; both know json and ndjson.
