@@ -1,5 +1,4 @@
-// The built-in a frame is calling (see builtin_call.hpp, and docs/design.md, "The call that holds
-// a loop").
+// The built-in a frame is calling (see builtin_call.hpp, and docs/design.md, "Thread stacks").
 #include "model/builtin_call.hpp"
 
 #include <array>
