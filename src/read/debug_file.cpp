@@ -15,6 +15,11 @@ namespace aps::read {
 
 namespace {
 
+// A debug file comes from the target's file system: its counts are bounded before they size
+// anything. Real ones have a few dozen sections and at most a few hundred thousand functions.
+constexpr std::size_t kMaxSections = std::size_t{1} << 16;
+constexpr std::size_t kMaxFunctions = std::size_t{1} << 22;
+
 // The address of the first PT_LOAD segment of an ELF file, or none.
 std::optional<GElf_Addr> first_load(Elf* elf) {
     std::size_t count = 0;
@@ -33,7 +38,10 @@ std::optional<GElf_Addr> first_load(Elf* elf) {
 std::vector<SectionPlace> sections_of(Elf* elf) {
     std::size_t names = 0;
     std::size_t count = 0;
-    if (elf_getshdrstrndx(elf, &names) != 0 || elf_getshdrnum(elf, &count) != 0) return {};
+    if (elf_getshdrstrndx(elf, &names) != 0 || elf_getshdrnum(elf, &count) != 0 ||
+        count > kMaxSections) {
+        return {};
+    }
     std::vector<SectionPlace> out(count);
     for (std::size_t i = 1; i < count; ++i) {
         GElf_Shdr shdr;
@@ -56,7 +64,7 @@ std::vector<FunctionSymbol> functions_of(Elf* elf) {
         Elf_Data* data = elf_getdata(scn, nullptr);
         if (data == nullptr || shdr.sh_entsize == 0) return out;
         const std::size_t count = shdr.sh_size / shdr.sh_entsize;
-        for (std::size_t i = 0; i < count; ++i) {
+        for (std::size_t i = 0; i < count && out.size() < kMaxFunctions; ++i) {
             GElf_Sym sym;
             if (gelf_getsym(data, static_cast<int>(i), &sym) == nullptr) break;
             if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx == SHN_UNDEF ||
