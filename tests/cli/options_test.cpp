@@ -326,4 +326,47 @@ TEST(Options, DumpRefusesWhatTheReferenceRefuses) {
     expect_usage_error({"aps", "dump", "--core", "x", "1"});
 }
 
+// Post-mortem: every dump option that reads a snapshot takes --core, with --sysroot and --exe.
+TEST(Options, DumpReadsACoreFile) {
+    aps::Options options;
+    EXPECT_EQ(parse({"aps", "dump", "-a", "--native", "--opcodes", "--format", "json", "--core",
+                     "core.7", "--sysroot", "/srv/root", "--exe", "/x/py"},
+                    options),
+              -1);
+    EXPECT_EQ(options.command, aps::Command::Dump);
+    EXPECT_EQ(options.pid, 0);
+    EXPECT_EQ(options.core, "core.7");
+    EXPECT_EQ(options.sysroot, "/srv/root");
+    EXPECT_EQ(options.exe, "/x/py");
+    EXPECT_EQ(options.format, aps::Format::Json);
+    EXPECT_TRUE(options.dump.all_threads && options.dump.native && options.dump.opcodes);
+    aps::Options async;
+    EXPECT_EQ(
+        parse({"aps", "dump", "--async-aware", "--async-mode", "running", "--core", "c"}, async),
+        -1);
+    EXPECT_TRUE(async.dump.async_aware && async.dump.running_only);
+    EXPECT_EQ(async.core, "c");
+}
+
+// What a core cannot do, and what only a core needs, in one line each (exit 2).
+TEST(Options, DumpRefusesWhatACoreCannotDo) {
+    const std::pair<std::vector<std::string>, std::string> cases[] = {
+        {{"aps", "dump", "--blocking", "--core", "c"},
+         "aps: --blocking is for live processes: a core file does not change; see 'aps dump "
+         "--help'"},
+        {{"aps", "dump", "42", "--core", "c"},
+         "aps: dump takes a PID or --core FILE, not both; see 'aps dump --help'"},
+        {{"aps", "dump", "--sysroot", "/srv", "42"},
+         "aps: --sysroot is for core files: it needs --core FILE; see 'aps dump --help'"},
+        {{"aps", "dump", "--exe", "/x/py", "42"},
+         "aps: --exe is for core files: it needs --core FILE; see 'aps dump --help'"},
+        {{"aps", "dump"}, "aps: dump needs a PID or --core FILE; see 'aps dump --help'"},
+        {{"aps", "dump", "--core", ""},
+         "aps: --core needs a non-empty value; see 'aps dump --help'"},
+    };
+    for (const auto& [words, message] : cases) {
+        EXPECT_EQ(expect_usage_error(words), message + "\n");
+    }
+}
+
 }  // namespace

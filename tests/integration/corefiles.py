@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Core-file tests: `aps ps|pstree --core FILE` against the live output of the same process.
+"""Core-file tests: `aps ps|pstree|dump --core FILE` against the live output of the same process.
 
-    corefiles.py --aps PATH --python PATH --case gcore|kernel|mismatch|sysroot|fifo
+    corefiles.py --aps PATH --python PATH --case gcore|kernel|mismatch|sysroot|fifo|dump
                  [--target NAME]
 
   gcore     start targets/NAME.py, take `aps ps` and `aps pstree` live, write a core with gdb's
@@ -22,14 +22,33 @@
             executable, and named by the core itself (its NT_FILE note patched to name one):
             exit 7 (the core) or 8 at once with one line, and the FIFO never opened (a writer
             waiting on it stays waiting).
+  dump      start targets/NAME.py (default threads: several threads, each running an asyncio
+            loop), take `aps dump` (main thread, -a, -a --opcodes, --async-aware, --async-aware
+            --async-mode running, --format json) live, write a core with gcore, take them live
+            again (the target must not have changed), and require `aps dump --core` to print
+            the same: the same exit code and stderr, and stdout byte for byte once the one thing
+            a core cannot know is removed from both: whether the kernel had each thread on a CPU.
+            Live, a header's status says `on CPU` or `idle`; from a core neither (a core records
+            no scheduler state, as a thread held by --blocking shows neither), so both words are
+            dropped from every header of both outputs.  In the JSON, `on_cpu` is set to null in
+            the live document (the core's must be null), and so is each loop's `blocked` (the
+            core's must be null: there is no second look).  Where gcore reports a segment it
+            could not read (gdb drops a whole segment when one chunk fails, e.g. the threads'
+            C stacks when a guard page shows inside their mapping), the test fills it from the
+            parked process first (fill_lost_segments), so that aps is judged on a whole core.
+            Also refused, exit 2 with one line: --blocking with --core, a PID with --core,
+            --sysroot without it.
 
 Only processes this driver started are killed (by pid).  Exit 0 pass, 1 fail, 77 skip.
 """
 import fcntl
+import json
 import os
+import re
 import resource
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -77,7 +96,8 @@ def require_same(live, core, label):
         print("  %s %s: %d bytes, rc %d, same as live" % (label, cmd, len(cout), crc))
 
 
-def gcore(pid, tmp):
+def gcore_logged(pid, tmp):
+    """(core path, gcore's output)."""
     if shutil.which("gcore") is None:
         raise Fail("gcore (from gdb) is not installed: run scripts/install-deps.sh")
     prefix = os.path.join(tmp, "gcore")
@@ -85,7 +105,51 @@ def gcore(pid, tmp):
     path = "%s.%d" % (prefix, pid)
     if rc != 0 or not os.path.exists(path):
         raise Fail("gcore %d failed (rc %d): %s" % (pid, rc, (out + err).decode(errors="replace")))
-    return path
+    return path, (out + err).decode(errors="replace")
+
+
+def gcore(pid, tmp):
+    return gcore_logged(pid, tmp)[0]
+
+
+GCORE_FAILED = re.compile(r"Memory read failed for corefile section, \d+ bytes at (0x[0-9a-f]+)")
+
+
+def fill_lost_segments(core, pid, log):
+    """Writes into `core` the memory gcore said it could not read (its "Memory read failed for
+    corefile section ... at ADDR" warnings), page by page from the still running process:
+    gdb gives up on a whole segment when one chunk of it cannot be read, and where a thread
+    stack's guard page shows inside the stack's own mapping (it does on some kernels), that
+    loses every thread's C stack, and with it the entry frames that link each thread's Python
+    frames. Pages the process cannot read stay zero, as in a kernel core. Returns how many
+    segments were filled."""
+    lost = {int(a, 16) for a in GCORE_FAILED.findall(log)}
+    if not lost:
+        return 0
+    filled = 0
+    mem = os.open("/proc/%d/mem" % pid, os.O_RDONLY)
+    try:
+        with open(core, "r+b") as f:
+            header = f.read(64)
+            phoff, = struct.unpack_from("<Q", header, 32)
+            phentsize, phnum = struct.unpack_from("<HH", header, 54)
+            for i in range(phnum):
+                f.seek(phoff + i * phentsize)
+                p_type, _, offset, vaddr, _, filesz = struct.unpack("<IIQQQQ", f.read(40))
+                # PT_LOAD; not the vsyscall page, above what a file offset can name.
+                if p_type != 1 or vaddr not in lost or vaddr >= 1 << 63:
+                    continue
+                for page in range(0, filesz, 4096):
+                    try:
+                        data = os.pread(mem, min(4096, filesz - page), vaddr + page)
+                    except OSError:
+                        continue
+                    f.seek(offset + page)
+                    f.write(data)
+                filled += 1
+    finally:
+        os.close(mem)
+    return filled
 
 
 def mapped_files(pid):
@@ -272,6 +336,98 @@ def case_sysroot(args, tmp):
     check_one_line(rc, err, 8, "aps: cannot open %s" % root, "--sysroot DIR")
 
 
+# aps dump's command lines in the dump case, each read live and from the core.
+DUMP_ARGS = ([], ["-a"], ["-a", "--opcodes"], ["--async-aware"],
+             ["--async-aware", "--async-mode", "running"], ["--format", "json"])
+DUMP_HEADER = re.compile(rb"^(Stack dump(?: for PID \d+)?, thread \d+ \()(.*)(\):)$", re.M)
+CPU_WORDS = (b"on CPU", b"idle")
+
+
+def without_cpu_state(text):
+    """The dump text with `on CPU` and `idle` dropped from every header's status words (a group
+    of the parenthesis that ends up empty goes too)."""
+    def header(m):
+        groups = []
+        for group in m.group(2).split(b"; "):
+            words = [w for w in group.split(b", ") if w not in CPU_WORDS]
+            if words:
+                groups.append(b", ".join(words))
+        return m.group(1) + b"; ".join(groups) + m.group(3)
+    return DUMP_HEADER.sub(header, text)
+
+
+def json_without_cpu_state(text, core):
+    """The dump document with each thread's on_cpu and its loop's blocked set to null; for the
+    core's, Fail unless they are null already."""
+    doc = json.loads(text)
+    for thread in doc["threads"]:
+        loop = thread.get("loop")
+        if core and (thread["on_cpu"] is not None or (loop and loop["blocked"] is not None)):
+            raise Fail("the core's JSON knows a CPU state or a blocked loop: %r" % thread)
+        thread["on_cpu"] = None
+        if loop:
+            loop["blocked"] = None
+    return json.dumps(doc, sort_keys=True, indent=1).encode()
+
+
+def dump_outputs(aps, where):
+    """{args: (rc, normalised stdout, stderr)} of `aps dump ARGS... WHERE...`."""
+    out = {}
+    for args in DUMP_ARGS:
+        rc, stdout, stderr = run([aps, "dump"] + list(args) + where)
+        if rc == 0:
+            stdout = (json_without_cpu_state(stdout, "--core" in where) if "--format" in args
+                      else without_cpu_state(stdout))
+        out[tuple(args)] = (rc, stdout, stderr)
+    return out
+
+
+def case_dump(args, tmp):
+    target = start(args.python, args.target, tmp)
+    try:
+        live = dump_outputs(args.aps, [str(target.pid)])
+        core, log = gcore_logged(target.pid, tmp)
+        target.check_unharmed("gcore")
+        filled = fill_lost_segments(core, target.pid, log)
+        if filled:
+            print("  gcore could not read %d segment(s); filled from the parked process" % filled)
+        again = dump_outputs(args.aps, [str(target.pid)])
+        for key in live:
+            if again[key] != live[key]:
+                raise Fail("the target changed while gcore ran: aps dump %s differs before and "
+                           "after:\n%s" % (" ".join(key), difftest.show_diff(
+                               live[key][1], again[key][1], "before", "after")))
+        pid = target.pid
+    finally:
+        target.stop()
+    from_core = dump_outputs(args.aps, ["--core", core])
+    for key, (lrc, lout, lerr) in live.items():
+        crc, cout, cerr = from_core[key]
+        label = "aps dump %s" % " ".join(key)
+        if lrc != 0:
+            raise Fail("%s failed on the live process (rc %d): %r" % (label, lrc, lerr))
+        if (lrc, lout, lerr) != (crc, cout, cerr):
+            raise Fail("%s differs between the live process and the core:\nlive rc %d, core rc "
+                       "%d\nstdout diff (live -> core):\n%s\nlive stderr %r\ncore stderr %r"
+                       % (label, lrc, crc, difftest.show_diff(lout, cout, "live", "core"), lerr,
+                          cerr))
+        print("  %s: %d bytes, same as live" % (label, len(cout)))
+    # The core names the process it was (the pid it records), and no header claims a CPU
+    # state the core does not have.
+    rc, raw, err = run([args.aps, "dump", "-a", "--core", core])
+    if rc != 0 or not raw.startswith(b"Stack dump for PID %d, thread " % pid):
+        raise Fail("the core's dump does not name process %d: rc %d, %r" % (pid, rc, raw[:80]))
+    for m in DUMP_HEADER.finditer(raw):
+        if set(re.split(rb"; |, ", m.group(2))) & set(CPU_WORDS):
+            raise Fail("a header from the core shows a CPU state: %r" % m.group(0))
+    rc, out, err = run([args.aps, "dump", "--blocking", "--core", core])
+    check_one_line(rc, err, 2, "--blocking is for live processes")
+    rc, out, err = run([args.aps, "dump", str(pid), "--core", core])
+    check_one_line(rc, err, 2, "dump takes a PID or --core FILE, not both")
+    rc, out, err = run([args.aps, "dump", "--sysroot", tmp, str(pid)])
+    check_one_line(rc, err, 2, "--sysroot is for core files")
+
+
 class WaitingWriter:
     """A process blocked opening `fifo` for writing until a reader opens it: still waiting
     afterwards means nobody opened the FIFO."""
@@ -362,14 +518,17 @@ def case_fifo(args, tmp):
 
 
 CASES = {"gcore": case_gcore, "kernel": case_kernel, "mismatch": case_mismatch,
-         "sysroot": case_sysroot, "fifo": case_fifo}
+         "sysroot": case_sysroot, "fifo": case_fifo, "dump": case_dump}
 
 
 def main():
     ap = driver_parser(__doc__)
     ap.add_argument("--case", required=True, choices=sorted(CASES))
-    ap.add_argument("--target", default="restaurant", help="a script in targets/ (no .py)")
+    ap.add_argument("--target", help="a script in targets/ (no .py); default restaurant, threads "
+                    "for the dump case")
     args = ap.parse_args()
+    if args.target is None:
+        args.target = "threads" if args.case == "dump" else "restaurant"
     exit_on_signals("corefiles")
 
     def body(tmp):
