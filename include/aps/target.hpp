@@ -73,6 +73,10 @@ class Target {
     // How the last snapshot() went (attempts, pauses).
     const ReadReport& report() const;
 
+    // The process's id, for the views to name it: a live target's pid, or the one a core records
+    // (its NT_PRPSINFO note; 0 when it has none).
+    pid_t pid() const;
+
     // The reading of one kind of target (src/read).
     class Source;
 

@@ -31,6 +31,8 @@ class CoreSource final : public Target::Source {
         return snapshot;
     }
 
+    pid_t pid() const override { return core_.pid(); }
+
   private:
     CoreTarget core_;
     ReadOptions options_;

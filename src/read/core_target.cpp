@@ -85,6 +85,10 @@ std::string CoreTarget::describe() const {
     return parts_->core.describe();
 }
 
+pid_t CoreTarget::pid() const {
+    return static_cast<pid_t>(parts_->core.pid);
+}
+
 std::vector<AddressRange> CoreTarget::readable_ranges() const {
     std::vector<AddressRange> ranges;
     for (const CoreSegment& s : parts_->core.segments)

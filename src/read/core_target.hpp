@@ -2,6 +2,8 @@
 // process had mapped, each checked against the core) and its runtime.
 #pragma once
 
+#include <sys/types.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +27,8 @@ class CoreTarget {
     std::vector<AddressRange> readable_ranges() const;
     // "core file PATH (process PID, COMMAND)", for messages.
     std::string describe() const;
+    // The pid the core records (NT_PRPSINFO), 0 when it records none.
+    pid_t pid() const;
 
     // Finds and validates the debug offsets, reading through `memory` (memory() or a cache over
     // it). Errors: NotPython, UnsupportedVersion, InvalidOffsets, CorruptData, BadCore,

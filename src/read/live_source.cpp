@@ -59,6 +59,8 @@ class LiveSource final : public Target::Source {
         return explained(std::move(snapshot).error(), pid_);
     }
 
+    pid_t pid() const override { return pid_; }
+
   private:
     // A fresh cache, bounded by the target's readable mappings: a retry must see it anew.
     std::unique_ptr<CachedMemory> fresh_cache(std::span<const MapEntry> maps) {

@@ -1,4 +1,5 @@
-// Source files of a live target, read through /proc/PID/root (see aps/source_lines.hpp).
+// Source files of a live target, read through /proc/PID/root, or of a core's, under --sysroot
+// (see aps/source_lines.hpp).
 #include "aps/source_lines.hpp"
 
 #include <fcntl.h>
@@ -6,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -96,12 +98,28 @@ File load(const std::string& path) {
 }  // namespace
 
 struct SourceLines::Files {
-    pid_t pid;
+    std::string root;  // prefixed to an absolute path ("" for the path as it is)
+    // Prefixed to a relative path; nullopt: a relative path names no file aps can find.
+    std::optional<std::string> cwd;
     std::unordered_map<std::string, File> files;
 };
 
-SourceLines::SourceLines(pid_t pid) : files_(std::make_unique<Files>()) {
-    files_->pid = pid;
+SourceLines::SourceLines() : files_(std::make_unique<Files>()) {}
+
+SourceLines::SourceLines(pid_t pid) : SourceLines() {
+    files_->root = fmt::format("/proc/{}/root", pid);
+    files_->cwd = fmt::format("/proc/{}/cwd/", pid);
+}
+
+SourceLines SourceLines::of_core(const std::string& sysroot) {
+    SourceLines out;
+    // "DIR/" and "DIR" alike: the recorded path brings its own '/'.
+    std::string root = sysroot;
+    while (root.size() > 1 && root.ends_with('/')) root.pop_back();
+    if (root == "/") root.clear();
+    out.files_->root = root;
+    if (sysroot.empty()) out.files_->cwd = "";
+    return out;
 }
 SourceLines::SourceLines(SourceLines&&) noexcept = default;
 SourceLines& SourceLines::operator=(SourceLines&&) noexcept = default;
@@ -113,10 +131,13 @@ std::string_view SourceLines::line(const std::string& file, int line) {
     if (file.empty() || line <= 0 || file.find('\0') != std::string::npos) return {};
     auto it = files_->files.find(file);
     if (it == files_->files.end()) {
-        const std::string path = file.starts_with('/')
-                                     ? fmt::format("/proc/{}/root{}", files_->pid, file)
-                                     : fmt::format("/proc/{}/cwd/{}", files_->pid, file);
-        it = files_->files.emplace(file, load(path)).first;
+        File loaded;
+        if (file.starts_with('/')) {
+            loaded = load(files_->root + file);
+        } else if (files_->cwd) {
+            loaded = load(*files_->cwd + file);
+        }
+        it = files_->files.emplace(file, std::move(loaded)).first;
     }
     const File& f = it->second;
     if (static_cast<std::size_t>(line) > f.lines.size()) return {};

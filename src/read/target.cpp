@@ -31,6 +31,10 @@ const ReadReport& Target::report() const {
     return source_->report;
 }
 
+pid_t Target::pid() const {
+    return source_->pid();
+}
+
 namespace read {
 
 Result<Snapshot> walk_runtime(const Runtime& runtime, CachedMemory& cached,

@@ -13,7 +13,8 @@ class Target::Source {
   public:
     virtual ~Source() = default;
     virtual Result<Snapshot> snapshot(ReadReport& report) = 0;
-    ReadReport report;  // of the last snapshot
+    virtual pid_t pid() const = 0;  // Target::pid
+    ReadReport report;              // of the last snapshot
 };
 
 namespace read {
