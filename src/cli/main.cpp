@@ -57,16 +57,20 @@ int main(int argc, char** argv) {
         std::fflush(stderr);
         return aps::exit_code_for(snapshot.error().code);
     }
+    // The views name a core's process by the pid the core records.
+    if (!options.core.empty()) options.pid = target->pid();
     if (options.verbose && options.core.empty()) {
         const std::string line = aps::describe_read(options.pid, target->report()) + "\n";
         std::fwrite(line.data(), 1, line.size(), stderr);
         std::fflush(stderr);
     }
-    // dump --format json names a blocked loop: one held the same way in a second look.
+    // dump --format json names a blocked loop: one held the same way in a second look. Not with
+    // --native-frames (a second look would hold the target a second time), nor from a core (it
+    // does not change): one look, each loop's state, none named blocked.
     std::vector<aps::ThreadLoop> loops;
-    // Not with --native-frames: a second look would hold the target a second time.
-    if (options.command == aps::Command::Dump && options.format == aps::Format::Json &&
-        !options.dump.native_frames) {
+    const bool dump_json =
+        options.command == aps::Command::Dump && options.format == aps::Format::Json;
+    if (dump_json && !options.dump.native_frames && options.core.empty()) {
         auto second = aps::second_look(*target, *snapshot);
         if (!second) {
             const std::string message = aps::describe_error(second.error());
@@ -76,8 +80,7 @@ int main(int argc, char** argv) {
         }
         loops = std::move(second->loops);
         snapshot = std::move(second->snapshot);
-    } else if (options.command == aps::Command::Dump && options.format == aps::Format::Json) {
-        // One look: each loop's state, and no loop can be named blocked.
+    } else if (dump_json) {
         loops = aps::thread_loops(*snapshot, nullptr, 0);
     }
     // What could not be read is said after the output, where it is not scrolled away.

@@ -33,9 +33,10 @@ constexpr const char* kDescription =
     "dump --blocking).";
 
 constexpr const char* kFooter =
-    "Post-mortem: `aps ps --core FILE` reads an ELF core file (from gcore or the kernel) instead\n"
-    "of a live process; memory the core left out is read from the files the process had mapped,\n"
-    "found at their recorded paths, under --sysroot DIR, or (the executable) at --exe PATH.\n"
+    "Post-mortem: `aps ps|pstree|dump --core FILE` reads an ELF core file (from gcore or the\n"
+    "kernel) instead of a live process; memory the core left out is read from the files the\n"
+    "process had mapped, found at their recorded paths, under --sysroot DIR, or (the\n"
+    "executable) at --exe PATH.\n"
     "\n"
     "PID and every N are decimal: 010 is 10 (never octal); 0x10 or 1e3 are bad command lines.\n"
     "A thread's id as PID reads its whole process (one line on stderr says so).\n"
@@ -80,6 +81,10 @@ constexpr const char* kDumpFooter =
     "the native stacks instead (of every thread with -a), innermost first, with the Python\n"
     "frames above the _PyEval_EvalFrameDefault frame that runs them; the threads are stopped\n"
     "while they are unwound (milliseconds), and run on after, even if aps is killed.\n"
+    "--core FILE dumps a core file instead (post-mortem): the pid it records heads the text,\n"
+    "source lines come from the files under --sysroot DIR or at their recorded paths, and no\n"
+    "thread is 'on CPU' or 'idle' (a core does not say), as with --blocking. --blocking and\n"
+    "--native-frames are for live processes.\n"
     "Exit codes as for ps (aps --help). See aps(1).\n";
 
 // --format's words: ps knows table, pstree knows tree and dot; both know json and ndjson.
@@ -109,7 +114,7 @@ struct Given {
     bool no_gc = false;
 };
 
-// `pid_help` says what else may stand for the pid (ps and pstree: --core).
+// `pid_help` says what else may stand for the pid (ps, pstree and dump: --core).
 void add_target_options(CLI::App& sub, Given& given, const std::string& pid_help) {
     sub.add_option("pid", given.pid,
                    "Process id of the Python program" + pid_help +
@@ -126,8 +131,8 @@ void add_target_options(CLI::App& sub, Given& given, const std::string& pid_help
         ->type_name("N");
 }
 
-// ps and pstree also read core files. --sysroot and --exe without --core, and --stop with it, are
-// refused after parsing, in aps's words.
+// ps, pstree and dump also read core files. --sysroot and --exe without --core, and --stop
+// (--blocking) with it, are refused after parsing, in aps's words.
 void add_core_options(CLI::App& sub, Options& options) {
     sub.add_option("--core", options.core,
                    "Read this ELF core file (gcore, or a crash) instead of a live process")
@@ -170,7 +175,7 @@ CLI::App* add_dump_command(CLI::App& app, Options& options, Given& given) {
     CLI::App* sub = app.add_subcommand(
         "dump", "Every thread's Python stack (or every task's), like profiling.sampling dump");
     sub->footer(kDumpFooter);
-    add_target_options(*sub, given, " to dump");
+    add_target_options(*sub, given, " to dump (or --core)");
     auto& d = options.dump;
     sub->add_flag("-a,--all-threads", d.all_threads,
                   "Dump all threads in the process instead of just the main thread")
@@ -197,8 +202,9 @@ CLI::App* add_dump_command(CLI::App& app, Options& options, Given& given) {
         ->disable_flag_override();
     sub->add_flag("--blocking", options.stop,
                   "Stop all threads of the target (ptrace) while reading it; it resumes right "
-                  "after, even if aps is killed")
+                  "after, even if aps is killed (not with --core)")
         ->disable_flag_override();
+    add_core_options(*sub, options);
     sub->add_flag("-v,--verbose", options.verbose,
                   "Print one line on stderr after the read: attempts and, with --blocking, how "
                   "long the target was stopped")
@@ -369,15 +375,15 @@ int check_combination(const CLI::App& command, std::string_view name, const Opti
                            name);
     }
     if (core && options.stop) {
-        return usage_error("--stop is for live processes: a core file does not change", name);
+        // dump spells --stop as the reference does.
+        return usage_error(fmt::format("{} is for live processes: a core file does not change",
+                                       options.command == Command::Dump ? "--blocking" : "--stop"),
+                           name);
     }
     if (options.pid == 0 && !core) {
-        return usage_error(
-            fmt::format("{} needs a PID{}", name,
-                        options.command == Command::Watch || options.command == Command::Dump
-                            ? ""
-                            : " or --core FILE"),
-            name);
+        return usage_error(fmt::format("{} needs a PID{}", name,
+                                       options.command == Command::Watch ? "" : " or --core FILE"),
+                           name);
     }
     if (options.pid != 0 && core) {
         return usage_error(fmt::format("{} takes a PID or --core FILE, not both", name), name);
@@ -470,7 +476,7 @@ Commands define_command_line(CLI::App& app, Options& options, Given& given) {
         ->add_option("--format", given.format,
                      "text (default: the reference's text) or json (one object per thread with "
                      "its loop's state, docs/json-schema.md; reads the target twice, "
-                     "0.2 s apart, to name a blocked loop)")
+                     "0.2 s apart, to name a blocked loop; a core once)")
         ->type_name("FORMAT");
     return c;
 }

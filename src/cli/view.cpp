@@ -38,7 +38,9 @@ int print_dump(const Options& options, const Snapshot& snapshot, std::FILE* out,
                const std::vector<ThreadLoop>& loops) {
     OutputWriter writer(out);
     const OutputSink to_stdout = [&writer](std::string_view piece) { writer.write(piece); };
-    SourceLines sources(options.pid);
+    // A live process's files as it sees them; a core's under --sysroot or where they were.
+    SourceLines sources =
+        options.core.empty() ? SourceLines(options.pid) : SourceLines::of_core(options.sysroot);
     DumpView view;
     view.pid = options.pid;
     view.stacks =
