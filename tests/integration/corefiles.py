@@ -36,6 +36,8 @@
             could not read (gdb drops a whole segment when one chunk fails, e.g. the threads'
             C stacks when a guard page shows inside their mapping), the test fills it from the
             parked process first (fill_lost_segments), so that aps is judged on a whole core.
+            With --sysroot (the mapped files copied, no source): the same text without source
+            lines; with the target's script there too, its lines come from that copy.
             Also refused, exit 2 with one line: --blocking with --core, a PID with --core,
             --sysroot without it.
 
@@ -398,6 +400,7 @@ def case_dump(args, tmp):
                            "after:\n%s" % (" ".join(key), difftest.show_diff(
                                live[key][1], again[key][1], "before", "after")))
         pid = target.pid
+        files = mapped_files(pid)
     finally:
         target.stop()
     from_core = dump_outputs(args.aps, ["--core", core])
@@ -412,6 +415,28 @@ def case_dump(args, tmp):
                        % (label, lrc, crc, difftest.show_diff(lout, cout, "live", "core"), lerr,
                           cerr))
         print("  %s: %d bytes, same as live" % (label, len(cout)))
+    # Source lines come from under --sysroot: one holding the mapped files but no source gives
+    # the same stacks without a source line (a source line is the only line with 4 spaces in
+    # front), and a source file put there is the one read.
+    root = os.path.join(tmp, "sysroot")
+    for path in files:
+        os.makedirs(os.path.dirname(root + path), exist_ok=True)
+        shutil.copy2(path, root + path)
+    bare = re.sub(rb"(?m)^    .*\n", b"", live[("-a",)][1])
+    rc, out, err = run([args.aps, "dump", "-a", "--core", core, "--sysroot", root])
+    if (rc, without_cpu_state(out), err) != (0, bare, b""):
+        raise Fail("aps dump -a --core --sysroot (no sources there): rc %d, stderr %r, stdout "
+                   "diff (live without source lines -> core):\n%s"
+                   % (rc, err, difftest.show_diff(bare, without_cpu_state(out), "live", "core")))
+    script = os.path.join(TARGETS, args.target + ".py")
+    os.makedirs(os.path.dirname(root + script), exist_ok=True)
+    with open(script, "rb") as src, open(root + script, "wb") as dst:
+        dst.write(b"".join(b"sysroot_line_%d()\n" % i for i, _ in enumerate(src, 1)))
+    rc, out, err = run([args.aps, "dump", "-a", "--core", core, "--sysroot", root])
+    if rc != 0 or b"    sysroot_line_" not in out:
+        raise Fail("aps dump --sysroot did not read the source under it: rc %d, %r"
+                   % (rc, out[:300]))
+    print("  --sysroot: source lines from under it (none where it has no source)")
     # The core names the process it was (the pid it records), and no header claims a CPU
     # state the core does not have.
     rc, raw, err = run([args.aps, "dump", "-a", "--core", core])
