@@ -198,7 +198,7 @@ CLI::App* add_dump_command(CLI::App& app, Options& options, Given& given) {
     sub->add_flag("--native-frames", d.native_frames,
                   "Each thread's real native stack (libdw), innermost first, with its Python "
                   "frames placed at the evaluation loops that run them; stops every thread of "
-                  "the target (ptrace) while it is unwound, then lets it run on")
+                  "the target (ptrace) while it is unwound, then lets it run on (not with --core)")
         ->disable_flag_override();
     sub->add_flag("--blocking", options.stop,
                   "Stop all threads of the target (ptrace) while reading it; it resumes right "

@@ -356,6 +356,9 @@ TEST(Options, DumpRefusesWhatACoreCannotDo) {
          "--help'"},
         {{"aps", "dump", "42", "--core", "c"},
          "aps: dump takes a PID or --core FILE, not both; see 'aps dump --help'"},
+        {{"aps", "dump", "--native-frames", "--core", "c"},
+         "aps: --native-frames is for live processes: a core has no threads to unwind here; see "
+         "'aps dump --help'"},
         {{"aps", "dump", "--sysroot", "/srv", "42"},
          "aps: --sysroot is for core files: it needs --core FILE; see 'aps dump --help'"},
         {{"aps", "dump", "--exe", "/x/py", "42"},
