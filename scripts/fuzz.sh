@@ -23,9 +23,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(walker elf core options macho offsets maps)
+targets=(walker elf core options macho offsets maps debug_file)
 # Shares of the budget when every target runs: the walker and the file parsers go deepest.
-declare -A share=([walker]=3 [elf]=2 [core]=2 [options]=2 [macho]=1 [offsets]=1 [maps]=1)
+declare -A share=([walker]=3 [elf]=2 [core]=2 [options]=2 [macho]=1 [offsets]=1 [maps]=1
+    [debug_file]=1)
 
 mode=all
 name=""
