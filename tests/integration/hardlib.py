@@ -63,6 +63,38 @@ def proc_status(pid, field, tid=None):
     return None
 
 
+def thread_tracer(pid, tid):
+    """The pid tracing thread tid (0: none), or None when the thread is gone."""
+    tracer = proc_status(pid, "TracerPid", tid)
+    return None if tracer is None else int(tracer)
+
+
+def check_resumed(target, who):
+    """Every thread out of any stop and traced by nobody (the whole-process check too)."""
+    check_unharmed(target, who)
+    for tid in threads_of(target.pid):
+        st, tracer = difftest.proc_state(target.pid, tid), thread_tracer(target.pid, tid)
+        if st in ("T", "t") or tracer not in (0, None):
+            raise Fail("thread %d of target %d after %s: state %r, TracerPid %r"
+                       % (tid, target.pid, who, st, tracer))
+
+
+def wait_for(what, predicate, timeout):
+    """predicate()'s first true value, polled every 20 ms; Fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise Fail("timed out (%.0f s) waiting until %s" % (timeout, what))
+
+
+def rate_totals(target):
+    """The task totals a churn.py target has reported so far (its RATE lines)."""
+    return [int(l.split()[2]) for l in list(target.lines) if l.startswith("RATE ")]
+
+
 def check_unharmed(target, who="aps"):
     """The target still runs: not dead, zombie or stopped (state T/t), and not ptrace-attached."""
     target.check_unharmed(who)

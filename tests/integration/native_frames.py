@@ -27,18 +27,10 @@ import shutil
 import struct
 import subprocess
 import sys
-import time
 
-from hardlib import (TARGETS, DrainedTarget, Fail, check_unharmed, difftest, driver_parser,
-                     proc_state, proc_status, run, run_main, skip, target_env, threads_of)
-
-
-def check_resumed(target, who):
-    check_unharmed(target, who)
-    for tid in threads_of(target.pid):
-        st, tracer = proc_state(target.pid, tid), proc_status(target.pid, "TracerPid", tid)
-        if st in ("T", "t") or tracer not in ("0", None):
-            raise Fail("thread %d after %s: state %r, TracerPid %r" % (tid, who, st, tracer))
+from hardlib import (TARGETS, DrainedTarget, Fail, check_resumed, difftest, driver_parser,
+                     proc_state, proc_status, rate_totals, run, run_main, skip, target_env,
+                     threads_of, wait_for)
 
 
 def pythons(args):
@@ -193,20 +185,6 @@ def case_gdb(args, tmp):
                   % (os.path.basename(python), compared, len(theirs)))
         finally:
             target.stop()
-
-
-def wait_for(what, predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise Fail("timed out (%.0f s) waiting until %s" % (timeout, what))
-
-
-def rate_totals(target):
-    return [int(l.split()[2]) for l in list(target.lines) if l.startswith("RATE ")]
 
 
 def case_sigkill(args, tmp):

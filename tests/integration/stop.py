@@ -40,30 +40,14 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
-from hardlib import (TARGETS, DrainedTarget, Fail, check_error, check_unharmed, difftest,
-                     driver_parser, open_root_argv, proc_state, proc_status, run, run_main, skip,
-                     target_env, threads_of)
+from hardlib import (TARGETS, DrainedTarget, Fail, check_error, check_resumed,
+                     difftest, driver_parser, open_root_argv, proc_state, proc_status, rate_totals,
+                     run, run_main, skip, target_env, thread_tracer, threads_of, wait_for)
 
 QUIET_CASES = ["restaurant", "threads", "many_tasks", "taskgroups_nested"]
 VERBOSE = re.compile(r"^aps: read process (\d+) in 1 attempt; stopped it once \((\d+) threads?\) "
                      r"for (\d+\.\d{3}) ms\n$")
-
-
-def thread_tracer(pid, tid):
-    tracer = proc_status(pid, "TracerPid", tid)
-    return None if tracer is None else int(tracer)
-
-
-def check_resumed(target, who):
-    """Every thread out of any stop and traced by nobody (the whole-process check too)."""
-    check_unharmed(target, who)
-    for tid in threads_of(target.pid):
-        st, tracer = proc_state(target.pid, tid), thread_tracer(target.pid, tid)
-        if st in ("T", "t") or tracer not in (0, None):
-            raise Fail("thread %d of target %d after %s: state %r, TracerPid %r"
-                       % (tid, target.pid, who, st, tracer))
 
 
 def case_same_output(args, tmp):
@@ -96,20 +80,6 @@ def case_same_output(args, tmp):
                                            verbose[2].decode().strip()))
         finally:
             target.stop()
-
-
-def wait_for(what, predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise Fail("timed out (%.0f s) waiting until %s" % (timeout, what))
-
-
-def rate_totals(target):
-    return [int(l.split()[2]) for l in list(target.lines) if l.startswith("RATE ")]
 
 
 def case_sigkill(args, tmp):
