@@ -264,12 +264,17 @@ std::vector<Addr> FakeImage::set_stack(Addr tstate, const std::vector<ThreadFram
     return out;
 }
 
-Addr FakeImage::builtin_function(std::string_view module, std::string_view name, Addr self) {
-    const auto& c = off_.calls;
+Addr FakeImage::method_def(std::string_view name) {
     Addr def = alloc(32);  // a PyMethodDef
     Addr text = alloc(name.size() + 1);
     mem_.write(text, std::as_bytes(std::span(name.data(), name.size())));
-    mem_.put<uint64_t>(def + c.ml_name, text);
+    mem_.put<uint64_t>(def + off_.calls.ml_name, text);
+    return def;
+}
+
+Addr FakeImage::builtin_function(std::string_view module, std::string_view name, Addr self) {
+    const auto& c = off_.calls;
+    const Addr def = method_def(name);
     Addr fn = alloc(c.m_module + 24);
     mem_.put<uint64_t>(fn + off_.pyobject.ob_type, type("builtin_function_or_method", 0));
     mem_.put<uint64_t>(fn + c.m_ml, def);
@@ -280,10 +285,7 @@ Addr FakeImage::builtin_function(std::string_view module, std::string_view name,
 
 Addr FakeImage::method_descriptor(Addr owner, std::string_view name) {
     const auto& c = off_.calls;
-    Addr def = alloc(32);
-    Addr text = alloc(name.size() + 1);
-    mem_.write(text, std::as_bytes(std::span(name.data(), name.size())));
-    mem_.put<uint64_t>(def + c.ml_name, text);
+    const Addr def = method_def(name);
     Addr descr = alloc(c.d_method + 16);
     mem_.put<uint64_t>(descr + off_.pyobject.ob_type, type("method_descriptor", 0));
     mem_.put<uint64_t>(descr + c.d_type, owner);

@@ -192,6 +192,7 @@ class FakeImage {
     };
     void write_awaited_by(Addr task);
     Addr gen_object(Addr type, const Fn& fn, Addr awaited);
+    Addr method_def(std::string_view name);  // a PyMethodDef naming a C function
 
     DebugOffsets off_;
     AsyncioOffsets aio_;
