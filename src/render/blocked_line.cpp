@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "render/escape.hpp"
+#include "render/thread_lookup.hpp"
 
 namespace aps::render {
 namespace {
@@ -17,15 +18,6 @@ constexpr std::size_t kMaxFramesShown = 4;
 std::string_view base_name(std::string_view file) {
     const std::size_t slash = file.rfind('/');
     return slash == std::string_view::npos ? file : file.substr(slash + 1);
-}
-
-const Thread* find_thread(const Snapshot& s, uint64_t tid) {
-    for (const Interpreter& interp : s.interpreters) {
-        for (const Thread& t : interp.threads) {
-            if (t.tid == tid && t.stack.read) return &t;
-        }
-    }
-    return nullptr;
 }
 
 const Task* find_task(const Snapshot& s, uint64_t id) {
@@ -51,7 +43,7 @@ std::string blocked_loop_text(const Snapshot& s, const ThreadLoop& loop) {
             task != nullptr ? escape_text(s.name_of(*task)) : fmt::format("{:#x}", loop.state.task);
         out += ' ';
     }
-    const Thread* thread = find_thread(s, loop.tid);
+    const Thread* thread = thread_with_stack(s, loop.tid);
     if (thread == nullptr) return out + "in code aps could not read";
     // The holding frames, and for a task its own coroutine frame after them.
     const std::span<const Frame> frames = s.frames_of(thread->stack.frames);

@@ -9,27 +9,15 @@
 #include "render/display_path.hpp"
 #include "render/escape.hpp"
 #include "render/native_merge.hpp"
+#include "render/thread_lookup.hpp"
 
 namespace aps {
 namespace {
 
 // The Python stack of thread `tid`, or none (a thread without a Python thread state).
 std::span<const Frame> python_frames(const Snapshot& s, uint64_t tid) {
-    for (const Interpreter& interp : s.interpreters) {
-        for (const Thread& t : interp.threads) {
-            if (t.tid == tid && t.stack.read) return s.frames_of(t.stack.frames);
-        }
-    }
-    return {};
-}
-
-bool is_main_thread(const Snapshot& s, uint64_t tid) {
-    for (const Interpreter& interp : s.interpreters) {
-        for (const Thread& t : interp.threads) {
-            if (t.tid == tid && t.stack.read && (t.stack.flags & kMainThread)) return true;
-        }
-    }
-    return false;
+    const Thread* t = render::thread_with_stack(s, tid);
+    return t != nullptr ? s.frames_of(t->stack.frames) : std::span<const Frame>{};
 }
 
 // "clock_nanosleep (libc.so.6)", or "?? (libfoo.so+0x1a2b)" for a frame without a symbol.
@@ -78,7 +66,9 @@ void render_native_dump(const Snapshot& snapshot, const DumpView& view, const Ou
     bool first = true;
     for (const NativeStack& stack : snapshot.native_stacks) {
         // As for the Python stacks: without -a, each interpreter's main thread only.
-        if (view.stacks != DumpStacks::AllThreads && !is_main_thread(snapshot, stack.tid)) continue;
+        const Thread* python = render::thread_with_stack(snapshot, stack.tid);
+        const bool main = python != nullptr && (python->stack.flags & kMainThread);
+        if (view.stacks != DumpStacks::AllThreads && !main) continue;
         std::string out = first ? "" : "\n";
         first = false;
         text_thread(snapshot, view, stack, out);
